@@ -1,0 +1,143 @@
+/**
+ * The contract between the kernel process and the executor process.
+ *
+ * The executor is the only process that runs user code. It is started by the
+ * kernel (kernel/executor/supervisor.ts) with these file descriptors:
+ *
+ *   fd 0  lifeline: the kernel never writes to it; EOF means the kernel died,
+ *         and a watchdog thread in the executor then kills the executor.
+ *   fd 1  raw stdout, fd 2 raw stderr: anything that bypasses our console
+ *         (native code, a crash message). The kernel forwards it to the cell
+ *         that is running, or to its own log.
+ *   fd 3  Node IPC: kernel -> executor commands (`ToExecutor`).
+ *   fd 4  executor -> kernel frames (`FromExecutor`), one JSON object per line,
+ *         written with fs.writeSync so any thread can write while the main
+ *         thread is busy, and so output and the end of a cell stay in order.
+ *   fd 5  kernel -> executor input replies (`InputReply`), one JSON object per
+ *         line, read synchronously by the thread that asked.
+ */
+
+/** A MIME bundle as the Jupyter protocol has it: mime type -> data. */
+export type MimeBundle = Record<string, unknown>;
+
+export const LIFELINE_FD = 0;
+export const FRAMES_FD = 4;
+export const INPUT_FD = 5;
+
+/** An error as Jupyter shows it. */
+export interface ErrorContent {
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
+
+// ---------------------------------------------------------------- kernel -> executor (IPC)
+
+export interface ExecuteCommand {
+  type: 'execute';
+  /** msg_id of the execute_request; every frame the cell produces carries it. */
+  parent: string;
+  code: string;
+  executionCount: number;
+  silent: boolean;
+  /** Expressions to evaluate after the cell, as in execute_request. */
+  userExpressions: Record<string, string>;
+  allowStdin: boolean;
+}
+
+export interface ShutdownCommand {
+  type: 'shutdown';
+}
+
+export type ToExecutor = ExecuteCommand | ShutdownCommand;
+
+// ---------------------------------------------------------------- executor -> kernel (fd 4)
+
+/** Sent once when the executor can take commands. */
+export interface ReadyFrame {
+  type: 'ready';
+  pid: number;
+}
+
+export interface StreamFrame {
+  type: 'stream';
+  parent: string;
+  name: 'stdout' | 'stderr';
+  text: string;
+}
+
+/** display_data, or update_display_data when `update` is true. */
+export interface DisplayFrame {
+  type: 'display';
+  parent: string;
+  data: MimeBundle;
+  metadata: Record<string, unknown>;
+  displayId?: string;
+  update: boolean;
+}
+
+export interface ClearFrame {
+  type: 'clear';
+  parent: string;
+  wait: boolean;
+}
+
+/** Asks the frontend for a line; the answer comes back on fd 5. */
+export interface InputRequestFrame {
+  type: 'input_request';
+  parent: string;
+  prompt: string;
+  password: boolean;
+}
+
+/** The value of the cell's last expression (execute_result). */
+export interface ResultFrame {
+  type: 'result';
+  parent: string;
+  data: MimeBundle;
+  metadata: Record<string, unknown>;
+}
+
+/** An error that belongs to a cell but happened after it ended (timer, rejection). */
+export interface LateErrorFrame {
+  type: 'late_error';
+  parent: string;
+  error: ErrorContent;
+}
+
+export interface UserExpressionResult {
+  status: 'ok' | 'error';
+  data?: MimeBundle;
+  metadata?: Record<string, unknown>;
+  ename?: string;
+  evalue?: string;
+  traceback?: string[];
+}
+
+/** The cell has finished. Always the last frame for a cell. */
+export interface DoneFrame {
+  type: 'done';
+  parent: string;
+  status: 'ok' | 'error';
+  error?: ErrorContent;
+  userExpressions: Record<string, UserExpressionResult>;
+}
+
+export type FromExecutor =
+  | ReadyFrame
+  | StreamFrame
+  | DisplayFrame
+  | ClearFrame
+  | InputRequestFrame
+  | ResultFrame
+  | LateErrorFrame
+  | DoneFrame;
+
+// ---------------------------------------------------------------- kernel -> executor (fd 5)
+
+export type InputReply =
+  | { type: 'input_reply'; value: string }
+  /** The cell was interrupted while waiting: input() throws KeyboardInterrupt. */
+  | { type: 'input_interrupted' }
+  /** The request had allow_stdin false: input() throws StdinNotImplementedError. */
+  | { type: 'input_unavailable' };

@@ -1,0 +1,25 @@
+// Runs every compiled test file (dist/test/**/*.test.js) with node's test runner,
+// then the conformance suite with Jupyter's own clients when they are installed.
+import { readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+function findTests(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return findTests(path);
+    return entry.name.endsWith('.test.js') ? [path] : [];
+  });
+}
+
+const only = process.argv.slice(2);
+const files = findTests('dist/test').filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
+const node = spawnSync(process.execPath, ['--test', ...files], { stdio: 'inherit' });
+let status = node.status ?? 1;
+
+if (only.length === 0 && existsSync('test/conformance/run.mjs')) {
+  const conformance = spawnSync(process.execPath, ['test/conformance/run.mjs'], { stdio: 'inherit' });
+  status ||= conformance.status ?? 1;
+}
+process.exit(status);
