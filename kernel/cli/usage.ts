@@ -1,0 +1,25 @@
+/** The help text, and the error type that makes main print it and exit 2. */
+export const USAGE = `Usage: loom <command> [options]
+
+Commands:
+  install [LOCATION] [--name NAME] [--display-name TEXT]
+                          install the Jupyter kernelspec (replaces one of the same name)
+  uninstall [LOCATION] [--name NAME]
+                          remove the kernelspec
+  kernel CONNECTION_FILE  run the kernel (Jupyter starts this from kernel.json)
+  run [NOTEBOOK...]       run notebooks (not implemented yet)
+  help                    show this help (also: loom --help)
+
+LOCATION (default --user):
+  --user                  your Jupyter data dir ($JUPYTER_DATA_DIR, else
+                          ~/.local/share/jupyter, ~/Library/Jupyter on macOS)
+  --sys-prefix            the Python environment Jupyter runs in
+                          ($VIRTUAL_ENV, $CONDA_PREFIX, else python3's sys.prefix)
+  --prefix DIR            DIR/share/jupyter
+
+Options:
+  --name NAME             kernelspec name: lowercase letters, digits, - _ . (default: loom)
+  --display-name TEXT     name shown in Jupyter (default: "TypeScript (Loom)")
+`;
+
+export class UsageError extends Error {}
