@@ -1,0 +1,100 @@
+/**
+ * The worker thread behind LanguageService: the messages between the kernel
+ * and the TypeScript language service over the notebook (notebook-service.ts).
+ * Requests are answered one at a time, in order.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { NotebookService } from './notebook-service.js';
+import { complete } from './complete.js';
+import { inspect } from './inspect.js';
+import { isComplete } from './is-complete.js';
+
+export type WorkerRequest =
+  | { id: number; kind: 'complete'; code: string; cursorPos: number }
+  | { id: number; kind: 'inspect'; code: string; cursorPos: number; detailLevel: 0 | 1 }
+  | { id: number; kind: 'isComplete'; code: string }
+  | { kind: 'addCells'; codes: string[] }
+  | { kind: 'reset' }
+  | { kind: 'warmUp' }
+  | { kind: 'crash' };
+
+export type WorkerResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
+
+export interface WorkerData {
+  cwd: string;
+  cells: string[];
+}
+
+/**
+ * Handles the kernel's messages in order. The compiler is created on the
+ * first completion or inspection (is_complete only parses); cells executed
+ * before that are queued and added in one batch.
+ */
+export function createHandler(data: WorkerData, reply: (response: WorkerResponse) => void): (request: WorkerRequest) => void {
+  let notebook: NotebookService | undefined;
+  let queuedCells: string[] = [...data.cells];
+
+  const service = (): NotebookService => {
+    if (!notebook) {
+      notebook = new NotebookService(data.cwd);
+      notebook.addCells(queuedCells);
+      queuedCells = [];
+    }
+    return notebook;
+  };
+
+  const answer = (request: Extract<WorkerRequest, { id: number }>): unknown => {
+    switch (request.kind) {
+      case 'isComplete':
+        return isComplete(request.code);
+      case 'complete': {
+        const s = service();
+        s.setCurrent(request.code);
+        return complete(s.service, s.currentFile, request.code, request.cursorPos);
+      }
+      case 'inspect': {
+        const s = service();
+        s.setCurrent(request.code);
+        return inspect(s.service, s.currentFile, request.code, request.cursorPos, request.detailLevel);
+      }
+    }
+  };
+
+  return (request) => {
+    switch (request.kind) {
+      case 'addCells':
+        if (!notebook) {
+          queuedCells.push(...request.codes);
+          return;
+        }
+        notebook.addCells(request.codes);
+        // Parse the new cells now, while the user is still typing, not in the next completion.
+        notebook.service.getProgram();
+        return;
+      case 'reset':
+        queuedCells = [];
+        notebook?.reset();
+        return;
+      case 'warmUp':
+        // Loads lib and @types/node and warms the checker's code paths.
+        answer({ id: 0, kind: 'complete', code: 'Math.', cursorPos: 5 });
+        answer({ id: 0, kind: 'inspect', code: 'process', cursorPos: 7, detailLevel: 0 });
+        return;
+      case 'crash':
+        // Uncaught, so the worker dies before it reads another message.
+        throw new Error('crash requested by a test');
+      default:
+        try {
+          reply({ id: request.id, ok: true, value: answer(request) });
+        } catch (error) {
+          reply({ id: request.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+        }
+    }
+  };
+}
+
+// Only as a worker: loading this file elsewhere (to profile it, say) starts nothing.
+if (parentPort) {
+  const port = parentPort;
+  port.on('message', createHandler(workerData as WorkerData, (response) => port.postMessage(response)));
+}

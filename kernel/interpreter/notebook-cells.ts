@@ -1,0 +1,298 @@
+/**
+ * How the executed cells of a notebook look to the TypeScript language service.
+ *
+ * At run time every cell's top-level declarations land in one shared scope,
+ * and a later cell may re-declare a name (`const x` twice, an import of `fs`
+ * again). TypeScript has no such scope, so each executed cell becomes:
+ *
+ *  - a script file (`__loom_cell_N__.ts`): the cell without its import and
+ *    export syntax. Scripts share the global scope, so later cells see its
+ *    declarations. Top-level `await` in a script is an error TypeScript still
+ *    types correctly, and nobody reads the errors of these files.
+ *  - when the cell imports something, a companion module
+ *    (`__loom_cell_N_imports__.ts`) holding those imports under internal
+ *    names, re-exposed to the global scope through `declare global`.
+ *
+ * Re-declaration: only the newest cell that declares a name keeps it; older
+ * declarations of the name are renamed to `__loom_...` (hidden from
+ * completions), so there is no 'Cannot redeclare' conflict and the newest
+ * type wins, as it does at run time. A cell left with no live declarations is
+ * dropped from the program entirely, which keeps long notebooks cheap.
+ *
+ * The cell being edited is a separate `.mts` file (always a module), so its
+ * own declarations shadow everything here (see notebook-service.ts).
+ */
+import ts from 'typescript';
+import { join } from 'node:path';
+
+/** Names starting with this are ours; completion hides them. */
+export const INTERNAL_PREFIX = '__loom_';
+
+/** Text from the compiler with our internal names turned back into the names the user wrote. */
+export function userNames(text: string): string {
+  return text
+    .replace(/^import (\S+) = __loom_i\d+_\d+_\1$/gm, '')
+    .replace(/__loom_(?:i\d+_\d+|shadowed\d+)_/g, '')
+    .trim();
+}
+
+export interface VirtualFile {
+  readonly text: string;
+  /** Grows whenever the text changes, across resets too, so the language service never reuses a stale parse. */
+  readonly version: number;
+}
+
+/** What an imported name means: TypeScript's SymbolFlags of its target plus its type parameter count. */
+export interface ImportMeaning {
+  flags: ts.SymbolFlags;
+  typeParameters: number;
+}
+
+/** Asks the type checker what each internal import alias in `fileName` refers to. */
+export type MeaningResolver = (fileName: string, aliases: readonly string[]) => Map<string, ImportMeaning>;
+
+interface ImportBinding {
+  /** The name the cell declares. */
+  local: string;
+  /** The internal name it is imported under in the companion module. */
+  alias: string;
+  /** `import type` or `{ type X }`: never a value. */
+  typeOnly: boolean;
+}
+
+interface Cell {
+  readonly index: number;
+  readonly source: ts.SourceFile;
+  /** Every top-level name the cell declares, imports included. */
+  readonly names: ReadonlySet<string>;
+  /** The imports, re-written to bind internal aliases; empty when the cell imports nothing. */
+  readonly importText: string;
+  readonly bindings: readonly ImportBinding[];
+  meanings: Map<string, ImportMeaning>;
+  /** `declare module 'x' {}`: matters to later cells without declaring a name. */
+  readonly keepScript: boolean;
+  /** `import 'm'`: may augment types without binding a name. */
+  readonly keepImports: boolean;
+}
+
+export class NotebookCells {
+  private cells: Cell[] = [];
+  /** name -> index of the newest cell that declares it. */
+  private owner = new Map<string, number>();
+  private readonly fileMap = new Map<string, VirtualFile>();
+  private nextVersion = 1;
+
+  constructor(private readonly dir: string) {}
+
+  /** The virtual files, in cell order. */
+  files(): ReadonlyMap<string, VirtualFile> {
+    return this.fileMap;
+  }
+
+  reset(): void {
+    this.cells = [];
+    this.owner.clear();
+    this.fileMap.clear();
+  }
+
+  /**
+   * Adds cells that executed successfully, oldest first. Batched so that a
+   * restarted worker replaying a whole notebook asks the checker only once.
+   */
+  add(codes: readonly string[], resolveMeanings: MeaningResolver): void {
+    const added: Cell[] = [];
+    const dirty = new Set<number>();
+    for (const code of codes) {
+      const cell = parseCell(this.cells.length, code);
+      this.cells.push(cell);
+      added.push(cell);
+      for (const name of cell.names) {
+        const previous = this.owner.get(name);
+        if (previous !== undefined) dirty.add(previous);
+        this.owner.set(name, cell.index);
+      }
+      dirty.add(cell.index);
+      // The bare imports first, so that the checker can tell us what they are.
+      if (cell.importText) this.write(this.importsFile(cell.index), cell.importText + 'export {};\n');
+    }
+    for (const cell of added) {
+      if (cell.bindings.length === 0) continue;
+      cell.meanings = resolveMeanings(this.importsFile(cell.index), cell.bindings.map((b) => b.alias));
+    }
+    for (const index of dirty) this.render(this.cells[index]!);
+  }
+
+  private scriptFile(index: number): string {
+    return join(this.dir, `${INTERNAL_PREFIX}cell_${index}__.ts`);
+  }
+
+  private importsFile(index: number): string {
+    return join(this.dir, `${INTERNAL_PREFIX}cell_${index}_imports__.ts`);
+  }
+
+  private isLive(cell: Cell, name: string): boolean {
+    return this.owner.get(name) === cell.index;
+  }
+
+  /** (Re)writes a cell's files for the names it still owns; drops files that would declare nothing. */
+  private render(cell: Cell): void {
+    const imported = new Set(cell.bindings.map((b) => b.local));
+    const live = [...cell.names].some((name) => !imported.has(name) && this.isLive(cell, name));
+    const script = scriptText(cell, (name) => this.isLive(cell, name));
+    this.writeOrDrop(this.scriptFile(cell.index), live || cell.keepScript ? script : undefined);
+    if (cell.importText) {
+      const globals = cell.bindings
+        .filter((b) => this.isLive(cell, b.local))
+        .map((b) => globalDeclaration(b, cell.meanings.get(b.alias)));
+      const keep = globals.length > 0 || cell.keepImports;
+      const text = `${cell.importText}declare global {\n${globals.join('\n')}\n}\nexport {};\n`;
+      this.writeOrDrop(this.importsFile(cell.index), keep ? text : undefined);
+    }
+  }
+
+  private writeOrDrop(fileName: string, text: string | undefined): void {
+    if (text === undefined) this.fileMap.delete(fileName);
+    else this.write(fileName, text);
+  }
+
+  private write(fileName: string, text: string): void {
+    if (this.fileMap.get(fileName)?.text === text) return;
+    this.fileMap.set(fileName, { text, version: this.nextVersion++ });
+  }
+}
+
+function parseCell(index: number, code: string): Cell {
+  const source = ts.createSourceFile(`cell${index}.ts`, code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const names = new Set<string>();
+  const bindings: ImportBinding[] = [];
+  const imports: string[] = [];
+  let keepScript = false;
+  let keepImports = false;
+  const aliasFor = (local: string): string => `${INTERNAL_PREFIX}i${index}_${bindings.length}_${local}`;
+  for (const statement of source.statements) {
+    for (const name of declarationNames(statement)) names.add(name.text);
+    if (ts.isModuleDeclaration(statement) && !ts.isIdentifier(statement.name)) keepScript = true;
+    if (ts.isImportDeclaration(statement)) {
+      const text = importText(statement, bindings, aliasFor);
+      if (statement.importClause === undefined) keepImports = true;
+      imports.push(text);
+    } else if (ts.isImportEqualsDeclaration(statement) && ts.isExternalModuleReference(statement.moduleReference)) {
+      // `import x = require('m')` is module.exports, which is what a default import gives with esModuleInterop.
+      const local = statement.name.text;
+      const alias = aliasFor(local);
+      bindings.push({ local, alias, typeOnly: statement.isTypeOnly });
+      imports.push(`import ${alias} from ${statement.moduleReference.expression.getText(source)};\n`);
+    }
+  }
+  return { index, source, names, importText: imports.join(''), bindings, meanings: new Map(), keepScript, keepImports };
+}
+
+/** `import a, { b as c } from 'm'` -> `import __loom_a, { b as __loom_c } from 'm'`, recording the bindings. */
+function importText(statement: ts.ImportDeclaration, bindings: ImportBinding[], aliasFor: (local: string) => string): string {
+  const source = statement.getSourceFile();
+  const from = statement.moduleSpecifier.getText(source);
+  const attributes = statement.attributes ? ' ' + statement.attributes.getText(source) : '';
+  const clause = statement.importClause;
+  if (clause === undefined) return `import ${from}${attributes};\n`;
+  const bind = (name: ts.Identifier, typeOnly: boolean): string => {
+    const alias = aliasFor(name.text);
+    bindings.push({ local: name.text, alias, typeOnly: typeOnly || clause.isTypeOnly });
+    return alias;
+  };
+  const parts: string[] = [];
+  if (clause.name) parts.push(bind(clause.name, false));
+  const named = clause.namedBindings;
+  if (named && ts.isNamespaceImport(named)) parts.push(`* as ${bind(named.name, false)}`);
+  if (named && ts.isNamedImports(named)) {
+    const elements = named.elements.map((element) => {
+      const imported = (element.propertyName ?? element.name).getText(source);
+      return `${element.isTypeOnly ? 'type ' : ''}${imported} as ${bind(element.name, element.isTypeOnly)}`;
+    });
+    parts.push(`{ ${elements.join(', ')} }`);
+  }
+  return `import ${clause.isTypeOnly ? 'type ' : ''}${parts.join(', ')} from ${from}${attributes};\n`;
+}
+
+/** The global declaration that makes an import visible to later cells, with the meanings its target has. */
+function globalDeclaration(binding: ImportBinding, meaning: ImportMeaning | undefined): string {
+  const { local, alias } = binding;
+  const flags = meaning?.flags ?? ts.SymbolFlags.Value;
+  // An import alias carries every meaning (value, type, namespace), but TypeScript only allows it for namespaces.
+  if (flags & ts.SymbolFlags.Namespace && !binding.typeOnly) return `  export import ${local} = ${alias};`;
+  const lines: string[] = [];
+  if (flags & ts.SymbolFlags.Value && !binding.typeOnly) lines.push(`  const ${local}: typeof ${alias};`);
+  if (flags & ts.SymbolFlags.Type || binding.typeOnly) {
+    const params = Array.from({ length: meaning?.typeParameters ?? 0 }, (_, i) => `T${i}`);
+    const declared = params.length ? `<${params.map((p) => `${p} = any`).join(', ')}>` : '';
+    const applied = params.length ? `<${params.join(', ')}>` : '';
+    lines.push(`  type ${local}${declared} = ${alias}${applied};`);
+  }
+  return lines.length ? lines.join('\n') : `  const ${local}: typeof ${alias};`;
+}
+
+/** The cell as a script: import/export syntax removed, declarations of names a later cell owns renamed away. */
+function scriptText(cell: Cell, isLive: (name: string) => boolean): string {
+  const { source } = cell;
+  const text = source.text;
+  const edits: { start: number; end: number; text: string }[] = [];
+  const hiddenName = (name: string): string => `${INTERNAL_PREFIX}shadowed${cell.index}_${name}`;
+  for (const statement of source.statements) {
+    const removeWhole =
+      ts.isImportDeclaration(statement) ||
+      ts.isExportDeclaration(statement) ||
+      ts.isExportAssignment(statement) ||
+      (ts.isImportEqualsDeclaration(statement) && ts.isExternalModuleReference(statement.moduleReference));
+    if (removeWhole) {
+      edits.push({ start: statement.getStart(source), end: statement.end, text: '' });
+      continue;
+    }
+    for (const modifier of ts.canHaveModifiers(statement) ? ts.getModifiers(statement) ?? [] : []) {
+      if (modifier.kind === ts.SyntaxKind.ExportKeyword || modifier.kind === ts.SyntaxKind.DefaultKeyword) {
+        edits.push({ start: modifier.getStart(source), end: modifier.end, text: '' });
+      }
+    }
+    for (const name of declarationNames(statement)) {
+      if (isLive(name.text)) continue;
+      const shorthand = ts.isBindingElement(name.parent) && !name.parent.propertyName && ts.isObjectBindingPattern(name.parent.parent);
+      const renamed = shorthand ? `${name.text}: ${hiddenName(name.text)}` : hiddenName(name.text);
+      edits.push({ start: name.getStart(source), end: name.end, text: renamed });
+    }
+  }
+  edits.sort((a, b) => b.start - a.start);
+  let result = text;
+  for (const edit of edits) result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
+  return result;
+}
+
+/** The identifiers a top-level statement declares in the notebook's shared scope. */
+function declarationNames(statement: ts.Statement): ts.Identifier[] {
+  if (ts.isVariableStatement(statement)) {
+    return statement.declarationList.declarations.flatMap((d) => bindingNames(d.name));
+  }
+  if (
+    ts.isFunctionDeclaration(statement) ||
+    ts.isClassDeclaration(statement) ||
+    ts.isInterfaceDeclaration(statement) ||
+    ts.isTypeAliasDeclaration(statement) ||
+    ts.isEnumDeclaration(statement) ||
+    ts.isModuleDeclaration(statement) ||
+    ts.isImportEqualsDeclaration(statement)
+  ) {
+    return statement.name && ts.isIdentifier(statement.name) ? [statement.name] : [];
+  }
+  if (ts.isImportDeclaration(statement)) {
+    const clause = statement.importClause;
+    const named = clause?.namedBindings;
+    return [
+      ...(clause?.name ? [clause.name] : []),
+      ...(named && ts.isNamespaceImport(named) ? [named.name] : []),
+      ...(named && ts.isNamedImports(named) ? named.elements.map((e) => e.name) : []),
+    ];
+  }
+  return [];
+}
+
+function bindingNames(name: ts.BindingName): ts.Identifier[] {
+  if (ts.isIdentifier(name)) return [name];
+  return name.elements.flatMap((element) => (ts.isBindingElement(element) ? bindingNames(element.name) : []));
+}

@@ -1,0 +1,137 @@
+/**
+ * A ts.LanguageService over a virtual notebook: the executed cells (see
+ * notebook-cells.ts), the kernel's globals and the cell being edited, a
+ * `.mts` file so that it is always a module and its own declarations shadow
+ * earlier cells'.
+ *
+ * It is incremental: a request only replaces the text (and bumps the version)
+ * of the edited cell, so TypeScript re-parses that one file and reuses
+ * everything else, lib and @types/node included.
+ */
+import ts from 'typescript';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { NotebookCells, type ImportMeaning } from './notebook-cells.js';
+import { KERNEL_GLOBALS_D_TS } from './kernel-globals.js';
+
+export class NotebookService {
+  private readonly cells: NotebookCells;
+  private readonly globalsFile: string;
+  readonly currentFile: string;
+  private current = { text: '', version: 0 };
+  readonly service: ts.LanguageService;
+
+  constructor(cwd: string) {
+    this.cells = new NotebookCells(cwd);
+    this.globalsFile = join(cwd, '__loom_kernel_globals__.d.ts');
+    this.currentFile = join(cwd, '__loom_current_cell__.mts');
+    const options = compilerOptions(cwd);
+    const textOf = (fileName: string): string | undefined => {
+      if (fileName === this.currentFile) return this.current.text;
+      if (fileName === this.globalsFile) return KERNEL_GLOBALS_D_TS;
+      return this.cells.files().get(fileName)?.text;
+    };
+    const host: ts.LanguageServiceHost = {
+      getCompilationSettings: () => options,
+      getScriptFileNames: () => [this.globalsFile, ...this.cells.files().keys(), this.currentFile],
+      getScriptVersion: (fileName) => {
+        if (fileName === this.currentFile) return String(this.current.version);
+        if (fileName === this.globalsFile) return '1';
+        return String(this.cells.files().get(fileName)?.version ?? diskVersion(fileName));
+      },
+      getScriptSnapshot: (fileName) => {
+        const text = textOf(fileName) ?? ts.sys.readFile(fileName);
+        return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
+      },
+      getCurrentDirectory: () => cwd,
+      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+      fileExists: (fileName) => textOf(fileName) !== undefined || ts.sys.fileExists(fileName),
+      readFile: (fileName) => textOf(fileName) ?? ts.sys.readFile(fileName),
+      readDirectory: (...args) => ts.sys.readDirectory(...args),
+      directoryExists: (name) => ts.sys.directoryExists(name),
+      getDirectories: (name) => ts.sys.getDirectories(name),
+      realpath: (name) => ts.sys.realpath?.(name) ?? name,
+      useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
+    };
+    this.service = ts.createLanguageService(host, ts.createDocumentRegistry());
+  }
+
+  addCells(codes: readonly string[]): void {
+    this.cells.add(codes, (fileName, aliases) => this.importMeanings(fileName, aliases));
+  }
+
+  reset(): void {
+    this.cells.reset();
+  }
+
+  /** Makes `code` the cell being edited; only a real change costs a re-parse. */
+  setCurrent(code: string): void {
+    if (code !== this.current.text) this.current = { text: code, version: this.current.version + 1 };
+  }
+
+  /** What each internal import alias of a companion module refers to (value, type, namespace). */
+  private importMeanings(fileName: string, aliases: readonly string[]): Map<string, ImportMeaning> {
+    const wanted = new Set(aliases);
+    const meanings = new Map<string, ImportMeaning>();
+    const program = this.service.getProgram();
+    const source = program?.getSourceFile(fileName);
+    if (!program || !source) return meanings;
+    const checker = program.getTypeChecker();
+    const visit = (node: ts.Node): void => {
+      if (ts.isIdentifier(node) && wanted.has(node.text) && !meanings.has(node.text)) {
+        const symbol = checker.getSymbolAtLocation(node);
+        const target = symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+        if (target) meanings.set(node.text, { flags: target.flags, typeParameters: typeParameterCount(target) });
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+    return meanings;
+  }
+}
+
+function typeParameterCount(symbol: ts.Symbol): number {
+  for (const declaration of symbol.declarations ?? []) {
+    if (ts.isClassLike(declaration) || ts.isInterfaceDeclaration(declaration) || ts.isTypeAliasDeclaration(declaration)) {
+      return ts.getEffectiveTypeParameterDeclarations(declaration).length;
+    }
+  }
+  return 0;
+}
+
+const LIB_DIR = dirname(ts.getDefaultLibFilePath({}));
+
+/** Library files never change under us; the user's own files may, so their mtime is their version. */
+function diskVersion(fileName: string): string {
+  if (fileName.includes('/node_modules/') || fileName.startsWith(LIB_DIR)) return '0';
+  return String(ts.sys.getModifiedTime?.(fileName)?.getTime() ?? 0);
+}
+
+function compilerOptions(cwd: string): ts.CompilerOptions {
+  return {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    lib: ['lib.es2023.d.ts', 'lib.esnext.disposable.d.ts'],
+    types: ['node'],
+    typeRoots: typeRoots(cwd),
+    strict: true,
+    esModuleInterop: true,
+    allowJs: true,
+    resolveJsonModule: true,
+    allowImportingTsExtensions: true,
+    skipLibCheck: true,
+    noEmit: true,
+  };
+}
+
+/** @types from the notebook's folder first, then the kernel's own (which has @types/node). */
+function typeRoots(cwd: string): string[] {
+  const roots = [join(cwd, 'node_modules', '@types')].filter((dir) => existsSync(dir));
+  try {
+    roots.push(dirname(dirname(require.resolve('@types/node/package.json'))));
+  } catch {
+    // No @types/node next to the kernel: Node's globals are then only typed if the notebook's folder has them.
+  }
+  return roots;
+}
