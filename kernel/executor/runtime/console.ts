@@ -1,0 +1,32 @@
+/**
+ * process.stdout / process.stderr (and so console.*) become `stream` frames,
+ * tagged with the cell that caused the write, and sent at once: output shows up
+ * while a cell is still busy.
+ */
+import { Console } from 'node:console';
+import { StringDecoder } from 'node:string_decoder';
+import { sendFrame } from './channel.js';
+import { currentCell } from './context.js';
+
+type WriteCallback = (error?: Error | null) => void;
+
+export function routeOutput(): void {
+  for (const name of ['stdout', 'stderr'] as const) {
+    const stream = process[name];
+    // Bytes may end in the middle of a UTF-8 sequence; keep it for the next write.
+    const decoder = new StringDecoder('utf8');
+    const write = (chunk: string | Uint8Array, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean => {
+      const done = typeof encoding === 'function' ? encoding : callback;
+      const text = typeof chunk === 'string'
+        ? decoder.write(Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8'))
+        : decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      if (text !== '') sendFrame({ type: 'stream', parent: currentCell()?.parent ?? '', name, text });
+      if (done) process.nextTick(done);
+      return true;
+    };
+    stream.write = write as typeof stream.write;
+  }
+  // The global console colours its output when FORCE_COLOR is set even on a pipe;
+  // a notebook shows what Node's REPL shows with colours off.
+  globalThis.console = new Console({ stdout: process.stdout, stderr: process.stderr, colorMode: false });
+}

@@ -1,0 +1,114 @@
+/**
+ * The executor process: the only process that runs user code. Started by the
+ * kernel's supervisor with the descriptors listed in ../messages.ts; takes
+ * commands over IPC, runs cells one at a time, answers on fd 4.
+ */
+import { writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Socket } from 'node:net';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { LIFELINE_FD, type ExecuteCommand, type ToExecutor } from '../messages.js';
+import { sendFrame } from './channel.js';
+import { routeOutput } from './console.js';
+import { currentCell } from './context.js';
+import { clearOutput, display } from './display.js';
+import { KeyboardInterrupt, StdinNotImplementedError } from './errors.js';
+import { input, prepareInput } from './input.js';
+import { interruptRunningCell, reportLateError, runCell } from './run-cell.js';
+
+/**
+ * Reads fd 0, which the kernel holds open and never writes: EOF means the
+ * kernel died. It runs in a thread because the main thread may be in a busy
+ * loop that never returns to the event loop. fd 0 is non-blocking and the
+ * thread polls it: a thread blocked inside read(2) could not be stopped, and
+ * process.exit() waits for every thread to stop, so a cell's process.exit()
+ * would hang.
+ */
+const WATCHDOG = `
+const { readSync } = require('node:fs');
+const { workerData } = require('node:worker_threads');
+const buffer = Buffer.alloc(64);
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+for (;;) {
+  let count;
+  try {
+    count = readSync(workerData.fd, buffer, 0, buffer.length, null);
+  } catch (error) {
+    if (error.code === 'EAGAIN' || error.code === 'EINTR') { Atomics.wait(sleeper, 0, 0, 100); continue; }
+    count = 0;
+  }
+  if (count === 0) break;
+}
+process.kill(process.pid, 'SIGKILL');
+`;
+
+function startLifelineWatchdog(): void {
+  // Opening the fd as a libuv pipe is how Node sets O_NONBLOCK on it; it is never read here.
+  new Socket({ fd: LIFELINE_FD, readable: false, writable: false }).unref();
+  new Worker(WATCHDOG, { eval: true, workerData: { fd: LIFELINE_FD } }).unref();
+}
+
+/** The names cells see, besides Node's own globals. */
+function installGlobals(): void {
+  Object.assign(globalThis, {
+    display,
+    clearOutput,
+    input,
+    KeyboardInterrupt,
+    StdinNotImplementedError,
+    // As in Node's REPL: require() resolves from the notebook's directory.
+    require: createRequire(join(process.cwd(), '<notebook>')),
+  });
+}
+
+/**
+ * A cell's import() goes through vm's default loader, which prints an
+ * ExperimentalWarning on first use: it would show up as the cell's stderr.
+ */
+function silenceLoaderWarning(): void {
+  const emitWarning = process.emitWarning.bind(process);
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    if (String(warning).includes('USE_MAIN_CONTEXT_DEFAULT_LOADER')) return;
+    (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
+  }) as typeof process.emitWarning;
+}
+
+/** A fault in the executor itself: to the raw stderr, which the kernel logs. */
+function internalError(error: unknown): void {
+  writeSync(2, `loom executor: ${error instanceof Error ? error.stack : String(error)}\n`);
+}
+
+function lateError(thrown: unknown): void {
+  try {
+    reportLateError(currentCell(), thrown);
+  } catch (error) {
+    internalError(error); // a throw here would end the process
+  }
+}
+
+function main(): void {
+  startLifelineWatchdog();
+  silenceLoaderWarning();
+  routeOutput();
+  prepareInput();
+  installGlobals();
+  // A throw in a timer or an unhandled rejection belongs to the cell that started it
+  // (AsyncLocalStorage still knows it here) and must never end the process.
+  process.on('uncaughtException', (error) => lateError(error));
+  process.on('unhandledRejection', (reason) => lateError(reason));
+  process.on('SIGINT', interruptRunningCell);
+  process.on('disconnect', () => process.exit(0));
+
+  let queue = Promise.resolve();
+  process.on('message', (message: ToExecutor) => {
+    if (message.type === 'shutdown') process.exit(0);
+    if (message.type === 'execute') {
+      const command: ExecuteCommand = message;
+      queue = queue.then(() => runCell(command)).catch(internalError);
+    }
+  });
+  sendFrame({ type: 'ready', pid: process.pid });
+}
+
+main();

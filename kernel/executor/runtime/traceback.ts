@@ -1,0 +1,124 @@
+/**
+ * Errors as Jupyter shows them: ename, evalue, and a traceback whose frames
+ * point at cell lines (`at f (cell 3, line 2)`), without the executor's own
+ * frames. Every cell's script is kept with its source map, because a function a
+ * cell defined can throw much later, from another cell.
+ */
+import { resolve, sep } from 'node:path';
+import { inspect } from 'node:util';
+import type { CellPosition, TranspiledCell } from '../../interpreter/transpile.js';
+import type { ErrorContent } from '../messages.js';
+import { isInterruption } from './errors.js';
+
+interface Script {
+  executionCount: number;
+  source: string;
+  compiled: TranspiledCell;
+}
+
+const scripts = new Map<string, Script>();
+/** dist/kernel/: frames in there are the kernel's, not the user's. */
+const KERNEL_DIR = resolve(__dirname, '..', '..') + sep;
+const OUR_NODE_MODULES = /\(?node:(internal|vm|async_hooks)[/:]/;
+/** A script's filename (`cell-3`, or `cell-3.1` when count 3 ran before), then line and column. */
+const LOCATION = /\b(cell-(\d+)(?:\.\d+)?):(\d+):(\d+)/g;
+const MAX_CAUSES = 5;
+
+/** Keeps the script for mapping frames; returns the unique filename to compile it under. */
+export function registerScript(executionCount: number, source: string, compiled: TranspiledCell): string {
+  let filename = `cell-${executionCount}`;
+  for (let n = 1; scripts.has(filename); n++) filename = `cell-${executionCount}.${n}`;
+  scripts.set(filename, { executionCount, source, compiled });
+  return filename;
+}
+
+export function errorContent(thrown: unknown): ErrorContent {
+  if (isInterruption(thrown) && !(thrown instanceof Error && thrown.name === 'KeyboardInterrupt')) {
+    // vm's own "Script execution was interrupted": its stack is only ours.
+    return { ename: 'KeyboardInterrupt', evalue: 'Interrupted', traceback: ['KeyboardInterrupt: Interrupted'] };
+  }
+  if (!(thrown instanceof Error)) {
+    // `throw 42`: there is no stack to show.
+    const evalue = typeof thrown === 'string' ? thrown : inspect(thrown);
+    return { ename: 'Thrown', evalue, traceback: [`Thrown: ${evalue}`] };
+  }
+  return { ename: errorName(thrown), evalue: String(thrown.message), traceback: describe(thrown, 0) };
+}
+
+/** A syntax error TypeScript found before the cell ran. */
+export function syntaxErrorContent(executionCount: number, source: string, error: CellPosition & { message: string }): ErrorContent {
+  return {
+    ename: 'SyntaxError',
+    evalue: error.message,
+    traceback: [`SyntaxError: ${error.message}`, ...pointAt(executionCount, source, error)],
+  };
+}
+
+function describe(error: Error, depth: number): string[] {
+  const ename = errorName(error);
+  const lines = [error.message ? `${ename}: ${error.message}` : ename, ...frames(error)];
+  if (error.cause !== undefined && depth < MAX_CAUSES) {
+    const cause = error.cause instanceof Error ? describe(error.cause, depth + 1) : [inspect(error.cause)];
+    lines.push(`Caused by: ${cause[0]}`, ...cause.slice(1));
+  }
+  return lines;
+}
+
+/** The class name (`class MyError extends Error`), unless only `name` was set on a plain Error. */
+function errorName(error: Error): string {
+  const constructorName = typeof error.constructor === 'function' ? error.constructor.name : '';
+  if (constructorName === '' || (constructorName === 'Error' && typeof error.name === 'string' && error.name !== '')) {
+    return typeof error.name === 'string' && error.name !== '' ? error.name : 'Error';
+  }
+  return constructorName;
+}
+
+function frames(error: Error): string[] {
+  let stack: string;
+  try {
+    stack = String(error.stack ?? '');
+  } catch {
+    return [];
+  }
+  const lines: string[] = [];
+  // V8 starts a SyntaxError found while compiling a script with "cell-3:4" and the code.
+  const compileSite = /^(cell-\d+(?:\.\d+)?):(\d+)\n/.exec(stack);
+  if (compileSite) lines.push(...compileErrorSite(compileSite[1]!, Number(compileSite[2])));
+  for (const line of stack.split('\n')) {
+    if (!/^\s+at /.test(line)) continue;
+    const mapped = mapFrame(line);
+    if (mapped !== undefined) lines.push(mapped);
+  }
+  return lines;
+}
+
+/** A frame with cell locations rewritten, or undefined for the executor's own frames. */
+function mapFrame(line: string): string | undefined {
+  if (line.includes(KERNEL_DIR) || OUR_NODE_MODULES.test(line)) return undefined;
+  let wrapper = false;
+  const mapped = line.replace(LOCATION, (match, filename: string, count: string, row: string, column: string) => {
+    const script = scripts.get(filename);
+    if (script === undefined) return match;
+    const position = script.compiled.toCell(Number(row), Number(column));
+    // The call of the cell's async wrapper: the executor's doing, not the user's.
+    if (position === undefined) wrapper = true;
+    return position ? `cell ${count}, line ${position.line}` : `cell ${count}`;
+  });
+  return wrapper ? undefined : mapped;
+}
+
+function compileErrorSite(filename: string, line: number): string[] {
+  const script = scripts.get(filename);
+  if (script === undefined) return [];
+  const position = script.compiled.toCell(line);
+  return position ? pointAt(script.executionCount, script.source, { line: position.line, column: 0 }) : [`    at cell ${script.executionCount}`];
+}
+
+/** `at cell 3, line 2`, the line, and a caret under the column (none when column is 0). */
+function pointAt(executionCount: number, source: string, position: CellPosition): string[] {
+  const text = source.split('\n')[position.line - 1] ?? '';
+  const lines = [`    at cell ${executionCount}, line ${position.line}`, `        ${text.trimEnd()}`];
+  // Keep the tabs of the line so the caret lines up under them.
+  if (position.column > 0) lines.push(`        ${text.slice(0, position.column - 1).replace(/[^\t]/g, ' ')}^`);
+  return lines;
+}
