@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { Supervisor } from './executor/supervisor.js';
+import { LanguageService } from './interpreter/language-service.js';
+import { log } from './log.js';
+import type { Identity } from './protocol/builder.js';
+import { Cells } from './protocol/cells.js';
+import type { KernelContext } from './protocol/context.js';
+import { Dispatcher } from './protocol/dispatcher.js';
+import { forwardFrame } from './protocol/executor-output.js';
+import { History } from './protocol/history.js';
+import { IOPub } from './protocol/iopub.js';
+import { openChannels, type Channels } from './sockets/channels.js';
+import { decode, encode } from './wire/codec.js';
+import { readConnectionFile } from './wire/connection.js';
+import { Signer } from './wire/signer.js';
+
+/**
+ * Starts a kernel for the given connection file: binds the sockets, starts
+ * the executor, and serves until a shutdown request or SIGTERM.
+ */
+export async function startKernel(connectionFile: string): Promise<void> {
+  const info = readConnectionFile(connectionFile);
+  const signer = new Signer(info.signature_scheme, info.key);
+  const channels = await openChannels(info);
+  const identity: Identity = { session: randomUUID(), username: 'kernel' };
+  const iopub = new IOPub(identity, (message) => void channels.send.iopub.send(encode(message, signer)));
+  const executor = new Supervisor({ cwd: process.cwd() });
+
+  const ctx: KernelContext = {
+    identity,
+    iopub,
+    executor,
+    language: new LanguageService({ cwd: process.cwd() }),
+    history: new History(),
+    cells: new Cells(),
+    executionCount: 0,
+    sendStdin: (message) => void channels.send.stdin.send(encode(message, signer)),
+    shutdown: () => setImmediate(() => void stop(0)),
+  };
+
+  executor.on('frame', (frame) => forwardFrame(frame, ctx));
+  executor.on('raw', (name, text) => forwardRaw(ctx, name, text));
+  executor.on('lost', (what) => {
+    const cell = ctx.cells.last();
+    if (cell) iopub.stream(cell.request, 'stderr', `\n[loom] ${what}\n`);
+  });
+  void serveStdin(channels, signer, ctx);
+
+  const dispatcher = new Dispatcher(ctx, signer);
+  void dispatcher.serve({ name: 'shell', socket: channels.shell, sender: channels.send.shell });
+  void dispatcher.serve({ name: 'control', socket: channels.control, sender: channels.send.control });
+  iopub.status(undefined, 'starting');
+  executor.start().catch((error: Error) => log.error(error.message));
+
+  let stopping = false;
+  async function stop(code: number): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    iopub.flush();
+    await executor.stop();
+    await ctx.language.close();
+    await Promise.all([channels.send.shell.drained(), channels.send.control.drained(), channels.send.iopub.drained()]);
+    channels.close();
+    process.exit(code);
+  }
+  process.on('SIGTERM', () => void stop(0));
+  // Clients with interrupt_mode "signal" (and Ctrl+C in a terminal) send SIGINT to the kernel.
+  process.on('SIGINT', () => executor.interrupt());
+}
+
+/** Text the executor wrote outside our console goes to the newest cell, or to the log. */
+function forwardRaw(ctx: KernelContext, name: 'stdout' | 'stderr', text: string): void {
+  const cell = ctx.cells.last();
+  if (cell) ctx.iopub.stream(cell.request, name, text);
+  else log.info(`executor ${name}: ${text.trimEnd()}`);
+}
+
+/** The stdin channel: input replies go to the executor's waiting input(). */
+async function serveStdin(channels: Channels, signer: Signer, ctx: KernelContext): Promise<void> {
+  try {
+    for await (const frames of channels.stdin) {
+      const decoded = decode(frames, signer);
+      if (!decoded.ok) {
+        log.warn(`stdin: dropped a message (${decoded.reason})`);
+      } else if (decoded.message.header.msg_type === 'input_reply') {
+        const value = decoded.message.content.value;
+        ctx.executor.sendInput({ type: 'input_reply', value: typeof value === 'string' ? value : String(value ?? '') });
+      } else {
+        log.warn(`stdin: unexpected ${decoded.message.header.msg_type}; ignored`);
+      }
+    }
+  } catch (error) {
+    if (!channels.stdin.closed) log.error(`stdin: ${(error as Error).message}`);
+  }
+}

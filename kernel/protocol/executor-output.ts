@@ -1,0 +1,52 @@
+import type { FromExecutor } from '../executor/messages.js';
+import { log } from '../log.js';
+import { childOf } from './builder.js';
+import type { KernelContext } from './context.js';
+
+/**
+ * Turns what the executor produced into iopub (or stdin) messages, each
+ * parented to the cell that produced it.
+ */
+export function forwardFrame(frame: FromExecutor, ctx: KernelContext): void {
+  if (frame.type === 'ready' || frame.type === 'done') return;
+  const cell = ctx.cells.get(frame.parent);
+  if (!cell) {
+    log.warn(`executor output for an unknown cell ${frame.parent}; dropped`);
+    if (frame.type === 'input_request') {
+      ctx.executor.inputRequested();
+      ctx.executor.sendInput({ type: 'input_unavailable' });
+    }
+    return;
+  }
+  const parent = cell.request;
+  if (cell.silent && frame.type !== 'input_request') return;
+  switch (frame.type) {
+    case 'stream':
+      ctx.iopub.stream(parent, frame.name, frame.text);
+      return;
+    case 'display': {
+      const transient = frame.displayId === undefined ? {} : { display_id: frame.displayId };
+      ctx.iopub.publish(parent, frame.update ? 'update_display_data' : 'display_data', { data: frame.data, metadata: frame.metadata, transient });
+      return;
+    }
+    case 'clear':
+      ctx.iopub.publish(parent, 'clear_output', { wait: frame.wait });
+      return;
+    case 'result':
+      ctx.iopub.publish(parent, 'execute_result', { execution_count: cell.executionCount, data: frame.data, metadata: frame.metadata });
+      return;
+    case 'late_error':
+      ctx.iopub.publish(parent, 'error', frame.error);
+      return;
+    case 'input_request':
+      ctx.executor.inputRequested();
+      if (!cell.allowStdin) {
+        ctx.executor.sendInput({ type: 'input_unavailable' });
+        return;
+      }
+      // Output printed before the prompt must be on screen before the prompt.
+      ctx.iopub.flush();
+      ctx.sendStdin(childOf(ctx.identity, parent, 'input_request', { prompt: frame.prompt, password: frame.password }));
+      return;
+  }
+}

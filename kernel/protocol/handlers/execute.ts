@@ -1,0 +1,42 @@
+import type { KernelContext } from '../context.js';
+import { errorReply, type ExecuteRequest, type Request, type ReplyContent } from '../messages.js';
+import { checkContent } from './validate.js';
+
+/**
+ * execute_request: count, announce, hand the cell to the executor, and reply
+ * when it is done. Output arrives on iopub meanwhile (see executor-output.ts).
+ */
+export async function execute(request: Request<'execute_request'>, ctx: KernelContext): Promise<ReplyContent> {
+  const problem = checkContent<ExecuteRequest>(
+    request.content,
+    { code: 'string' },
+    { silent: 'boolean', store_history: 'boolean', allow_stdin: 'boolean', stop_on_error: 'boolean', user_expressions: 'object' },
+  );
+  if (problem) return errorReply('BadRequest', problem);
+
+  const { code, user_expressions: userExpressions = {} } = request.content;
+  const silent = request.content.silent === true;
+  const storeHistory = silent ? false : request.content.store_history !== false;
+  const allowStdin = request.content.allow_stdin !== false;
+  if (storeHistory) ctx.executionCount += 1;
+  const executionCount = ctx.executionCount;
+
+  ctx.cells.add({ request, executionCount, allowStdin, silent });
+  if (!silent) ctx.iopub.publish(request, 'execute_input', { code, execution_count: executionCount });
+  if (storeHistory) ctx.history.add(executionCount, code);
+
+  let done;
+  try {
+    done = await ctx.executor.execute({ parent: request.header.msg_id, code, executionCount, silent, userExpressions, allowStdin });
+  } catch (error) {
+    done = { status: 'error' as const, error: { ename: 'ExecutorUnavailable', evalue: (error as Error).message, traceback: [] }, userExpressions: {} };
+  }
+
+  if (done.status === 'ok') {
+    ctx.language.addCell(code);
+    return { status: 'ok', execution_count: executionCount, user_expressions: done.userExpressions, payload: [] };
+  }
+  const error = done.error ?? { ename: 'Error', evalue: 'the cell failed', traceback: [] };
+  if (!silent) ctx.iopub.publish(request, 'error', error);
+  return { status: 'error', execution_count: executionCount, ...error };
+}
