@@ -1,0 +1,148 @@
+/**
+ * Error classes of the loom library. Each has a stable `code` (`ERR_LOOM_...`)
+ * so callers can branch on it without matching messages, like Node's own
+ * `ERR_*` codes and undici's `UND_ERR_*`. Python's names are kept where Python
+ * has one (`BrokenBarrierError`, `Empty`, `Full`, `ShutDown`).
+ *
+ * @module
+ */
+
+/** Every loom error carries one of these codes. */
+export type LoomErrorCode =
+  | 'ERR_LOOM_INVALID_ARG_TYPE'
+  | 'ERR_LOOM_INVALID_ARG_VALUE'
+  | 'ERR_LOOM_THREAD_STATE'
+  | 'ERR_LOOM_LOCK_NOT_HELD'
+  | 'ERR_LOOM_SEMAPHORE_OVERRELEASED'
+  | 'ERR_LOOM_BROKEN_BARRIER'
+  | 'ERR_LOOM_QUEUE_EMPTY'
+  | 'ERR_LOOM_QUEUE_FULL'
+  | 'ERR_LOOM_QUEUE_SHUTDOWN'
+  | 'ERR_LOOM_ITEM_TOO_LARGE'
+  | 'ERR_LOOM_FREE_VARIABLE'
+  | 'ERR_LOOM_NOT_SHIPPABLE'
+  | 'ERR_LOOM_WORKER_DIED'
+  | 'ERR_LOOM_REMOTE';
+
+/** Base class of loom's own conditions (not of argument errors, which extend TypeError/RangeError). */
+export class LoomError extends Error {
+  /** Stable identifier of the condition, e.g. `ERR_LOOM_QUEUE_EMPTY`. */
+  readonly code: LoomErrorCode;
+  constructor(code: LoomErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+  // A getter, so subclasses get their own class name (and it shows in the stack) without repeating it.
+  override get name(): string {
+    return this.constructor.name;
+  }
+}
+
+/** An argument has the wrong type, e.g. a Thread `target` that is not a function. */
+export class ArgumentTypeError extends TypeError {
+  readonly code = 'ERR_LOOM_INVALID_ARG_TYPE' as const;
+  override get name(): string {
+    return 'ArgumentTypeError';
+  }
+}
+
+/** An argument has the right type but a bad value, e.g. a negative timeout (Python's ValueError). */
+export class ArgumentValueError extends RangeError {
+  readonly code = 'ERR_LOOM_INVALID_ARG_VALUE' as const;
+  override get name(): string {
+    return 'ArgumentValueError';
+  }
+}
+
+/** A Thread used in the wrong state: started twice, joined before start, joined from itself (Python's RuntimeError). */
+export class ThreadStateError extends LoomError {
+  constructor(message: string) {
+    super('ERR_LOOM_THREAD_STATE', message);
+  }
+}
+
+/** Releasing a lock that is not held, or waiting on a Condition without its lock (Python's RuntimeError). */
+export class LockNotHeldError extends LoomError {
+  constructor(message: string) {
+    super('ERR_LOOM_LOCK_NOT_HELD', message);
+  }
+}
+
+/** A BoundedSemaphore released more often than acquired (Python's ValueError). */
+export class SemaphoreOverreleasedError extends LoomError {
+  constructor(message: string) {
+    super('ERR_LOOM_SEMAPHORE_OVERRELEASED', message);
+  }
+}
+
+/** A Barrier was aborted, reset while threads waited, or a wait timed out. */
+export class BrokenBarrierError extends LoomError {
+  constructor(message = 'the barrier is broken') {
+    super('ERR_LOOM_BROKEN_BARRIER', message);
+  }
+}
+
+/** `get` found the queue empty (non-blocking, or after its timeout). Python's `queue.Empty`. */
+export class Empty extends LoomError {
+  constructor(message = 'the queue is empty') {
+    super('ERR_LOOM_QUEUE_EMPTY', message);
+  }
+}
+
+/** `put` found the queue full (non-blocking, or after its timeout). Python's `queue.Full`. */
+export class Full extends LoomError {
+  constructor(message = 'the queue is full') {
+    super('ERR_LOOM_QUEUE_FULL', message);
+  }
+}
+
+/** The queue was shut down: `put` always, `get` once it is empty (or at once after `shutdown(true)`). Python's `queue.ShutDown`. */
+export class ShutDown extends LoomError {
+  constructor(message = 'the queue was shut down') {
+    super('ERR_LOOM_QUEUE_SHUTDOWN', message);
+  }
+}
+
+/** An item is larger than a queue's byte capacity and could never fit. */
+export class ItemTooLargeError extends LoomError {
+  constructor(message: string) {
+    super('ERR_LOOM_ITEM_TOO_LARGE', message);
+  }
+}
+
+/** A function or class sent to a thread uses names the thread cannot see. */
+export class FreeVariableError extends LoomError {
+  /** The names that could not be resolved, in source order. */
+  readonly names: readonly string[];
+  constructor(message: string, names: readonly string[]) {
+    super('ERR_LOOM_FREE_VARIABLE', message);
+    this.names = names;
+  }
+}
+
+/** A value cannot be sent to a thread at all (native or bound function, class with #private members, ...). */
+export class NotShippableError extends LoomError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('ERR_LOOM_NOT_SHIPPABLE', message, options);
+  }
+}
+
+/** A worker ended without reporting (process.exit() inside it, out of memory, terminated). */
+export class WorkerDiedError extends LoomError {
+  constructor(message: string) {
+    super('ERR_LOOM_WORKER_DIED', message);
+  }
+}
+
+/**
+ * An error thrown in another thread whose class does not exist here. `name`
+ * is the remote class name; `cause` holds the remote stack.
+ */
+export class RemoteError extends LoomError {
+  constructor(remoteName: string, message: string, options?: ErrorOptions) {
+    super('ERR_LOOM_REMOTE', message, options);
+    // The stack was captured with the class name; show the remote one, as the user named it.
+    Object.defineProperty(this, 'name', { value: remoteName, configurable: true, writable: true });
+    if (this.stack) this.stack = this.stack.replace(/^RemoteError/, remoteName);
+  }
+}

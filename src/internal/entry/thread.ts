@@ -1,0 +1,87 @@
+/**
+ * What runs inside each loom thread: boot, rebuild the Thread object, run
+ * it, send back its fields and error, mark it finished. The reply is posted
+ * before STATE becomes FINISHED, so a starter that sees FINISHED (even in a
+ * busy loop) can read the reply at once with receiveMessageOnPort.
+ */
+import { workerData } from 'node:worker_threads';
+import { WorkerDiedError } from '../../errors.js';
+import { reviveThread } from '../../threading/inside.js';
+import { osThreadId } from '../../threading/thread-core.js';
+import { serializeError } from '../error-wire.js';
+import { CONTROL, STATE_FINISHED, type DroppedField, type FinishedReply, type ThreadInit } from '../messages.js';
+import { threadFinished } from '../process-state.js';
+import { encode } from '../share/encode.js';
+import { useDirectStdio } from './direct-stdio.js';
+
+const init = (workerData as { loom: ThreadInit }).loom;
+const control = new Int32Array(init.control);
+
+if (init.stdio === 'direct') useDirectStdio();
+Atomics.store(control, CONTROL.NATIVE_ID, osThreadId() ?? 0);
+Atomics.store(control, CONTROL.BOOTED, 1);
+Atomics.notify(control, CONTROL.BOOTED);
+for (const file of init.preload) require(file);
+// Every shareable kind registers itself on load; args may hold any of them.
+require('../../index.js');
+
+/** The object's own fields, encoded; fields that cannot travel are listed, not fatal. */
+function fieldsOf(thread: object | undefined): { fields: Record<string, unknown>; dropped: DroppedField[] } {
+  const fields: Record<string, unknown> = {};
+  const dropped: DroppedField[] = [];
+  for (const [field, value] of Object.entries(thread ?? {})) {
+    try {
+      fields[field] = encode(value, `this.${field}`);
+    } catch (error) {
+      dropped.push({ field, reason: (error as Error).message });
+    }
+  }
+  return { fields, dropped };
+}
+
+function post(reply: FinishedReply): void {
+  try {
+    init.reply.postMessage(reply);
+    return;
+  } catch {
+    // Some field is not cloneable (a function inside an object, a class with a native handle): find which.
+  }
+  for (const [field, value] of Object.entries(reply.fields)) {
+    try {
+      structuredClone(value);
+    } catch (error) {
+      delete reply.fields[field];
+      reply.dropped.push({ field, reason: (error as Error).message });
+    }
+  }
+  init.reply.postMessage(reply);
+}
+
+let finished = false;
+function finish(reply: FinishedReply): void {
+  if (finished) return;
+  finished = true;
+  post(reply);
+  threadFinished();
+  Atomics.store(control, CONTROL.STATE, STATE_FINISHED);
+  Atomics.notify(control, CONTROL.STATE);
+}
+
+process.on('exit', (code) => {
+  const error = new WorkerDiedError(`thread ${init.job.name} called process.exit(${code}) before run() returned`);
+  finish({ type: 'finished', fields: {}, dropped: [], error: serializeError(error) });
+});
+
+async function main(): Promise<void> {
+  let thread: object | undefined;
+  try {
+    const revived = reviveThread(init);
+    thread = revived;
+    await revived.run();
+    finish({ type: 'finished', ...fieldsOf(thread) });
+  } catch (error) {
+    finish({ type: 'finished', ...fieldsOf(thread), error: serializeError(error) });
+  }
+}
+
+void main();

@@ -1,0 +1,73 @@
+/**
+ * Errors across thread (and later process) boundaries. Structured clone keeps
+ * an Error's message but loses its class, its `code` and the fields callers
+ * branch on, so errors travel as data and are rebuilt on arrival: the same
+ * class when this side knows it (built-ins, loom's own), otherwise a
+ * RemoteError carrying the remote class name. The remote stack arrives as the
+ * `cause`, so a report shows both where it was thrown and where it was joined.
+ */
+import * as loomErrors from '../errors.js';
+
+export type SerializedError =
+  | { kind: 'error'; name: string; message: string; stack: string; props: Record<string, unknown>; cause?: SerializedError }
+  /** Something thrown that is not an Error (`throw 42`): rethrown as that value. */
+  | { kind: 'value'; value: unknown };
+
+function cloneable(value: unknown): boolean {
+  try {
+    structuredClone(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function serializeError(error: unknown, depth = 0): SerializedError {
+  if (!(error instanceof Error)) return { kind: 'value', value: cloneable(error) ? error : String(error) };
+  const props: Record<string, unknown> = {};
+  for (const key of Object.keys(error)) {
+    const value = (error as unknown as Record<string, unknown>)[key];
+    if (key !== 'cause' && cloneable(value)) props[key] = value;
+  }
+  if ('code' in error && !('code' in props) && cloneable(error.code)) props.code = error.code;
+  const out: SerializedError = { kind: 'error', name: error.name, message: error.message, stack: error.stack ?? `${error.name}: ${error.message}`, props };
+  if (error.cause !== undefined && depth < 5) out.cause = serializeError(error.cause, depth + 1);
+  return out;
+}
+
+const BUILT_IN: Record<string, ErrorConstructor> = {
+  Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError,
+};
+
+function knownClass(name: string): { prototype: Error } | undefined {
+  if (name in BUILT_IN) return BUILT_IN[name];
+  const candidate = (loomErrors as Record<string, unknown>)[name];
+  return typeof candidate === 'function' && candidate.prototype instanceof Error ? (candidate as { prototype: Error }) : undefined;
+}
+
+/** The remote stack as an Error, so Node prints it as `[cause]`. */
+function remoteStack(data: Extract<SerializedError, { kind: 'error' }>): Error {
+  const carrier = new Error(data.message, data.cause ? { cause: deserializeError(data.cause) } : undefined);
+  Object.defineProperty(carrier, 'name', { value: data.name, configurable: true, writable: true });
+  carrier.stack = data.stack;
+  return carrier;
+}
+
+/** Rebuilds an error thrown elsewhere; its own stack is where this call happens. */
+export function deserializeError(data: SerializedError): unknown {
+  if (data.kind === 'value') return data.value;
+  const cls = knownClass(data.name);
+  let error: Error;
+  if (cls) {
+    // Not the constructor: loom's take other arguments, and the message is already final.
+    error = Object.create(cls.prototype) as Error;
+    Object.defineProperty(error, 'message', { value: data.message, configurable: true, writable: true });
+    Error.captureStackTrace(error, deserializeError);
+  } else {
+    error = new loomErrors.RemoteError(data.name, data.message);
+    Error.captureStackTrace(error, deserializeError);
+  }
+  Object.defineProperty(error, 'cause', { value: remoteStack(data), configurable: true, writable: true });
+  Object.assign(error, data.props);
+  return error;
+}

@@ -1,0 +1,41 @@
+/**
+ * The places where a host (the loom kernel) plugs into the library. Plain
+ * scripts never touch these; the defaults are what a script wants.
+ */
+
+export interface LoomHooks {
+  /**
+   * Returns the source of a declaration named `name` (e.g. `const rate = 5;`
+   * or `function helper() {...}`) that a function sent to a thread may bring
+   * along, or undefined. The kernel answers with notebook declarations; the
+   * declaration's own free names are resolved the same way, recursively.
+   * @default () => undefined
+   */
+  resolveDeclaration: (name: string) => string | undefined;
+  /** Absolute paths of modules every new thread requires before user code (e.g. the kernel's output routing). @default [] */
+  threadPreload: string[];
+  /**
+   * How a thread's console output reaches stdout/stderr. `'direct'` writes
+   * with fs.writeSync from the thread itself, so output is live even while the
+   * starting thread busy-loops; `'node'` keeps Node's default (piped through
+   * the starter's event loop, delayed while it is busy).
+   * @default 'direct'
+   */
+  threadStdio: 'direct' | 'node';
+  /**
+   * Set V8's --no-concurrent-osr before the first thread starts, so a hot loop
+   * that runs once in a thread gets optimised on a busy machine (see
+   * internal/v8-tuning.ts for the measurements). Process-wide; set to false
+   * before starting threads to keep V8's default.
+   * @default true
+   */
+  disableConcurrentOsr: boolean;
+}
+
+/** Mutable on purpose: a host assigns the fields it needs once at start-up. */
+export const hooks: LoomHooks = {
+  resolveDeclaration: () => undefined,
+  threadPreload: [],
+  threadStdio: 'direct',
+  disableConcurrentOsr: true,
+};

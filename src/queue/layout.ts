@@ -1,0 +1,33 @@
+/** The shared memory of a queue: Int32 header cells, then the byte ring. */
+
+export const H = {
+  LOCK: 0,
+  /** Live items. qsize() reads it without the lock. */
+  COUNT: 1,
+  HEAD: 2,
+  TAIL: 3,
+  /** Where the data before the wrap ends (-1: the data does not wrap). */
+  WRAP_AT: 4,
+  NOT_EMPTY_SEQ: 5,
+  NOT_EMPTY_WAITERS: 6,
+  NOT_FULL_SEQ: 7,
+  NOT_FULL_WAITERS: 8,
+  /** Items put and not yet marked taskDone(); join() waits for 0. */
+  UNFINISHED: 9,
+  SHUTDOWN: 10,
+  MAXSIZE: 11,
+  CAPACITY: 12,
+  /** 0 FIFO, 1 LIFO, 2 priority. */
+  ORDER: 13,
+  CELLS: 16,
+} as const;
+
+export const HEADER_BYTES = H.CELLS * 4;
+
+/** Per entry: u32 payload size, u8 tag, u8 live, u16 unused, f64 priority key; then the payload; then u32 entry size. */
+export const ENTRY_HEAD = 16;
+export const ENTRY_OVERHEAD = ENTRY_HEAD + 4;
+
+export const FIFO = 0;
+export const LIFO = 1;
+export const PRIORITY = 2;

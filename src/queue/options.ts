@@ -1,0 +1,53 @@
+/** Options of the queue classes and their calls, documented once. */
+import { optionalBoolean, optionsObject, nonNegativeInteger, typeError, valueError, timeoutMs } from '../internal/validate.js';
+
+export interface QueueOptions {
+  /**
+   * Upper bound on the number of items; `put` waits while it is reached (back-pressure). 0 or less: no bound.
+   * @default 0
+   */
+  maxsize?: number;
+  /**
+   * Bytes of shared memory for items (each takes its serialized size plus 20 bytes). `put` waits while
+   * they are in use, independently of `maxsize`; an item larger than this throws ItemTooLargeError.
+   * @default 1048576 (1 MiB)
+   */
+  byteCapacity?: number;
+}
+
+export interface PutOptions {
+  /** Wait for room when the queue is full; with false, throw Full at once. @default true */
+  block?: boolean;
+  /** Wait at most this many seconds, then throw Full. Undefined waits forever. @default undefined */
+  timeout?: number;
+}
+
+export interface GetOptions {
+  /** Wait for an item when the queue is empty; with false, throw Empty at once. @default true */
+  block?: boolean;
+  /** Wait at most this many seconds, then throw Empty. Undefined waits forever. @default undefined */
+  timeout?: number;
+}
+
+export const DEFAULT_BYTE_CAPACITY = 1 << 20;
+
+/** `new Queue(10)` as in Python, or `new Queue({maxsize: 10, byteCapacity})`. */
+export function queueOptions(arg: unknown): { maxsize: number; byteCapacity: number } {
+  if (typeof arg === 'number') {
+    if (!Number.isInteger(arg)) throw typeError('maxsize', 'an integer', arg);
+    return { maxsize: Math.max(0, arg), byteCapacity: DEFAULT_BYTE_CAPACITY };
+  }
+  const { maxsize, byteCapacity } = optionsObject<QueueOptions>('options', arg);
+  if (maxsize !== undefined && (typeof maxsize !== 'number' || !Number.isInteger(maxsize))) throw typeError('maxsize', 'an integer', maxsize);
+  const bytes = nonNegativeInteger('byteCapacity', byteCapacity, DEFAULT_BYTE_CAPACITY);
+  if (bytes < 64 || bytes > 2 ** 31 - 64) throw valueError('byteCapacity', 'between 64 and 2**31 - 64 bytes', byteCapacity);
+  return { maxsize: Math.max(0, maxsize ?? 0), byteCapacity: bytes };
+}
+
+/** How long a put/get may wait, in ms: 0 when not blocking. */
+export function waitMs(options: PutOptions | GetOptions | undefined): number {
+  const { block, timeout } = optionsObject<PutOptions>('options', options);
+  const blocking = optionalBoolean('block', block, true);
+  const ms = timeoutMs('timeout', timeout);
+  return blocking ? ms : 0;
+}

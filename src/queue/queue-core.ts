@@ -1,0 +1,185 @@
+/**
+ * The engine behind every queue class: put and get over the shared ring,
+ * with a futex lock and two condition sequences (not empty, not full). Put
+ * and get first try once without waiting (no generator, no allocation
+ * beyond the item); only a call that must wait runs the generator, blocking
+ * with Atomics.wait (Sync) or Atomics.waitAsync (Promise).
+ */
+import { ArgumentValueError, Empty, Full, ItemTooLargeError, ShutDown } from '../errors.js';
+import { lockSteps, lockSync, unlock } from '../internal/futex.js';
+import { deadlineAfter, remaining, type Waiting } from '../internal/wait.js';
+import { finish, pack, type Packed } from './codec.js';
+import { ENTRY_OVERHEAD, H, HEADER_BYTES, LIFO, PRIORITY } from './layout.js';
+import { Ring } from './ring.js';
+
+/** Checks of COUNT before a getter sleeps: a producer a few hundred ns away is common in hand-offs. */
+const SPINS = 200;
+
+export class QueueCore {
+  readonly h: Int32Array;
+  readonly #ring: Ring;
+  readonly #order: number;
+
+  constructor(buffer: SharedArrayBuffer) {
+    this.h = new Int32Array(buffer, 0, H.CELLS);
+    this.#ring = new Ring(this.h, Buffer.from(buffer, HEADER_BYTES, this.h[H.CAPACITY]));
+    this.#order = this.h[H.ORDER];
+  }
+
+  static allocate(order: number, maxsize: number, byteCapacity: number): SharedArrayBuffer {
+    const buffer = new SharedArrayBuffer(HEADER_BYTES + byteCapacity);
+    const h = new Int32Array(buffer, 0, H.CELLS);
+    h[H.WRAP_AT] = -1;
+    h[H.MAXSIZE] = maxsize;
+    h[H.CAPACITY] = byteCapacity;
+    h[H.ORDER] = order;
+    return buffer;
+  }
+
+  pack(item: unknown): Packed {
+    const packed = pack(item, this.#order === PRIORITY);
+    const capacity = this.h[H.CAPACITY];
+    if (packed.size + ENTRY_OVERHEAD > capacity) {
+      throw new ItemTooLargeError(`the item takes ${packed.size + ENTRY_OVERHEAD} bytes, more than the queue's byteCapacity of ${capacity}; create the queue with a larger byteCapacity`);
+    }
+    return packed;
+  }
+
+  #signal(seq: number, waiters: number): void {
+    if (Atomics.load(this.h, waiters) > 0) {
+      Atomics.add(this.h, seq, 1);
+      Atomics.notify(this.h, seq, 1);
+    }
+  }
+
+  #canPut(packed: Packed): boolean {
+    const maxsize = this.h[H.MAXSIZE];
+    return (maxsize <= 0 || this.h[H.COUNT] < maxsize) && this.#ring.fits(packed);
+  }
+
+  #insert(packed: Packed): void {
+    this.#ring.append(packed);
+    this.h[H.UNFINISHED]++;
+    this.#signal(H.NOT_EMPTY_SEQ, H.NOT_EMPTY_WAITERS);
+  }
+
+  #take(): unknown {
+    const value = this.#order === LIFO ? this.#ring.pop() : this.#order === PRIORITY ? this.#ring.popMin() : this.#ring.shift();
+    this.#signal(H.NOT_FULL_SEQ, H.NOT_FULL_WAITERS);
+    return value;
+  }
+
+  /** One attempt without waiting: true when put. */
+  tryPut(packed: Packed): boolean {
+    const h = this.h;
+    if (Atomics.load(h, H.SHUTDOWN)) throw new ShutDown();
+    lockSync(h, H.LOCK);
+    const put = this.#canPut(packed);
+    if (put) this.#insert(packed);
+    unlock(h, H.LOCK);
+    return put;
+  }
+
+  /** Waits up to `ms` for room; throws Full on timeout, ShutDown if shut down meanwhile. */
+  *putSteps(packed: Packed, ms: number): Waiting<void> {
+    const h = this.h;
+    const deadline = deadlineAfter(ms);
+    yield* lockSteps(h, H.LOCK, Infinity);
+    try {
+      for (;;) {
+        if (h[H.SHUTDOWN]) throw new ShutDown();
+        if (this.#canPut(packed)) return this.#insert(packed);
+        const left = remaining(deadline);
+        if (left <= 0) throw new Full();
+        yield* this.#await(H.NOT_FULL_SEQ, H.NOT_FULL_WAITERS, left);
+      }
+    } finally {
+      unlock(h, H.LOCK);
+    }
+  }
+
+  /** One attempt without waiting: the item, or `none` when the queue is empty. */
+  tryGet<N>(none: N): unknown {
+    const h = this.h;
+    if (Atomics.load(h, H.COUNT) === 0) {
+      if (Atomics.load(h, H.SHUTDOWN)) throw new ShutDown();
+      return none;
+    }
+    lockSync(h, H.LOCK);
+    const value = h[H.COUNT] > 0 ? this.#take() : none;
+    unlock(h, H.LOCK);
+    return value === none ? none : finish(value);
+  }
+
+  /** Waits up to `ms` for an item; throws Empty on timeout, ShutDown once shut down and empty. */
+  *getSteps(ms: number): Waiting<unknown> {
+    const h = this.h;
+    const deadline = deadlineAfter(ms);
+    for (let i = 0; i < SPINS && Atomics.load(h, H.COUNT) === 0; i++);
+    yield* lockSteps(h, H.LOCK, Infinity);
+    let value: unknown;
+    try {
+      for (;;) {
+        if (h[H.COUNT] > 0) {
+          value = this.#take();
+          break;
+        }
+        if (h[H.SHUTDOWN]) throw new ShutDown();
+        const left = remaining(deadline);
+        if (left <= 0) throw new Empty();
+        yield* this.#await(H.NOT_EMPTY_SEQ, H.NOT_EMPTY_WAITERS, left);
+      }
+    } finally {
+      unlock(h, H.LOCK);
+    }
+    return finish(value);
+  }
+
+  /** Condition wait: release the lock, sleep until `seq` moves or `ms` pass, re-acquire. */
+  *#await(seq: number, waiters: number, ms: number): Waiting<void> {
+    const h = this.h;
+    const seen = h[seq];
+    h[waiters]++;
+    unlock(h, H.LOCK);
+    yield { cells: h, index: seq, value: seen, ms };
+    yield* lockSteps(h, H.LOCK, Infinity);
+    h[waiters]--;
+  }
+
+  taskDone(): void {
+    const h = this.h;
+    lockSync(h, H.LOCK);
+    const left = h[H.UNFINISHED] - 1;
+    if (left >= 0) h[H.UNFINISHED] = left;
+    unlock(h, H.LOCK);
+    if (left < 0) throw new ArgumentValueError('taskDone() called too many times');
+    if (left === 0) Atomics.notify(h, H.UNFINISHED);
+  }
+
+  *joinSteps(): Waiting<void> {
+    for (;;) {
+      const unfinished = Atomics.load(this.h, H.UNFINISHED);
+      if (unfinished === 0) return;
+      yield { cells: this.h, index: H.UNFINISHED, value: unfinished, ms: Infinity };
+    }
+  }
+
+  shutdown(immediate: boolean): void {
+    const h = this.h;
+    lockSync(h, H.LOCK);
+    h[H.SHUTDOWN] = 1;
+    if (immediate) {
+      while (h[H.COUNT] > 0) {
+        this.#take();
+        if (h[H.UNFINISHED] > 0) h[H.UNFINISHED]--;
+      }
+      Atomics.notify(h, H.UNFINISHED);
+    }
+    // Everyone waiting re-checks: getters of an empty queue and all putters get ShutDown.
+    Atomics.add(h, H.NOT_EMPTY_SEQ, 1);
+    Atomics.add(h, H.NOT_FULL_SEQ, 1);
+    unlock(h, H.LOCK);
+    Atomics.notify(h, H.NOT_EMPTY_SEQ);
+    Atomics.notify(h, H.NOT_FULL_SEQ);
+  }
+}

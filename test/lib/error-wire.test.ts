@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Empty, FreeVariableError, LoomError, RemoteError } from '../../src/errors.js';
+import { deserializeError, serializeError } from '../../src/internal/error-wire.js';
+
+const roundTrip = (error: unknown): unknown => deserializeError(structuredClone(serializeError(error)));
+
+test('built-in and loom classes come back as themselves, with code and fields', () => {
+  const type = roundTrip(new TypeError('bad')) as TypeError;
+  assert.ok(type instanceof TypeError);
+  assert.equal(type.message, 'bad');
+  const empty = roundTrip(new Empty()) as Empty;
+  assert.ok(empty instanceof Empty && empty instanceof LoomError);
+  assert.equal(empty.code, 'ERR_LOOM_QUEUE_EMPTY');
+  const free = roundTrip(new FreeVariableError('uses x', ['x'])) as FreeVariableError;
+  assert.deepEqual(free.names, ['x']);
+});
+
+test('unknown classes become RemoteError with the remote name; the remote stack is the cause', () => {
+  class Custom extends Error {
+    override name = 'Custom';
+    code = 'E_CUSTOM';
+  }
+  const original = new Custom('custom failure');
+  const back = roundTrip(original) as RemoteError;
+  assert.ok(back instanceof RemoteError);
+  assert.equal(back.name, 'Custom');
+  assert.equal(back.code, 'E_CUSTOM');
+  assert.match(String(back.stack), /^Custom: custom failure/);
+  assert.equal((back.cause as Error).stack, original.stack);
+});
+
+test('a nested cause and a thrown non-error survive', () => {
+  const back = roundTrip(new Error('outer', { cause: new RangeError('inner') })) as Error;
+  const carrier = back.cause as Error;
+  assert.ok(carrier.cause instanceof RangeError);
+  assert.equal(roundTrip(42), 42);
+});

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { hooks, Thread } from '../../src/index.js';
+import { analyse } from '../../src/internal/ship/free-names.js';
+import { reviveCode } from '../../src/internal/ship/revive-code.js';
+import { shipFunction } from '../../src/internal/ship/ship.js';
+import { assertNoWorkersLeftAtEnd, cells } from './helpers.js';
+
+assertNoWorkersLeftAtEnd();
+
+const free = (source: string): string[] => analyse(source).free.map((f) => f.name);
+
+test('free names: params, locals, hoisting, blocks, catch, destructuring and labels are not free', () => {
+  assert.deepEqual(free('(a, {b, c: [d]}, ...e) => a + b + d + e.length'), []);
+  assert.deepEqual(free('function f() { g(); function g() {} var v = 1; return v; }'), []);
+  assert.deepEqual(free('() => { { let x = 1; } return x; }'), ['x']);
+  assert.deepEqual(free('() => { try {} catch (err) { return err; } }'), []);
+  assert.deepEqual(free('() => { outer: for (const k of []) { break outer; } }'), []);
+  assert.deepEqual(free('(class A extends Base { m() { return A; } })'), ['Base']);
+  assert.deepEqual(free('(o) => ({ key: o.prop, [computed]: 1, short })'), ['computed', 'short']);
+  assert.deepEqual(free('function named() { return named; }'), []);
+});
+
+test('free names record member use, so compiled imports can be recognised', () => {
+  const facts = analyse('() => new threading_1.Lock() && (0, threading_1.currentThread)()');
+  assert.deepEqual([...(facts.free[0].members ?? [])].sort(), ['Lock', 'currentThread']);
+  assert.equal(analyse('() => fs_1 + fs_1.x').free[0].members, null);
+});
+
+test('shipping and reviving: method shorthand, async and generator functions, compiled loom imports', async () => {
+  const object = { double(x: number) { return x * 2; } };
+  assert.equal(reviveCode<(x: number) => number>(shipFunction(object.double, 'target'))(4), 8);
+  const gen = reviveCode<() => Generator<number>>(shipFunction(function* () { yield 1; yield 2; }, 'target'));
+  assert.deepEqual([...gen()], [1, 2]);
+  const asyncFn = reviveCode<() => Promise<number>>(shipFunction(async () => 5, 'target'));
+  assert.equal(await asyncFn(), 5);
+  const usesLoom = reviveCode<() => boolean>(shipFunction(new Function('threading_1', 'return () => new threading_1.Lock().locked() === false')({}), 'target'));
+  assert.equal(usesLoom(), true);
+});
+
+test('the declaration hook brings named declarations along (what the kernel uses for notebook cells)', async () => {
+  const previous = hooks.resolveDeclaration;
+  hooks.resolveDeclaration = (name) => ({ rate: 'const rate = factor * 2;', factor: 'const factor = 21;' })[name];
+  try {
+    const out = cells(1);
+    const target = new Function('return (out) => { out[0] = rate; }')() as (out: Int32Array) => void;
+    const t = new Thread({ target, args: [out] });
+    t.start();
+    await t.join();
+    assert.equal(out[0], 42);
+  } finally {
+    hooks.resolveDeclaration = previous;
+  }
+});
+
+test('functions found in a subclass chain travel with it', async () => {
+  class Base extends Thread {
+    value = 0;
+    protected compute(): number {
+      return 40;
+    }
+  }
+  class Derived extends Base {
+    override run(): void {
+      this.value = this.compute() + 2;
+    }
+  }
+  const t = new Derived();
+  t.start();
+  await t.join();
+  assert.equal(t.value, 42);
+});
