@@ -51,6 +51,8 @@ export async function startKernel(connectionFile: string): Promise<void> {
   void dispatcher.serve({ name: 'control', socket: channels.control, sender: channels.send.control });
   iopub.status(undefined, 'starting');
   executor.start().catch((error: Error) => log.error(error.message));
+  // Load the compiler now, in its thread, so the first cell's type check does not wait for it.
+  ctx.language.warmUp();
 
   let stopping = false;
   async function stop(code: number): Promise<void> {

@@ -8,11 +8,13 @@ import { NotebookService } from './notebook-service.js';
 import { complete } from './complete.js';
 import { inspect } from './inspect.js';
 import { isComplete } from './is-complete.js';
+import { checkCell } from './check.js';
 
 export type WorkerRequest =
   | { id: number; kind: 'complete'; code: string; cursorPos: number }
   | { id: number; kind: 'inspect'; code: string; cursorPos: number; detailLevel: 0 | 1 }
   | { id: number; kind: 'isComplete'; code: string }
+  | { id: number; kind: 'check'; code: string }
   | { kind: 'addCells'; codes: string[] }
   | { kind: 'reset' }
   | { kind: 'warmUp' }
@@ -51,6 +53,11 @@ export function createHandler(data: WorkerData, reply: (response: WorkerResponse
         const s = service();
         s.setCurrent(request.code);
         return complete(s.service, s.currentFile, request.code, request.cursorPos);
+      }
+      case 'check': {
+        const s = service();
+        s.setCurrent(request.code);
+        return checkCell(s.service, s.currentFile, request.code);
       }
       case 'inspect': {
         const s = service();

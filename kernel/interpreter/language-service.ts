@@ -10,6 +10,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { extname, join } from 'node:path';
+import type { CellDiagnostic } from './check.js';
 import type { WorkerRequest, WorkerResponse } from './language-service-worker.js';
 
 // ------------------------------------------------------------ Jupyter 5.4 reply contents
@@ -109,6 +110,11 @@ export class LanguageService {
 
   inspect(code: string, cursorPos: number, detailLevel: 0 | 1): Promise<InspectReply> {
     return this.request({ kind: 'inspect', code, cursorPos, detailLevel }) as Promise<InspectReply>;
+  }
+
+  /** The cell's type errors against the cells run before it (empty when it checks). */
+  check(code: string): Promise<CellDiagnostic[]> {
+    return this.request({ kind: 'check', code }) as Promise<CellDiagnostic[]>;
   }
 
   isComplete(code: string): Promise<IsCompleteReply> {

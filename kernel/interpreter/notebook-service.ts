@@ -9,6 +9,7 @@
  * everything else, lib and @types/node included.
  */
 import ts from 'typescript';
+import { loomTypePaths } from './loom-modules.js';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { NotebookCells, type ImportMeaning } from './notebook-cells.js';
@@ -122,6 +123,7 @@ function compilerOptions(cwd: string): ts.CompilerOptions {
     allowImportingTsExtensions: true,
     skipLibCheck: true,
     noEmit: true,
+    paths: loomTypePaths(),
   };
 }
 

@@ -7,6 +7,7 @@
  * otherwise elide an import whose names this cell does not use (the next cell may).
  */
 import ts from 'typescript';
+import { loomModuleUrl } from './loom-modules.js';
 
 /** `import ... from 'm'` -> `const ... = await import('m')`; `export` keywords dropped. */
 export function moduleSyntaxToScript(context: ts.TransformationContext): ts.Transformer<ts.SourceFile> {
@@ -53,7 +54,7 @@ function importToAwait(f: ts.NodeFactory, node: ts.ImportDeclaration): ts.Statem
   const clause = node.importClause;
   if (clause?.phaseModifier === ts.SyntaxKind.TypeKeyword) return undefined;
   const load = f.createAwaitExpression(f.createCallExpression(f.createToken(ts.SyntaxKind.ImportKeyword) as ts.Expression,
-    undefined, [node.moduleSpecifier, ...importOptions(f, node.attributes)]));
+    undefined, [specifier(f, node.moduleSpecifier), ...importOptions(f, node.attributes)]));
   if (clause === undefined) return f.createExpressionStatement(load);
 
   const bindings = clause.namedBindings;
@@ -78,6 +79,12 @@ function importToAwait(f: ts.NodeFactory, node: ts.ImportDeclaration): ts.Statem
     declarations.push(f.createVariableDeclaration(f.createObjectBindingPattern(elements), undefined, undefined, load));
   }
   return f.createVariableStatement(undefined, f.createVariableDeclarationList(declarations, ts.NodeFlags.Const));
+}
+
+/** loom's own modules load from the kernel's package, wherever the notebook is. */
+function specifier(f: ts.NodeFactory, moduleSpecifier: ts.Expression): ts.Expression {
+  const url = ts.isStringLiteral(moduleSpecifier) ? loomModuleUrl(moduleSpecifier.text) : undefined;
+  return url === undefined ? moduleSpecifier : f.createStringLiteral(url);
 }
 
 /** `import {"a-b" as c}` names the export with a string; a binding element takes it as a property name. */

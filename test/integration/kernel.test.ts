@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { KernelClient } from '../../kernel/client/client.js';
 import { descendantsOf, waitForExit } from '../helpers/processes.js';
@@ -7,7 +8,8 @@ import { ofType, streamText } from '../helpers/outputs.js';
 describe('kernel over ZeroMQ', () => {
   let kernel: KernelClient;
   before(async () => {
-    kernel = await KernelClient.start();
+    // Outside the repository, so 'loom' cannot resolve through node_modules or self-reference.
+    kernel = await KernelClient.start({ cwd: tmpdir() });
   });
   after(() => kernel.close());
 
@@ -77,7 +79,7 @@ describe('kernel over ZeroMQ', () => {
 
   it('display_update_and_clear_output', async () => {
     const { iopub } = await kernel.execute(
-      "const h = display.html('<b>one</b>', {displayId: 'd1'}); h.update(display.html ? {'text/html': '<b>two</b>'} : {}, {raw: true}); clearOutput({wait: true})",
+      "const h = display.html('<b>one</b>', {displayId: 'd1'}); h!.update({'text/html': '<b>two</b>'}, {raw: true}); clearOutput({wait: true})",
     );
     const [shown] = ofType(iopub, 'display_data');
     assert.equal(shown.content.data['text/html'], '<b>one</b>');
@@ -139,18 +141,18 @@ describe('kernel over ZeroMQ', () => {
   });
 
   it('bad_signature_is_dropped', async () => {
-    const message = kernel.build('execute_request', { code: 'globalThis.forged = true', silent: false });
+    const message = kernel.build('execute_request', { code: '(globalThis as any).forged = true', silent: false });
     const frames = kernel.encode(message);
     frames[1] = 'f'.repeat(64);
     await kernel.sendRaw('shell', frames);
     // A valid request after it is answered, and the forged one never ran.
-    const { iopub } = await kernel.execute('typeof forged');
+    const { iopub } = await kernel.execute('typeof (globalThis as any).forged');
     assert.equal(ofType(iopub, 'execute_result')[0].content.data['text/plain'], "'undefined'");
   });
 
   it('output_streams_while_the_cell_runs', async () => {
     let sawFirst = false;
-    const run = kernel.execute("console.log('first'); const until = Date.now() + 60_000; while (!globalThis.stopSpin && Date.now() < until) {}", {
+    const run = kernel.execute("console.log('first'); const until = Date.now() + 60_000; while (!(globalThis as any).stopSpin && Date.now() < until) {}", {
       onOutput: (m) => {
         if (m.header.msg_type === 'stream' && String(m.content.text).includes('first')) {
           sawFirst = true;
@@ -183,6 +185,26 @@ describe('kernel over ZeroMQ', () => {
     assert.equal(reply.content.ename, 'KeyboardInterrupt');
     const { iopub } = await kernel.execute('kept');
     assert.equal(ofType(iopub, 'execute_result')[0].content.data['text/plain'], '5');
+  });
+
+  it('type_error_is_a_TSError_with_the_cell_line_and_the_cell_does_not_run', async () => {
+    const { reply, iopub } = await kernel.execute("console.log('ran');\nconst n: number = 'text'");
+    assert.equal(reply.content.ename, 'TSError');
+    assert.match(reply.content.traceback[0], /^cell 2:7 - error TS2322: Type 'string' is not assignable to type 'number'/);
+    assert.equal(reply.content.traceback[1], "  const n: number = 'text'");
+    assert.equal(streamText(iopub), '');
+  });
+
+  it('ts_nocheck_runs_a_cell_despite_type_errors', async () => {
+    const { reply, iopub } = await kernel.execute("// @ts-nocheck\nconst loose: number = 'text'; loose");
+    assert.equal(reply.content.status, 'ok');
+    assert.equal(ofType(iopub, 'execute_result')[0].content.data['text/plain'], "'text'");
+  });
+
+  it('loom_imports_by_name_wherever_the_notebook_is', async () => {
+    const { reply, iopub } = await kernel.execute("import { Queue } from 'loom/queue';\nconst q = new Queue<number>(); q.putNowait(1); q.qsize()");
+    assert.equal(reply.content.status, 'ok', reply.content.evalue);
+    assert.equal(ofType(iopub, 'execute_result')[0].content.data['text/plain'], '1');
   });
 
   it('an_idle_interrupt_is_harmless', async () => {
@@ -232,9 +254,9 @@ describe('process lifetime', () => {
 
   it('sigkill_of_kernel_stops_the_executor', async () => {
     const kernel = await KernelClient.start();
-    await kernel.execute("console.log('busy'); globalThis.spin = true", {});
+    assert.equal((await kernel.execute("console.log('busy'); (globalThis as any).spin = true")).reply.content.status, 'ok');
     // The executor is busy in a loop when its kernel dies: it must still notice.
-    const spinning = kernel.execute("console.log('x'); while (globalThis.spin) {}", { onOutput: () => {} });
+    const spinning = kernel.execute("console.log('x'); while ((globalThis as any).spin) {}");
     void spinning.catch(() => {});
     const descendants = descendantsOf(kernel.process!.pid!);
     kernel.process!.kill('SIGKILL');

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { loomModuleFile } from '../../interpreter/loom-modules.js';
 import { LIFELINE_FD, type ExecuteCommand, type ToExecutor } from '../messages.js';
 import { sendFrame } from './channel.js';
 import { routeOutput } from './console.js';
@@ -49,6 +50,12 @@ function startLifelineWatchdog(): void {
   new Worker(WATCHDOG, { eval: true, workerData: { fd: LIFELINE_FD } }).unref();
 }
 
+/** As in Node's REPL, require() resolves from the notebook's directory; loom's modules from the kernel's package. */
+function notebookRequire(): NodeJS.Require {
+  const base = createRequire(join(process.cwd(), '<notebook>'));
+  return Object.assign((id: string) => base(loomModuleFile(id) ?? id), base);
+}
+
 /** The names cells see, besides Node's own globals. */
 function installGlobals(): void {
   Object.assign(globalThis, {
@@ -57,8 +64,7 @@ function installGlobals(): void {
     input,
     KeyboardInterrupt,
     StdinNotImplementedError,
-    // As in Node's REPL: require() resolves from the notebook's directory.
-    require: createRequire(join(process.cwd(), '<notebook>')),
+    require: notebookRequire(),
   });
 }
 

@@ -1,4 +1,7 @@
+import type { ErrorContent } from '../../executor/messages.js';
+import { log } from '../../log.js';
 import type { KernelContext } from '../context.js';
+import { typeErrorContent } from '../type-errors.js';
 import { errorReply, type ExecuteRequest, type Request, type ReplyContent } from '../messages.js';
 import { checkContent } from './validate.js';
 
@@ -25,6 +28,13 @@ export async function execute(request: Request<'execute_request'>, ctx: KernelCo
   if (!silent) ctx.iopub.publish(request, 'execute_input', { code, execution_count: executionCount });
   if (storeHistory) ctx.history.add(executionCount, code);
 
+  const typeErrors = silent ? [] : await ctx.language.check(code).catch((error: Error) => {
+    // A broken language service must not stop cells from running.
+    log.warn(`type check skipped: ${error.message}`);
+    return [];
+  });
+  if (typeErrors.length > 0) return failed(request, ctx, executionCount, typeErrorContent(typeErrors), silent);
+
   let done;
   try {
     done = await ctx.executor.execute({ parent: request.header.msg_id, code, executionCount, silent, userExpressions, allowStdin });
@@ -36,7 +46,10 @@ export async function execute(request: Request<'execute_request'>, ctx: KernelCo
     ctx.language.addCell(code);
     return { status: 'ok', execution_count: executionCount, user_expressions: done.userExpressions, payload: [] };
   }
-  const error = done.error ?? { ename: 'Error', evalue: 'the cell failed', traceback: [] };
+  return failed(request, ctx, executionCount, done.error ?? { ename: 'Error', evalue: 'the cell failed', traceback: [] }, silent);
+}
+
+function failed(request: Request<'execute_request'>, ctx: KernelContext, executionCount: number, error: ErrorContent, silent: boolean): ReplyContent {
   if (!silent) ctx.iopub.publish(request, 'error', error);
   return { status: 'error', execution_count: executionCount, ...error };
 }

@@ -1,0 +1,18 @@
+import type { ErrorContent } from '../executor/messages.js';
+import type { CellDiagnostic } from '../interpreter/check.js';
+
+/**
+ * A cell's type errors as one Jupyter error, the way a compiler prints them:
+ * `cell 3:17 - error TS2322: ...`, the offending line, and a caret under the column.
+ * ename is TSError: a compile-time error, unlike TypeError which happens at run time.
+ */
+export function typeErrorContent(diagnostics: CellDiagnostic[]): ErrorContent {
+  const count = diagnostics.length === 1 ? '1 type error' : `${diagnostics.length} type errors`;
+  const traceback = diagnostics.flatMap((d) => [
+    `cell ${d.line}:${d.column} - error TS${d.code}: ${d.message}`,
+    `  ${d.lineText}`,
+    `  ${' '.repeat(Math.max(0, d.column - 1))}^`,
+  ]);
+  traceback.push(`${count}: the cell did not run. Fix it, or start the cell with // @ts-nocheck to run it anyway.`);
+  return { ename: 'TSError', evalue: `${count}: ${diagnostics[0].message}`, traceback };
+}
