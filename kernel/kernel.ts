@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Supervisor } from './executor/supervisor.js';
 import { LanguageService } from './interpreter/language-service.js';
 import { log } from './log.js';
+import { watchParent } from './parent-watch.js';
 import type { Identity } from './protocol/builder.js';
 import { Cells } from './protocol/cells.js';
 import type { KernelContext } from './protocol/context.js';
@@ -66,6 +67,10 @@ export async function startKernel(connectionFile: string): Promise<void> {
     process.exit(code);
   }
   process.on('SIGTERM', () => void stop(0));
+  watchParent(() => {
+    log.warn('the process that started the kernel is gone; shutting down');
+    void stop(0);
+  });
   // Clients with interrupt_mode "signal" (and Ctrl+C in a terminal) send SIGINT to the kernel.
   process.on('SIGINT', () => executor.interrupt());
 }

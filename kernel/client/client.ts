@@ -88,7 +88,9 @@ export class KernelClient {
     const file = join(tempDir, 'connection.json');
     writeFileSync(file, JSON.stringify(info), { mode: 0o600 });
     const argv = (options.argv ?? [process.execPath, LOOM_KERNEL, 'kernel', '{connection_file}']).map((arg) => arg.replace('{connection_file}', file));
-    const child = spawn(argv[0], argv.slice(1), { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'ignore', options.stderr ?? 'ignore'] });
+    // JPY_PARENT_PID, as Jupyter's launchers set it: the kernel exits if this process dies.
+    const env = { ...(options.env ?? process.env), JPY_PARENT_PID: String(process.pid) };
+    const child = spawn(argv[0], argv.slice(1), { cwd: options.cwd, env, stdio: ['ignore', 'ignore', options.stderr ?? 'ignore'] });
     const client = new KernelClient(info, child, tempDir);
     client.connect();
     try {

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { KernelClient } from '../../kernel/client/client.js';
@@ -250,6 +252,19 @@ describe('process lifetime', () => {
     assert.ok(pids.length >= 2, 'the kernel has an executor');
     await kernel.close();
     await waitForExit(pids);
+  });
+
+  it('death_of_the_launching_process_stops_the_kernel', async () => {
+    // A launcher that starts a kernel as Jupyter does (JPY_PARENT_PID) and is then SIGKILLed.
+    const launcher = spawn(process.execPath, ['-e', `
+      const { KernelClient } = require(${JSON.stringify(require.resolve('../../kernel/client/client.js'))});
+      KernelClient.start().then((k) => console.log(k.process.pid));
+    `], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const [line] = (await once(launcher.stdout!, 'data')) as [Buffer];
+    const kernelPid = Number(String(line).trim());
+    const pids = [kernelPid, ...descendantsOf(kernelPid)];
+    launcher.kill('SIGKILL');
+    await waitForExit(pids, 5000);
   });
 
   it('sigkill_of_kernel_stops_the_executor', async () => {
