@@ -49,10 +49,10 @@ async function kernelCommand(args: string[]): Promise<number> {
   return 0; // the kernel's open sockets, not this return, decide when the process ends
 }
 
-function runCommand(args: string[]): number {
-  parseArgs({ args, options: {}, allowPositionals: true });
-  console.error('loom run: not implemented yet');
-  return 2;
+/** Loaded only here, like the kernel, so install/uninstall never load ZeroMQ. */
+async function runCommand(args: string[]): Promise<number> {
+  const { runCommand: run } = await import('../runner/run-command.js');
+  return run(args);
 }
 
 function helpCommand(): number {

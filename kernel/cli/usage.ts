@@ -7,7 +7,11 @@ Commands:
   uninstall [LOCATION] [--name NAME]
                           remove the kernelspec
   kernel CONNECTION_FILE  run the kernel (Jupyter starts this from kernel.json)
-  run [NOTEBOOK...]       run notebooks (not implemented yet)
+  run [NOTEBOOK|FOLDER...] [--out DIR] [--answers FILE] [--default-answer TEXT]
+      [--timeout SECONDS] [--no-install]
+                          install the kernelspec for you, run the notebooks (default:
+                          notebooks/) and write them, executed and as HTML, to DIR
+                          (default: out/)
   help                    show this help (also: loom --help)
 
 LOCATION (default --user):

@@ -208,10 +208,10 @@ describe('loom command line', () => {
     }
   });
 
-  test('run is not implemented yet (exit 2)', () => {
-    const run = loom(['run', 'a.ipynb'], env);
+  test('run with a bad flag is a usage error (exit 2)', () => {
+    const run = loom(['run', '--no-such-flag'], env);
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /not implemented yet/);
+    assert.match(run.stderr, /--no-such-flag/);
   });
 });
 

@@ -1,0 +1,85 @@
+/**
+ * An executed notebook as one standalone HTML page, laid out like Jupyter's:
+ * Markdown rendered, code highlighted as TypeScript with In [n] prompts, and
+ * each output under its cell (Out [n] for results). Everything is inline:
+ * styles, SVG, images as data URIs; the page loads nothing and runs no script.
+ */
+import { joinText, type Cell, type CodeCell, type Notebook } from '../runner/nbformat.js';
+import { loadAnsiToHtml } from './ansi.js';
+import { escapeHtml } from './escape.js';
+import { highlight } from './highlight.js';
+import { renderMarkdown } from './markdown.js';
+import { notebookStatus } from './notebook-status.js';
+import { notebookTitle } from './notebook-title.js';
+import { pageStyle } from './page-style.js';
+import { renderOutput, type OutputContext } from './render-output.js';
+
+export interface PageOptions {
+  /** The notebook's file name without .ipynb, shown in the top bar. */
+  name: string;
+  /** Where the index page is, relative to this page (default: index.html beside it). */
+  indexHref?: string;
+}
+
+export async function notebookPage(notebook: Notebook, options: PageOptions): Promise<string> {
+  const context: OutputContext = { ansi: await loadAnsiToHtml(), page: { ids: new Set() } };
+  const title = notebookTitle(notebook, options.name);
+  const status = notebookStatus(notebook);
+  const failedCell = status.kind === 'ok' ? undefined : status.cell;
+  let codeNumber = 0;
+  const cells = notebook.cells.map((cell) => {
+    if (cell.cell_type !== 'code') return otherCell(cell, context);
+    codeNumber += 1;
+    return codeCell(cell, codeNumber, codeNumber === failedCell, context);
+  });
+  const banner = status.kind === 'error'
+    ? `<p class="banner">This notebook stopped with an error in <a href="#cell-${status.cell}">cell ${status.cell}</a>: ${escapeHtml(status.message)}</p>`
+    : status.kind === 'incomplete'
+      ? `<p class="banner">This notebook did not run to the end: <a href="#cell-${status.cell}">cell ${status.cell}</a> and the cells after it did not run.</p>`
+      : '';
+  const language = (notebook.metadata.language_info as { name?: string; version?: string } | undefined) ?? {};
+  const kernel = language.name ? ` · ${escapeHtml(language.name)}${language.version ? ` ${escapeHtml(language.version)}` : ''}` : '';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="loom run">
+<title>${escapeHtml(title)}</title>
+<style>${pageStyle()}</style>
+</head>
+<body>
+<header class="topbar"><a class="brand" href="${escapeHtml(options.indexHref ?? 'index.html')}">← Loom notebooks</a><span class="file">${escapeHtml(options.name)}.ipynb</span></header>
+<main class="notebook">
+${banner}${cells.join('\n')}
+</main>
+<footer><p>Executed by <code>loom run</code> with the Loom kernel${kernel}. Source: <code>${escapeHtml(options.name)}.ipynb</code></p></footer>
+</body>
+</html>
+`;
+}
+
+function otherCell(cell: Exclude<Cell, CodeCell>, context: OutputContext): string {
+  const source = joinText(cell.source);
+  if (cell.cell_type === 'markdown') {
+    return `<section class="cell"><div class="markdown">${renderMarkdown(source, context.page, cell.attachments)}</div></section>`;
+  }
+  // Raw cells meant for HTML go in as they are; other raw cells show their text.
+  const format = String(cell.metadata.format ?? cell.metadata.raw_mimetype ?? '');
+  const body = format === 'text/html' ? source : `<pre>${escapeHtml(source)}</pre>`;
+  return `<section class="cell"><div class="raw">${body}</div></section>`;
+}
+
+function codeCell(cell: CodeCell, number: number, failed: boolean, context: OutputContext): string {
+  const count = cell.execution_count ?? ' ';
+  const outputs = cell.outputs.map((output) => {
+    const prompt = output.output_type === 'execute_result'
+      ? `<div class="prompt out">Out[${output.execution_count ?? count}]:</div>`
+      : '<div class="prompt"></div>';
+    return `<div class="output-row">${prompt}<div class="output">${renderOutput(output, context)}</div></div>`;
+  });
+  return `<section class="cell code${failed ? ' failed' : ''}" id="cell-${number}">
+<div class="prompt">In&nbsp;[${count}]:</div><div class="source"><pre><code class="language-typescript">${highlight(joinText(cell.source))}</code></pre></div>
+${outputs.join('\n')}${outputs.length > 0 ? '<div class="outputs-end"></div>' : ''}
+</section>`;
+}

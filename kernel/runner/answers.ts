@@ -1,0 +1,38 @@
+/**
+ * Answers for input() prompts, so notebooks that ask the user something run
+ * unattended. An answers file is JSON: either {"prompt substring": "answer"}
+ * (the first key found in the prompt wins, in file order) or a list of answers
+ * used in order across the whole run. Anything unanswered gets the default.
+ */
+import { readFileSync } from 'node:fs';
+
+export type Answerer = (prompt: string) => string;
+
+export class AnswersError extends Error {}
+
+export function loadAnswers(file: string | undefined, defaultAnswer: string): Answerer {
+  if (file === undefined) return () => defaultAnswer;
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new AnswersError(`answers file ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+  return answerer(json, defaultAnswer, file);
+}
+
+export function answerer(json: unknown, defaultAnswer: string, file = 'answers'): Answerer {
+  if (Array.isArray(json)) {
+    if (!json.every((answer) => typeof answer === 'string')) throw new AnswersError(`${file}: a list of answers must hold only strings`);
+    const queue = [...(json as string[])];
+    return () => queue.shift() ?? defaultAnswer;
+  }
+  if (typeof json === 'object' && json !== null) {
+    const entries = Object.entries(json);
+    const bad = entries.find(([, answer]) => typeof answer !== 'string');
+    if (bad) throw new AnswersError(`${file}: the answer for ${JSON.stringify(bad[0])} must be a string`);
+    return (prompt) => (entries.find(([key]) => prompt.includes(key))?.[1] as string | undefined) ?? defaultAnswer;
+  }
+  throw new AnswersError(`${file}: expected a JSON object {"prompt substring": "answer"} or a list of answers`);
+}
