@@ -1,15 +1,16 @@
 /**
- * Frames to the kernel on fd 4: one JSON object per line, written with
- * fs.writeSync so output streams out while the main thread is busy and so a
- * cell's output always precedes its `done`.
+ * Frames to the kernel on fd 4: one JSON object per line. They go through the
+ * shared output buffer (output-buffer.ts): stream text is sent a few
+ * milliseconds later by the flusher thread, even while the main thread is busy;
+ * any other frame flushes at once, so a cell's output always precedes its `done`.
  *
- * Any thread of the executor may write here. A write of at most PIPE_BUF
- * (4096) bytes is not split up by the kernel, so stream text is cut into frames
- * of at most FRAME_BYTES each: lines from two threads may alternate, but a line
- * is never broken by another thread's.
+ * Stream text is cut into frames of at most FRAME_BYTES each, so a frame stays
+ * small enough for a single atomic write(2) by code that writes fd 4 itself.
  */
-import { writeSync } from 'node:fs';
-import { FRAMES_FD, type FromExecutor, type StreamFrame } from '../messages.js';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { type FromExecutor, type StreamFrame } from '../messages.js';
+import { OutputBuffer } from './output-buffer.js';
 
 export const FRAME_BYTES = 4000;
 
@@ -20,33 +21,43 @@ export function pause(ms: number): void {
   Atomics.wait(sleeper, 0, 0, ms);
 }
 
-export function sendFrame(frame: FromExecutor): void {
-  if (frame.type === 'stream') {
-    for (const piece of splitStream(frame)) writeLine(JSON.stringify(piece));
-  } else {
-    writeLine(JSON.stringify(frame));
-  }
+let output: OutputBuffer | undefined;
+
+/** The buffer of this process, with its flusher thread started on first use. */
+function outputBuffer(): OutputBuffer {
+  if (output) return output;
+  output = new OutputBuffer();
+  new Worker(join(__dirname, 'output-flusher.js'), { workerData: { shared: output.shared } }).unref();
+  // Whatever is queued when the process ends (process.exit in a cell) still reaches the kernel.
+  process.on('exit', () => output?.flush());
+  return output;
 }
 
-function writeLine(json: string): void {
-  const bytes = Buffer.from(`${json}\n`, 'utf8');
-  let written = 0;
-  while (written < bytes.length) {
-    try {
-      written += writeSync(FRAMES_FD, bytes, written);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      // The kernel is reading slower than we write (a non-blocking fd): wait for room.
-      if (code === 'EAGAIN') pause(2);
-      // The kernel is gone; the lifeline watchdog is about to kill us.
-      else if (code === 'EPIPE') return;
-      else throw error;
-    }
+let lastPrefix = { parent: '', name: '', text: '' };
+
+/** `{"type":"stream","parent":...,"name":...,"text":` for this cell and stream, built once per run of writes. */
+function streamPrefix(frame: StreamFrame): string {
+  if (lastPrefix.parent !== frame.parent || lastPrefix.name !== frame.name) {
+    const json = JSON.stringify({ type: 'stream', parent: frame.parent, name: frame.name, text: '' });
+    lastPrefix = { parent: frame.parent, name: frame.name, text: json.slice(0, -3) };
+  }
+  return lastPrefix.text;
+}
+
+export function sendFrame(frame: FromExecutor): void {
+  const buffer = outputBuffer();
+  if (frame.type === 'stream') {
+    for (const piece of splitStream(frame)) buffer.appendText(`${streamPrefix(piece)}${JSON.stringify(piece.text)}}\n`);
+  } else {
+    buffer.appendText(`${JSON.stringify(frame)}\n`);
+    buffer.flush();
   }
 }
 
 /** Cuts a stream frame so that each piece, as a JSON line, fits in FRAME_BYTES. */
 export function splitStream(frame: StreamFrame): StreamFrame[] {
+  // The common case, a line or so of text, fits whatever it contains (6 bytes a character at most).
+  if (frame.text.length * 6 + 200 + frame.parent.length <= FRAME_BYTES) return [frame];
   const budget = Math.max(FRAME_BYTES - Buffer.byteLength(JSON.stringify({ ...frame, text: '' })) - 1, 16);
   if (frame.text.length * 6 <= budget) return [frame];
   const pieces: StreamFrame[] = [];

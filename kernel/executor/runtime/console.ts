@@ -10,6 +10,23 @@ import { currentCell } from './context.js';
 
 type WriteCallback = (error?: Error | null) => void;
 
+let callbacks: WriteCallback[] = [];
+
+/** Write callbacks run on the next tick, as a stream's would: one tick for a whole burst of writes. */
+function afterWrite(callback: WriteCallback): void {
+  if (callbacks.push(callback) > 1) return;
+  process.nextTick(() => {
+    const due = callbacks;
+    callbacks = [];
+    for (const call of due) call();
+  });
+}
+
+/** True while the decoder keeps the first bytes of a character split across writes. */
+function pending(decoder: StringDecoder): boolean {
+  return (decoder as unknown as { lastNeed: number }).lastNeed > 0;
+}
+
 export function routeOutput(): void {
   for (const name of ['stdout', 'stderr'] as const) {
     const stream = process[name];
@@ -17,11 +34,14 @@ export function routeOutput(): void {
     const decoder = new StringDecoder('utf8');
     const write = (chunk: string | Uint8Array, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean => {
       const done = typeof encoding === 'function' ? encoding : callback;
-      const text = typeof chunk === 'string'
-        ? decoder.write(Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8'))
-        : decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      // Strings (all of console.*) skip the decoder, unless it holds half a character from a byte write.
+      const text = typeof chunk === 'string' && (encoding === undefined || typeof encoding === 'function' || encoding === 'utf8') && !pending(decoder)
+        ? chunk
+        : typeof chunk === 'string'
+          ? decoder.write(Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8'))
+          : decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
       if (text !== '') sendFrame({ type: 'stream', parent: currentCell()?.parent ?? '', name, text });
-      if (done) process.nextTick(done);
+      if (done) afterWrite(done);
       return true;
     };
     stream.write = write as typeof stream.write;
