@@ -99,6 +99,8 @@ export class KernelClient {
       await client.close();
       throw error;
     }
+    // The kernel has read its connection file: nothing is left behind if this process dies.
+    rmSync(tempDir, { recursive: true, force: true });
     return client;
   }
 
@@ -205,11 +207,17 @@ export class KernelClient {
         });
       };
     }
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      const reply = await this.send('shell', message, options.timeoutMs ?? 120_000);
-      await idle;
+      const reply = await this.send('shell', message, timeoutMs);
+      // The idle status follows the reply closely; do not wait for it forever.
+      await Promise.race([idle, new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no idle status within ${timeoutMs} ms of the execute_reply`)), timeoutMs);
+      })]);
       return { reply, iopub };
     } finally {
+      clearTimeout(timer);
       this.iopubListeners.delete(id);
       if (options.onInput) this.inputHandler = undefined;
     }

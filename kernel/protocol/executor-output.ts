@@ -33,6 +33,7 @@ export function forwardFrame(frame: FromExecutor, ctx: KernelContext): void {
       ctx.iopub.publish(parent, 'clear_output', { wait: frame.wait });
       return;
     case 'result':
+      if (typeof frame.data['text/plain'] === 'string') ctx.history.setOutput(cell.executionCount, frame.data['text/plain']);
       ctx.iopub.publish(parent, 'execute_result', { execution_count: cell.executionCount, data: frame.data, metadata: frame.metadata });
       return;
     case 'late_error':

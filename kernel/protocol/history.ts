@@ -1,20 +1,38 @@
 import type { HistoryRequest } from './messages.js';
 
-/** One entry as the protocol returns it: [session, line number, source]. */
-export type HistoryEntry = [number, number, string];
+/** One entry as the protocol returns it: [session, line number, source], or with output [session, line, [source, output]]. */
+export type HistoryEntry = [number, number, string | [string, string | null]];
+
+interface Stored {
+  line: number;
+  source: string;
+  /** The cell's execute_result as text/plain, like IPython's Out[n]. */
+  output: string | null;
+}
 
 /** The session number Loom reports; history is kept for the kernel's lifetime only. */
 const SESSION = 1;
 
 /** Cells executed with store_history, answering tail, range and search requests. */
 export class History {
-  private readonly entries: HistoryEntry[] = [];
+  private readonly entries: Stored[] = [];
 
   add(executionCount: number, source: string): void {
-    this.entries.push([SESSION, executionCount, source]);
+    this.entries.push({ line: executionCount, source, output: null });
+  }
+
+  /** Records the result of cell `executionCount` (the last one stored with that number). */
+  setOutput(executionCount: number, output: string): void {
+    const entry = this.entries.findLast((e) => e.line === executionCount);
+    if (entry) entry.output = output;
   }
 
   query(request: HistoryRequest): HistoryEntry[] {
+    const withOutput = request.output === true;
+    return this.select(request).map(({ line, source, output }) => [SESSION, line, withOutput ? [source, output] : source]);
+  }
+
+  private select(request: HistoryRequest): Stored[] {
     switch (request.hist_access_type) {
       case 'tail':
         return this.tail(request.n ?? 10);
@@ -27,23 +45,23 @@ export class History {
     }
   }
 
-  private tail(n: number): HistoryEntry[] {
+  private tail(n: number): Stored[] {
     return n > 0 ? this.entries.slice(-n) : [];
   }
 
   /** Session 0 (or a negative offset reaching this one) means the current session. */
-  private range(session: number, start: number, stop: number | undefined): HistoryEntry[] {
-    if (session !== 0 && session !== SESSION && session !== -0) return [];
-    return this.entries.filter(([, line]) => line >= start && (stop === undefined || stop === null || line < stop));
+  private range(session: number, start: number, stop: number | undefined): Stored[] {
+    if (session !== 0 && session !== SESSION) return [];
+    return this.entries.filter(({ line }) => line >= start && (stop === undefined || stop === null || line < stop));
   }
 
   /** Glob search as IPython does it: `*` and `?` wildcards, newest last, optionally unique. */
-  private search(pattern: string, unique: boolean, n: number | undefined): HistoryEntry[] {
+  private search(pattern: string, unique: boolean, n: number | undefined): Stored[] {
     const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[\\s\\S]*').replace(/\?/g, '[\\s\\S]')}$`);
-    let found = this.entries.filter(([, , source]) => regex.test(source));
+    let found = this.entries.filter(({ source }) => regex.test(source));
     if (unique) {
       const seen = new Set<string>();
-      found = found.reverse().filter(([, , source]) => !seen.has(source) && seen.add(source)).reverse();
+      found = found.reverse().filter(({ source }) => !seen.has(source) && seen.add(source)).reverse();
     }
     return n !== undefined && n !== null && n > 0 ? found.slice(-n) : found;
   }

@@ -125,6 +125,9 @@ describe('kernel over ZeroMQ', () => {
     assert.equal(search.content.history.length, 1);
     const range = await kernel.request('shell', 'history_request', { hist_access_type: 'range', session: 0, start: 1, stop: 3, output: false, raw: true });
     assert.deepEqual(range.content.history.map((h: unknown[]) => h[1]), [1, 2]);
+    await kernel.execute('6 * 7');
+    const withOutput = await kernel.request('shell', 'history_request', { hist_access_type: 'tail', n: 1, output: true, raw: true });
+    assert.deepEqual(withOutput.content.history.at(-1)[2], ['6 * 7', '42']);
   });
 
   it('comm_open_to_unknown_target_is_closed', async () => {
