@@ -1,6 +1,7 @@
 import type { ErrorContent } from '../../executor/messages.js';
 import { log } from '../../log.js';
 import type { KernelContext } from '../context.js';
+import { helpQuery } from '../help-query.js';
 import { typeErrorContent } from '../type-errors.js';
 import { errorReply, type ExecuteRequest, type Request, type ReplyContent } from '../messages.js';
 import { checkContent } from './validate.js';
@@ -28,6 +29,9 @@ export async function execute(request: Request<'execute_request'>, ctx: KernelCo
   if (!silent) ctx.iopub.publish(request, 'execute_input', { code, execution_count: executionCount });
   if (storeHistory) ctx.history.add(executionCount, code);
 
+  const asked = helpQuery(code);
+  if (asked !== undefined) return showHelp(asked, ctx, executionCount);
+
   const typeErrors = silent ? [] : await ctx.language.check(code).catch((error: Error) => {
     // A broken language service must not stop cells from running.
     log.warn(`type check skipped: ${error.message}`);
@@ -47,6 +51,13 @@ export async function execute(request: Request<'execute_request'>, ctx: KernelCo
     return { status: 'ok', execution_count: executionCount, user_expressions: done.userExpressions, payload: [] };
   }
   return failed(request, ctx, executionCount, done.error ?? { ename: 'Error', evalue: 'the cell failed', traceback: [] }, silent);
+}
+
+/** `name?`: the pager shows what inspection knows (detail level 1), as IPython's `?` does. */
+async function showHelp(expression: string, ctx: KernelContext, executionCount: number): Promise<ReplyContent> {
+  const found = await ctx.language.inspect(expression, [...expression].length, 1).catch(() => undefined);
+  const data = found?.found ? found.data : { 'text/plain': `Nothing is known about ${expression}.` };
+  return { status: 'ok', execution_count: executionCount, user_expressions: {}, payload: [{ source: 'page', data, start: 0 }] };
 }
 
 function failed(request: Request<'execute_request'>, ctx: KernelContext, executionCount: number, error: ErrorContent, silent: boolean): ReplyContent {

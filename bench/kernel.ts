@@ -1,0 +1,163 @@
+/**
+ * Kernel benchmark: Loom side by side with ipykernel and tslab, in one run,
+ * on this machine. `npm run bench:kernel`. The only place timing claims live.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KernelClient } from '../kernel/client/client.js';
+import { percentile, roundTrips, stream, timeCell, type Stream } from './lib/measure.js';
+import { liveKernels, timeToKernelInfo } from './lib/startup.js';
+
+const ROOT = join(__dirname, '..', '..');
+const ROUND_TRIPS = 200;
+const STREAM_LINES = 100_000;
+const CAP_SECONDS = 120;
+/**
+ * Where tslab is looked for besides node_modules. Not in Loom's own
+ * node_modules: its TypeScript 5.0 takes over node_modules/.bin/tsc there,
+ * and the next npm install that prunes it deletes .bin/tsc altogether.
+ */
+const TSLAB_PREFIX = process.env.TSLAB_PREFIX ?? join(tmpdir(), 'loom-bench-tslab');
+const TS_LOOP = `for (let i = 0; i < ${STREAM_LINES}; i++) console.log(i)`;
+
+interface Contender {
+  name: string;
+  argv: string[];
+  loop: string;
+}
+
+/** A kernel's results; after a problem the later measurements are left out. */
+interface Row {
+  name: string;
+  start?: number;
+  firstCell?: number;
+  p50?: number;
+  p95?: number;
+  /** Round trips measured: fewer than ROUND_TRIPS when one hung. */
+  trips?: number;
+  stream?: Stream;
+  problems: string[];
+}
+
+/** The kernels present on this machine; the absent ones are named in a note. */
+function contenders(): { present: Contender[]; notes: string[] } {
+  const present: Contender[] = [
+    { name: 'Loom', argv: [process.execPath, join(ROOT, 'dist', 'kernel', 'cli', 'main.js'), 'kernel', '{connection_file}'], loop: TS_LOOP },
+  ];
+  const notes: string[] = [];
+  if (spawnSync('/usr/bin/python3', ['-c', 'import ipykernel'], { stdio: 'ignore' }).status === 0) {
+    present.push({
+      name: 'ipykernel',
+      argv: ['/usr/bin/python3', '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
+      loop: `for i in range(${STREAM_LINES}): print(i)`,
+    });
+  } else notes.push('ipykernel skipped: /usr/bin/python3 cannot import ipykernel (apt-get install python3-ipykernel)');
+  const tslab = [join(ROOT, 'node_modules'), join(TSLAB_PREFIX, 'node_modules')].map((dir) => join(dir, 'tslab', 'bin', 'tslab')).find(existsSync);
+  if (tslab) {
+    present.push({ name: 'tslab', argv: [process.execPath, tslab, 'kernel', '--config-path', '{connection_file}'], loop: TS_LOOP });
+  } else {
+    notes.push(`tslab skipped: install it with \`npm i --prefix ${TSLAB_PREFIX} tslab\` (or set TSLAB_PREFIX)`);
+  }
+  return { present, notes };
+}
+
+/**
+ * All measurements for one kernel. A kernel that hangs in the round trips is
+ * replaced by a fresh one for the stream; any other failure ends its row.
+ * Every kernel started here is shut down whatever happens.
+ */
+async function measure(contender: Contender): Promise<Row> {
+  const say = (what: string): boolean => process.stderr.write(`${contender.name}: ${what}...\n`);
+  const row: Row = { name: contender.name, problems: [] };
+  const startClient = async (): Promise<KernelClient> => {
+    const started = await KernelClient.start({ argv: contender.argv, cwd: ROOT });
+    const child = started.process;
+    if (child) {
+      liveKernels.add(child);
+      child.once('exit', () => liveKernels.delete(child));
+    }
+    return started;
+  };
+  let client: KernelClient | undefined;
+  try {
+    say('starting 3 times');
+    const starts: number[] = [];
+    for (let i = 0; i < 3; i++) starts.push(await timeToKernelInfo(contender.argv, ROOT));
+    row.start = percentile(starts, 50);
+    client = await startClient();
+    row.firstCell = await timeCell(client, '1+1');
+    say(`${ROUND_TRIPS} round trips`);
+    const { ms, problem } = await roundTrips(client, '1+1', ROUND_TRIPS);
+    if (ms.length > 0) [row.p50, row.p95, row.trips] = [percentile(ms, 50), percentile(ms, 95), ms.length];
+    if (problem) {
+      row.problems.push(`${problem}; the stream ran in a fresh kernel`);
+      await client.close();
+      client = await startClient();
+    }
+    say(`streaming ${STREAM_LINES} lines`);
+    row.stream = await stream(client, contender.loop, CAP_SECONDS);
+  } catch (error) {
+    row.problems.push((error as Error).message);
+  } finally {
+    await client?.close();
+  }
+  return row;
+}
+
+function printTable(rows: Row[]): void {
+  const header = ['kernel', 'start→kernel_info s (median of 3)', 'first 1+1 s', `1+1 p50 ms (n=${ROUND_TRIPS})`, '1+1 p95 ms', `${STREAM_LINES} lines s`, 'lines delivered', 'idle'];
+  const fixed = (value: number | undefined, digits: number): string => (value === undefined ? '-' : value.toFixed(digits));
+  const trips = (r: Row): string => (r.trips !== undefined && r.trips < ROUND_TRIPS ? ` (n=${r.trips})` : '');
+  const cells = rows.map((r) => [
+    r.name, fixed(r.start, 3), fixed(r.firstCell, 3), fixed(r.p50, 2) + trips(r), fixed(r.p95, 2) + trips(r), fixed(r.stream?.seconds, 2),
+    r.stream ? String(r.stream.lines) : '-', r.stream ? (r.stream.idle ? 'yes' : `no (cap ${CAP_SECONDS} s)`) : '-',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  for (const line of [header, widths.map((w) => '-'.repeat(w)), ...cells]) {
+    console.log(line.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | '));
+  }
+  for (const row of rows) for (const problem of row.problems) console.log(`${row.name}: ${problem}`);
+}
+
+/** Loom's numbers divided by the other kernel's: below 1 means Loom is faster. */
+function printRatios(rows: Row[]): void {
+  const loom = rows.find((r) => r.name === 'Loom');
+  if (!loom) return;
+  const ratio = (a: number | undefined, b: number | undefined, bound = ''): string =>
+    a !== undefined && b !== undefined && b > 0 ? `${bound}${(a / b).toPrecision(2)}x` : 'n/a';
+  for (const other of rows.filter((r) => r !== loom)) {
+    // A capped stream's real time is longer than its cap, so the ratio is a bound, not a value.
+    const [loomCapped, otherCapped] = [loom.stream?.idle === false, other.stream?.idle === false];
+    const bound = loomCapped && otherCapped ? 'both capped, n/a: ' : otherCapped ? '<' : loomCapped ? '>' : '';
+    console.log(
+      `Loom vs ${other.name} (Loom / ${other.name}, below 1 = Loom faster): start ${ratio(loom.start, other.start)}, ` +
+        `1+1 p50 ${ratio(loom.p50, other.p50)}, p95 ${ratio(loom.p95, other.p95)}, ` +
+        `${STREAM_LINES} lines ${ratio(loom.stream?.seconds, other.stream?.seconds, bound)}${bound ? ' (a stream hit the cap)' : ''}`,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const { present, notes } = contenders();
+  const rows: Row[] = [];
+  for (const contender of present) rows.push(await measure(contender));
+  console.log(`\nKernel benchmark on Node ${process.version}, ${new Date().toISOString()}\n`);
+  printTable(rows);
+  console.log('');
+  printRatios(rows);
+  for (const note of notes) console.log(`note: ${note}`);
+  // Only Loom's own problems fail the run; the others' are reported above.
+  if (rows.some((r) => r.name === 'Loom' && r.problems.length > 0)) process.exitCode = 1;
+}
+
+// Kernels ignore SIGINT (it means "interrupt the cell"), so Ctrl+C must end them here.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    for (const child of liveKernels) child.kill('SIGKILL');
+    process.exit(130);
+  });
+}
+
+void main();
