@@ -42,6 +42,7 @@ export async function startKernel(connectionFile: string): Promise<void> {
   executor.on('frame', (frame) => forwardFrame(frame, ctx));
   executor.on('raw', (name, text) => forwardRaw(ctx, name, text));
   executor.on('lost', (what) => {
+    ctx.language.reset();
     const cell = ctx.cells.last();
     if (cell) iopub.stream(cell.request, 'stderr', `\n[loom] ${what}\n`);
   });

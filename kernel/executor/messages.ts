@@ -121,6 +121,8 @@ export interface DoneFrame {
   status: 'ok' | 'error';
   error?: ErrorContent;
   userExpressions: Record<string, UserExpressionResult>;
+  /** Set by the kernel's supervisor when the executor was replaced: every variable is gone. */
+  stateLost?: boolean;
 }
 
 export type FromExecutor =

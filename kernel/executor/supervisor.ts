@@ -171,7 +171,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.child = undefined;
     this.inputPending = false;
     this.ready = undefined;
-    if (this.running) this.finish({ type: 'done', parent: this.running.parent, status: 'error', error: { ename, evalue, traceback: [`${ename}: ${evalue}`] }, userExpressions: {} });
+    if (this.running) this.finish({ type: 'done', parent: this.running.parent, status: 'error', error: { ename, evalue, traceback: [`${ename}: ${evalue}`] }, userExpressions: {}, stateLost: true });
   }
 
   private finish(done: DoneFrame): void {

@@ -1,10 +1,21 @@
 /**
  * Type-checks the cell about to run against the cells run before it, as a
- * compiler would: syntax and semantic errors of that cell only.
- * A cell that starts with `// @ts-nocheck` is not type-checked (TypeScript's
- * own directive); syntax errors are still reported.
+ * compiler would: the semantic errors of that cell only.
+ *
+ * - A cell that starts with `// @ts-nocheck` is not type-checked (TypeScript's own directive).
+ * - A cell that does not parse passes: the executor reports its SyntaxError,
+ *   with the same line and caret as a cell with `// @ts-nocheck` gets.
+ * - Importing a package that has no types is no error (TS7016): the module is `any`,
+ *   as in a JavaScript notebook.
+ * - `import x = require('m')` and `export = x` are no errors (TS1202, TS1203):
+ *   TypeScript objects only because the cell is checked as an ES module; the
+ *   executor runs the first as require() and the second as the expression.
+ * - A cell that passed and was not reported as executed has run and failed part-way
+ *   (or was interrupted): its declarations exist at run time, so later cells see them
+ *   too (NotebookService.setCurrent).
  */
 import ts from 'typescript';
+import { notebookOf } from './notebook-service.js';
 
 export interface CellDiagnostic {
   /** 1-based line and column in the cell, as an editor shows them. */
@@ -17,11 +28,22 @@ export interface CellDiagnostic {
   lineText: string;
 }
 
+const IGNORED = new Set([
+  // "Could not find a declaration file for module 'x'. '.../index.js' implicitly has an 'any' type."
+  7016,
+  // "Import assignment cannot be used when targeting ECMAScript modules."
+  1202,
+  // "Export assignment cannot be used when targeting ECMAScript modules."
+  1203,
+]);
+
 export function checkCell(service: ts.LanguageService, fileName: string, code: string): CellDiagnostic[] {
-  const diagnostics = [...service.getSyntacticDiagnostics(fileName), ...service.getSemanticDiagnostics(fileName)];
+  const notebook = notebookOf(service);
+  const syntactic = service.getSyntacticDiagnostics(fileName).filter((d) => d.category === ts.DiagnosticCategory.Error);
+  if (syntactic.length > 0) return [];
   const lines = code.split(/\r?\n/);
-  return diagnostics
-    .filter((d) => d.category === ts.DiagnosticCategory.Error)
+  const errors = service.getSemanticDiagnostics(fileName)
+    .filter((d) => d.category === ts.DiagnosticCategory.Error && !IGNORED.has(d.code))
     .map((d) => {
       const { line, character } = ts.getLineAndCharacterOfPosition(d.file ?? ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest), d.start ?? 0);
       return {
@@ -32,4 +54,6 @@ export function checkCell(service: ts.LanguageService, fileName: string, code: s
         lineText: lines[line] ?? '',
       };
     });
+  if (errors.length === 0) notebook?.passed(code);
+  return errors;
 }

@@ -19,6 +19,16 @@
  * type wins, as it does at run time. A cell left with no live declarations is
  * dropped from the program entirely, which keeps long notebooks cheap.
  *
+ * Except for declarations that merge: an interface that adds members to an
+ * interface (or class) of an earlier cell, and a namespace that adds exports
+ * to an earlier namespace (which at run time extends the same object), keep
+ * the earlier declaration live and merge with it, as in one file. When they
+ * name a member the earlier one has, they are taken for a new version of it
+ * (the cell was run again, edited) and replace it instead.
+ *
+ * `declare global { ... }` in a cell is unwrapped: in a script its contents
+ * are global already.
+ *
  * The cell being edited is a separate `.mts` file (always a module), so its
  * own declarations shadow everything here (see notebook-service.ts).
  */
@@ -60,11 +70,20 @@ interface ImportBinding {
   typeOnly: boolean;
 }
 
+/** How a cell declares a name, to tell whether a later declaration merges with it. */
+interface Shape {
+  /** 'other' for anything else, or for a mix (a class and an interface of one name in one cell). */
+  kind: 'interface' | 'class' | 'namespace' | 'other';
+  /** Member names (interface, class) or exported names (namespace). */
+  members: Set<string>;
+}
+
 interface Cell {
   readonly index: number;
   readonly source: ts.SourceFile;
   /** Every top-level name the cell declares, imports included. */
   readonly names: ReadonlySet<string>;
+  readonly shapes: ReadonlyMap<string, Shape>;
   /** The imports, re-written to bind internal aliases; empty when the cell imports nothing. */
   readonly importText: string;
   readonly bindings: readonly ImportBinding[];
@@ -77,8 +96,8 @@ interface Cell {
 
 export class NotebookCells {
   private cells: Cell[] = [];
-  /** name -> index of the newest cell that declares it. */
-  private owner = new Map<string, number>();
+  /** name -> indexes of the cells whose declarations of it are live: the newest, and those it merges with. */
+  private owners = new Map<string, number[]>();
   private readonly fileMap = new Map<string, VirtualFile>();
   private nextVersion = 1;
 
@@ -91,7 +110,7 @@ export class NotebookCells {
 
   reset(): void {
     this.cells = [];
-    this.owner.clear();
+    this.owners.clear();
     this.fileMap.clear();
   }
 
@@ -107,9 +126,10 @@ export class NotebookCells {
       this.cells.push(cell);
       added.push(cell);
       for (const name of cell.names) {
-        const previous = this.owner.get(name);
-        if (previous !== undefined) dirty.add(previous);
-        this.owner.set(name, cell.index);
+        const previous = this.owners.get(name) ?? [];
+        const kept = previous.filter((index) => merges(this.cells[index]!.shapes.get(name), cell.shapes.get(name)));
+        for (const index of previous) if (!kept.includes(index)) dirty.add(index);
+        this.owners.set(name, [...kept, cell.index]);
       }
       dirty.add(cell.index);
       // The bare imports first, so that the checker can tell us what they are.
@@ -131,7 +151,7 @@ export class NotebookCells {
   }
 
   private isLive(cell: Cell, name: string): boolean {
-    return this.owner.get(name) === cell.index;
+    return this.owners.get(name)?.includes(cell.index) ?? false;
   }
 
   /** (Re)writes a cell's files for the names it still owns; drops files that would declare nothing. */
@@ -171,7 +191,7 @@ function parseCell(index: number, code: string): Cell {
   const aliasFor = (local: string): string => `${INTERNAL_PREFIX}i${index}_${bindings.length}_${local}`;
   for (const statement of source.statements) {
     for (const name of declarationNames(statement)) names.add(name.text);
-    if (ts.isModuleDeclaration(statement) && !ts.isIdentifier(statement.name)) keepScript = true;
+    if (ts.isModuleDeclaration(statement) && (!ts.isIdentifier(statement.name) || isGlobalAugmentation(statement))) keepScript = true;
     if (ts.isImportDeclaration(statement)) {
       const text = importText(statement, bindings, aliasFor);
       if (statement.importClause === undefined) keepImports = true;
@@ -184,7 +204,73 @@ function parseCell(index: number, code: string): Cell {
       imports.push(`import ${alias} from ${statement.moduleReference.expression.getText(source)};\n`);
     }
   }
-  return { index, source, names, importText: imports.join(''), bindings, meanings: new Map(), keepScript, keepImports };
+  return { index, source, names, shapes: shapesOf(source), importText: imports.join(''), bindings, meanings: new Map(), keepScript, keepImports };
+}
+
+/** What each name the cell declares is, for merging: see `merges`. */
+function shapesOf(source: ts.SourceFile): Map<string, Shape> {
+  const shapes = new Map<string, Shape>();
+  for (const statement of source.statements) {
+    for (const name of declarationNames(statement)) {
+      const kind = ts.isInterfaceDeclaration(statement) ? 'interface'
+        : ts.isClassDeclaration(statement) ? 'class'
+        : ts.isModuleDeclaration(statement) ? 'namespace'
+        : 'other';
+      const shape = shapes.get(name.text);
+      if (shape === undefined) shapes.set(name.text, { kind, members: memberNames(statement) });
+      else if (shape.kind !== kind) shape.kind = 'other';
+      else for (const member of memberNames(statement)) shape.members.add(member);
+    }
+  }
+  return shapes;
+}
+
+function memberNames(statement: ts.Statement): Set<string> {
+  const names = new Set<string>();
+  const nameOf = (member: ts.ClassElement | ts.TypeElement): string | undefined => {
+    if (ts.isCallSignatureDeclaration(member)) return '()';
+    if (ts.isConstructSignatureDeclaration(member)) return 'new()';
+    if (ts.isIndexSignatureDeclaration(member)) return '[]';
+    if (ts.isConstructorDeclaration(member) || ts.isClassStaticBlockDeclaration(member)) return undefined;
+    return member.name && (ts.isIdentifier(member.name) || ts.isStringLiteral(member.name) || ts.isNumericLiteral(member.name))
+      ? member.name.text : member.name?.getText();
+  };
+  if (ts.isInterfaceDeclaration(statement) || ts.isClassDeclaration(statement)) {
+    for (const member of statement.members as ts.NodeArray<ts.ClassElement | ts.TypeElement>) {
+      const name = nameOf(member);
+      if (name !== undefined) names.add(name);
+    }
+  }
+  if (ts.isModuleDeclaration(statement)) {
+    let body = statement.body;
+    // `namespace A.B {}`: A's member is B.
+    if (body && ts.isModuleDeclaration(body)) names.add(body.name.text);
+    while (body && ts.isModuleDeclaration(body)) body = body.body;
+    if (body && ts.isModuleBlock(body)) {
+      for (const inner of body.statements) {
+        const exported = ts.canHaveModifiers(inner) && ts.getModifiers(inner)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+        if (exported) for (const name of declarationNames(inner)) names.add(name.text);
+      }
+    }
+  }
+  return names;
+}
+
+/**
+ * Whether a later cell's declaration of a name merges with an earlier cell's,
+ * as TypeScript merges them within one file: an interface into an interface
+ * or a class, a namespace into a namespace, when they share no member.
+ */
+function merges(earlier: Shape | undefined, later: Shape | undefined): boolean {
+  if (!earlier || !later) return false;
+  const kinds = later.kind === 'interface' ? ['interface', 'class'] : later.kind === 'namespace' ? ['namespace'] : [];
+  if (!kinds.includes(earlier.kind)) return false;
+  for (const member of later.members) if (earlier.members.has(member)) return false;
+  return true;
+}
+
+function isGlobalAugmentation(statement: ts.ModuleDeclaration): boolean {
+  return (statement.flags & ts.NodeFlags.GlobalAugmentation) !== 0;
 }
 
 /** `import a, { b as c } from 'm'` -> `import __loom_a, { b as __loom_c } from 'm'`, recording the bindings. */
@@ -246,6 +332,10 @@ function scriptText(cell: Cell, isLive: (name: string) => boolean): string {
       edits.push({ start: statement.getStart(source), end: statement.end, text: '' });
       continue;
     }
+    if (ts.isModuleDeclaration(statement) && isGlobalAugmentation(statement)) {
+      edits.push({ start: statement.getStart(source), end: statement.end, text: unwrappedGlobals(statement, source) });
+      continue;
+    }
     for (const modifier of ts.canHaveModifiers(statement) ? ts.getModifiers(statement) ?? [] : []) {
       if (modifier.kind === ts.SyntaxKind.ExportKeyword || modifier.kind === ts.SyntaxKind.DefaultKeyword) {
         edits.push({ start: modifier.getStart(source), end: modifier.end, text: '' });
@@ -264,6 +354,17 @@ function scriptText(cell: Cell, isLive: (name: string) => boolean): string {
   return result;
 }
 
+/** The contents of `declare global { ... }`, each made ambient, as a script declares globals. */
+function unwrappedGlobals(statement: ts.ModuleDeclaration, source: ts.SourceFile): string {
+  const body = statement.body;
+  if (!body || !ts.isModuleBlock(body)) return '';
+  return body.statements.map((inner) => {
+    const text = inner.getText(source).replace(/^export\s+/, '');
+    const ambient = ts.canHaveModifiers(inner) && ts.getModifiers(inner)?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword);
+    return ambient ? text : `declare ${text}`;
+  }).join('\n');
+}
+
 /** The identifiers a top-level statement declares in the notebook's shared scope. */
 function declarationNames(statement: ts.Statement): ts.Identifier[] {
   if (ts.isVariableStatement(statement)) {
@@ -275,7 +376,7 @@ function declarationNames(statement: ts.Statement): ts.Identifier[] {
     ts.isInterfaceDeclaration(statement) ||
     ts.isTypeAliasDeclaration(statement) ||
     ts.isEnumDeclaration(statement) ||
-    ts.isModuleDeclaration(statement) ||
+    (ts.isModuleDeclaration(statement) && !isGlobalAugmentation(statement)) ||
     ts.isImportEqualsDeclaration(statement)
   ) {
     return statement.name && ts.isIdentifier(statement.name) ? [statement.name] : [];

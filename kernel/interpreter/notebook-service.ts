@@ -15,8 +15,17 @@ import { dirname, join } from 'node:path';
 import { NotebookCells, type ImportMeaning } from './notebook-cells.js';
 import { KERNEL_GLOBALS_D_TS } from './kernel-globals.js';
 
+/** The NotebookService behind each language service, for checkCell (check.ts). */
+const notebooks = new WeakMap<ts.LanguageService, NotebookService>();
+
+export function notebookOf(service: ts.LanguageService): NotebookService | undefined {
+  return notebooks.get(service);
+}
+
 export class NotebookService {
   private readonly cells: NotebookCells;
+  /** The last cell that passed its check, until it is reported as executed (addCells). */
+  private unconfirmed: string | undefined;
   private readonly globalsFile: string;
   readonly currentFile: string;
   private current = { text: '', version: 0 };
@@ -27,6 +36,7 @@ export class NotebookService {
     this.globalsFile = join(cwd, '__loom_kernel_globals__.d.ts');
     this.currentFile = join(cwd, '__loom_current_cell__.mts');
     const options = compilerOptions(cwd);
+    const disk = new DiskFiles();
     const textOf = (fileName: string): string | undefined => {
       if (fileName === this.currentFile) return this.current.text;
       if (fileName === this.globalsFile) return KERNEL_GLOBALS_D_TS;
@@ -41,13 +51,13 @@ export class NotebookService {
         return String(this.cells.files().get(fileName)?.version ?? diskVersion(fileName));
       },
       getScriptSnapshot: (fileName) => {
-        const text = textOf(fileName) ?? ts.sys.readFile(fileName);
-        return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
+        const text = textOf(fileName);
+        return text === undefined ? disk.snapshot(fileName) : ts.ScriptSnapshot.fromString(text);
       },
       getCurrentDirectory: () => cwd,
       getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
       fileExists: (fileName) => textOf(fileName) !== undefined || ts.sys.fileExists(fileName),
-      readFile: (fileName) => textOf(fileName) ?? ts.sys.readFile(fileName),
+      readFile: (fileName) => textOf(fileName) ?? disk.read(fileName)?.text,
       readDirectory: (...args) => ts.sys.readDirectory(...args),
       directoryExists: (name) => ts.sys.directoryExists(name),
       getDirectories: (name) => ts.sys.getDirectories(name),
@@ -55,18 +65,38 @@ export class NotebookService {
       useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
     };
     this.service = ts.createLanguageService(host, ts.createDocumentRegistry());
+    notebooks.set(this.service, this);
   }
 
   addCells(codes: readonly string[]): void {
+    if (this.unconfirmed !== undefined && codes.includes(this.unconfirmed)) this.unconfirmed = undefined;
     this.cells.add(codes, (fileName, aliases) => this.importMeanings(fileName, aliases));
   }
 
   reset(): void {
+    this.unconfirmed = undefined;
     this.cells.reset();
   }
 
-  /** Makes `code` the cell being edited; only a real change costs a re-parse. */
+  /** The cell passed its check and is about to run (see setCurrent). */
+  passed(code: string): void {
+    this.unconfirmed = code;
+  }
+
+  /**
+   * Makes `code` the cell being edited; only a real change costs a re-parse.
+   *
+   * The kernel answers shell requests one at a time, so a check, completion or
+   * inspection means the cell checked before it has finished. The kernel
+   * reports a cell as executed (addCells) only when it succeeded; one that
+   * passed its check and was not reported ran and failed part-way, or was
+   * interrupted. What it declared exists at run time (as `undefined` past the
+   * failure), so later cells see its declarations too.
+   */
   setCurrent(code: string): void {
+    const ran = this.unconfirmed;
+    this.unconfirmed = undefined;
+    if (ran !== undefined) this.addCells([ran]);
     if (code !== this.current.text) this.current = { text: code, version: this.current.version + 1 };
   }
 
@@ -101,6 +131,37 @@ function typeParameterCount(symbol: ts.Symbol): number {
 }
 
 const LIB_DIR = dirname(ts.getDefaultLibFilePath({}));
+
+/**
+ * Files on disk (lib, @types, packages, the notebook's own .ts files), read
+ * once per version. The language service asks for the snapshot of every file
+ * of the program each time it makes a new one, before it looks at versions:
+ * without this, each check or completion re-read some 150 declaration files.
+ */
+class DiskFiles {
+  private readonly files = new Map<string, { version: string; text: string; snapshot?: ts.IScriptSnapshot }>();
+
+  read(fileName: string): { text: string; snapshot?: ts.IScriptSnapshot } | undefined {
+    const version = diskVersion(fileName);
+    const cached = this.files.get(fileName);
+    if (cached?.version === version) return cached;
+    const text = ts.sys.readFile(fileName);
+    if (text === undefined) {
+      this.files.delete(fileName);
+      return undefined;
+    }
+    const entry = { version, text };
+    this.files.set(fileName, entry);
+    return entry;
+  }
+
+  snapshot(fileName: string): ts.IScriptSnapshot | undefined {
+    const entry = this.read(fileName);
+    if (entry === undefined) return undefined;
+    entry.snapshot ??= ts.ScriptSnapshot.fromString(entry.text);
+    return entry.snapshot;
+  }
+}
 
 /** Library files never change under us; the user's own files may, so their mtime is their version. */
 function diskVersion(fileName: string): string {

@@ -9,16 +9,40 @@
 import ts from 'typescript';
 import { loomModuleUrl } from './loom-modules.js';
 
-/** `import ... from 'm'` -> `const ... = await import('m')`; `export` keywords dropped. */
+/**
+ * The name of the executor's global that every import() of a cell goes
+ * through (kernel/executor/runtime/ts-modules.ts): it gets the specifier and
+ * the cell's own import(), which must stay in the cell to resolve from the notebook.
+ */
+export const IMPORT_FUNCTION = '__loom_import';
+
+/**
+ * `import ... from 'm'` -> `const ... = await import('m')`; `export` keywords
+ * dropped; every import(), static or dynamic, called through IMPORT_FUNCTION.
+ */
 export function moduleSyntaxToScript(context: ts.TransformationContext): ts.Transformer<ts.SourceFile> {
   const f = context.factory;
+  const dynamicImports = (node: ts.Node): ts.Node => {
+    const visited = ts.visitEachChild(node, dynamicImports, context);
+    if (!ts.isCallExpression(visited) || visited.expression.kind !== ts.SyntaxKind.ImportKeyword) return visited;
+    return ts.setTextRange(importCall(f, visited.arguments[0] ?? f.createVoidZero(), visited.arguments.slice(1)), node);
+  };
   return (sourceFile) => {
     const statements = sourceFile.statements.flatMap((statement): ts.Statement[] => {
-      const rewritten = rewrite(f, statement);
+      const rewritten = rewrite(f, ts.visitNode(statement, dynamicImports, ts.isStatement) ?? statement);
       return rewritten === undefined ? [] : [ts.setTextRange(rewritten, statement)];
     });
     return f.updateSourceFile(sourceFile, statements);
   };
+}
+
+/** `__loom_import(specifier, (s) => import(s, options))`. */
+function importCall(f: ts.NodeFactory, specifier: ts.Expression, options: readonly ts.Expression[]): ts.Expression {
+  const parameter = f.createIdentifier('specifier');
+  const load = f.createArrowFunction(undefined, undefined, [f.createParameterDeclaration(undefined, undefined, parameter)], undefined,
+    f.createToken(ts.SyntaxKind.EqualsGreaterThanToken),
+    f.createCallExpression(f.createToken(ts.SyntaxKind.ImportKeyword) as ts.Expression, undefined, [parameter, ...options]));
+  return f.createCallExpression(f.createIdentifier(IMPORT_FUNCTION), undefined, [specifier, load]);
 }
 
 function rewrite(f: ts.NodeFactory, statement: ts.Statement): ts.Statement | undefined {
@@ -53,8 +77,7 @@ function keptModifiers(node: ts.HasModifiers): ts.ModifierLike[] | undefined {
 function importToAwait(f: ts.NodeFactory, node: ts.ImportDeclaration): ts.Statement | undefined {
   const clause = node.importClause;
   if (clause?.phaseModifier === ts.SyntaxKind.TypeKeyword) return undefined;
-  const load = f.createAwaitExpression(f.createCallExpression(f.createToken(ts.SyntaxKind.ImportKeyword) as ts.Expression,
-    undefined, [specifier(f, node.moduleSpecifier), ...importOptions(f, node.attributes)]));
+  const load = f.createAwaitExpression(importCall(f, specifier(f, node.moduleSpecifier), importOptions(f, node.attributes)));
   if (clause === undefined) return f.createExpressionStatement(load);
 
   const bindings = clause.namedBindings;

@@ -4,7 +4,8 @@
  * TypeScript does the type stripping and lowering (enums, namespaces,
  * decorators, `using`); two transformers of ours make the result a script:
  *  - before TypeScript's own: static imports become `await import()`, export
- *    keywords go (transpile-modules.ts);
+ *    keywords go, and every import() goes through the executor's
+ *    `__loom_import` (for loom's modules and TypeScript files; transpile-modules.ts);
  *  - after it: every top-level binding becomes a global `var`, and the rest of
  *    the cell runs in an async arrow so top-level await works (transpile-scope.ts).
  * The source map TypeScript writes for the result maps stack frames back to cell lines.

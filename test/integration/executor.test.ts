@@ -6,7 +6,10 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Readable, Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { DoneFrame, ExecuteCommand, FromExecutor, InputReply, StreamFrame } from '../../kernel/executor/messages.js';
@@ -148,6 +151,22 @@ describe('executor', { timeout: 60_000 }, () => {
     assert.equal(resultText(run), "'a/function'");
     assert.equal(output(run, 'stderr'), '', 'no ExperimentalWarning from the loader');
     assert.equal(resultText(await executor.execute('join("b", "c")')), "'b/c'");
+  });
+
+  it('typescript_files_import_and_the_module_hooks_start_only_for_them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loom-executor-'));
+    try {
+      writeFileSync(join(dir, 'typed.ts'), 'export enum Answer { Yes = 42 }\nexport const typed: number = Answer.Yes;\n');
+      const plain = await executor.execute("await import('node:util');\nprocess.sourceMapsEnabled");
+      assert.equal(resultText(plain), 'false', 'built-ins and packages load without the hooks');
+      const url = pathToFileURL(join(dir, 'typed.ts')).href;
+      const typed = await executor.execute(`import { typed } from ${JSON.stringify(url)};\n[typed, process.sourceMapsEnabled]`);
+      assertOk(typed);
+      assert.equal(resultText(typed), '[ 42, true ]');
+      assert.equal(output(typed, 'stderr'), '', 'no loader warnings');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('console_output_is_tagged_with_its_cell', async () => {

@@ -232,8 +232,11 @@ describe('executor faults', () => {
     assert.equal(reply.content.status, 'error');
     assert.match(reply.content.evalue, /exited with code 3.*restarted.*lost/);
     assert.equal(streamText(iopub), 'bye\n');
-    const next = await kernel.execute('typeof lost');
+    const next = await kernel.execute('typeof (globalThis as any).lost');
     assert.equal(ofType(next.iopub, 'execute_result')[0].content.data['text/plain'], "'undefined'");
+    // The type checker forgot the lost declarations too.
+    const stale = await kernel.execute('lost');
+    assert.equal(stale.reply.content.ename, 'TSError');
   });
 
   it('a_cell_that_ignores_interrupt_gets_the_executor_replaced', async () => {

@@ -6,10 +6,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import vm from 'node:vm';
+import { importFromCell } from '../../kernel/executor/runtime/ts-modules.js';
 import { transpileCell, type CellCompletion } from '../../kernel/interpreter/transpile.js';
+import { IMPORT_FUNCTION } from '../../kernel/interpreter/transpile-modules.js';
 
 let scripts = 0;
 const global = globalThis as Record<string, unknown>;
+// Every import() of a cell calls this global, which the executor defines.
+global[IMPORT_FUNCTION] = importFromCell;
 
 /** Runs one cell as the executor would; resolves to what its wrapper resolves to. */
 function complete(source: string): Promise<CellCompletion | undefined> {
@@ -79,6 +83,26 @@ describe('transpileCell', () => {
     assert.equal(typeof (global.tPath as { resolve: unknown }).resolve, 'function');
     assert.equal(typeof (global.tOs as { cpus: unknown }).cpus, 'function');
     assert.equal(await run("import tFs, * as tFsAll from 'node:fs';\ntFs === tFsAll.default"), true);
+  });
+
+  it('every_import_goes_through_the_import_function_with_the_cells_own_import', async () => {
+    const seen: unknown[] = [];
+    global[IMPORT_FUNCTION] = (specifier: unknown, load: (specifier: unknown) => Promise<unknown>) => {
+      seen.push(specifier);
+      return load(specifier);
+    };
+    try {
+      const value = await run([
+        "import { sep as tSep2 } from 'node:path';",
+        "async function tLoad(name: string) { return (await import(`node:${name}`)).EOL; }",
+        "const tJson = await import('data:application/json,[1]', { with: { type: 'json' } });",
+        "[tSep2, await tLoad('os'), tJson.default]",
+      ].join('\n'));
+      assert.deepEqual(value, [global.tSep2, (await import('node:os')).EOL, [1]]);
+      assert.deepEqual(seen, ['node:path', 'data:application/json,[1]', 'node:os']);
+    } finally {
+      global[IMPORT_FUNCTION] = importFromCell;
+    }
   });
 
   it('type_only_code_vanishes', async () => {

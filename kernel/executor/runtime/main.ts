@@ -9,6 +9,7 @@ import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loomModuleFile } from '../../interpreter/loom-modules.js';
+import { IMPORT_FUNCTION } from '../../interpreter/transpile-modules.js';
 import { LIFELINE_FD, type ExecuteCommand, type ToExecutor } from '../messages.js';
 import { sendFrame } from './channel.js';
 import { routeOutput } from './console.js';
@@ -17,6 +18,7 @@ import { clearOutput, display } from './display.js';
 import { KeyboardInterrupt, StdinNotImplementedError } from './errors.js';
 import { input, prepareInput } from './input.js';
 import { interruptRunningCell, reportLateError, runCell } from './run-cell.js';
+import { beforeRequire, importFromCell } from './ts-modules.js';
 
 /**
  * Reads fd 0, which the kernel holds open and never writes: EOF means the
@@ -50,10 +52,17 @@ function startLifelineWatchdog(): void {
   new Worker(WATCHDOG, { eval: true, workerData: { fd: LIFELINE_FD } }).unref();
 }
 
-/** As in Node's REPL, require() resolves from the notebook's directory; loom's modules from the kernel's package. */
+/**
+ * As in Node's REPL, require() resolves from the notebook's directory; loom's
+ * modules from the kernel's package; .ts and .cts files compile (ts-modules.ts).
+ */
 function notebookRequire(): NodeJS.Require {
   const base = createRequire(join(process.cwd(), '<notebook>'));
-  return Object.assign((id: string) => base(loomModuleFile(id) ?? id), base);
+  return Object.assign((id: string) => {
+    const loom = loomModuleFile(id);
+    if (loom === undefined && typeof id === 'string') beforeRequire(id);
+    return base(loom ?? id);
+  }, base);
 }
 
 /** The names cells see, besides Node's own globals. */
@@ -65,6 +74,7 @@ function installGlobals(): void {
     KeyboardInterrupt,
     StdinNotImplementedError,
     require: notebookRequire(),
+    [IMPORT_FUNCTION]: importFromCell,
   });
 }
 

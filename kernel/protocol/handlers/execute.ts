@@ -46,8 +46,13 @@ export async function execute(request: Request<'execute_request'>, ctx: KernelCo
     done = { status: 'error' as const, error: { ename: 'ExecutorUnavailable', evalue: (error as Error).message, traceback: [] }, userExpressions: {} };
   }
 
-  if (done.status === 'ok') {
+  if (done.stateLost) {
+    ctx.language.reset();
+  } else if (done.status === 'ok' || done.error?.ename !== 'SyntaxError') {
+    // What a cell declared before it failed exists at run time, so later cells may use it.
     ctx.language.addCell(code);
+  }
+  if (done.status === 'ok') {
     return { status: 'ok', execution_count: executionCount, user_expressions: done.userExpressions, payload: [] };
   }
   return failed(request, ctx, executionCount, done.error ?? { ename: 'Error', evalue: 'the cell failed', traceback: [] }, silent);

@@ -1,0 +1,63 @@
+/**
+ * Node module hooks (module.register) that let cells import the notebook's own
+ * TypeScript files. They run in Node's loader thread, registered by
+ * ts-modules.ts the first time a cell imports a path that may need them.
+ *
+ * What they add to Node's own resolution and loading, to match what the type
+ * checker accepts (moduleResolution "bundler" from the notebook's folder):
+ *  - resolve: a relative or absolute specifier Node cannot find is tried as
+ *    TypeScript would: `./util` -> ./util.ts, .tsx, .js, ./util/index.ts...;
+ *    `./util.js` -> ./util.ts. Only for importers outside node_modules.
+ *  - load: .ts, .mts and .tsx files are compiled to ES modules, whatever the
+ *    nearest package.json "type" says: a notebook's folder rarely has one, and
+ *    Node would then take a .ts file for CommonJS, whose named exports an
+ *    import cannot see. .cts files are CommonJS, left to Node's CommonJS
+ *    loader and the require() extension ts-modules.ts installs for them.
+ */
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LoadHook, ResolveHook } from 'node:module';
+import { TYPESCRIPT_FILE, transpileFile } from '../../interpreter/transpile-file.js';
+
+const PATH_LIKE = /^(\.\.?(\/|$)|\/|file:)/;
+const NOT_FOUND = new Set(['ERR_MODULE_NOT_FOUND', 'ERR_UNSUPPORTED_DIR_IMPORT']);
+/** What a JavaScript extension in a TypeScript import may stand for. */
+const SWAPPED: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
+const APPENDED = ['.ts', '.tsx', '.mts', '.cts', '.js', '/index.ts', '/index.tsx', '/index.js'];
+
+export const resolve: ResolveHook = async (specifier, context, nextResolve) => {
+  try {
+    return await nextResolve(specifier, context);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (!NOT_FOUND.has(code) || !PATH_LIKE.test(specifier) || context.parentURL?.includes('/node_modules/')) throw error;
+    for (const candidate of candidates(specifier)) {
+      try {
+        return await nextResolve(candidate, context);
+      } catch {
+        // not this one; the error names what was imported, not our guesses
+      }
+    }
+    throw error;
+  }
+};
+
+/** `./a.js` -> ./a.ts, ./a.tsx; `./a` -> ./a.ts ... ./a/index.js. A query or hash is kept. */
+function candidates(specifier: string): string[] {
+  const [, path = specifier, suffix = ''] = /^([^?#]*)(.*)$/.exec(specifier) ?? [];
+  const extension = extname(path);
+  const swapped = SWAPPED[extension];
+  if (swapped) return swapped.map((ext) => path.slice(0, -extension.length) + ext + suffix);
+  if (TYPESCRIPT_FILE.test(path) || extension === '.json' || extension === '.node') return [];
+  return APPENDED.map((ext) => path.replace(/\/$/, '') + ext + suffix);
+}
+
+export const load: LoadHook = async (url, context, nextLoad) => {
+  const path = url.startsWith('file:') ? fileURLToPath(url) : '';
+  if (!TYPESCRIPT_FILE.test(path)) return nextLoad(url, context);
+  // No source: Node's CommonJS loader reads it, through the .cts require() extension.
+  if (path.endsWith('.cts')) return { format: 'commonjs', shortCircuit: true };
+  const source = await readFile(path, 'utf8');
+  return { format: 'module', source: transpileFile(source, path, 'module'), shortCircuit: true };
+};
