@@ -49,7 +49,13 @@ export interface ShutdownCommand {
   type: 'shutdown';
 }
 
-export type ToExecutor = ExecuteCommand | ShutdownCommand;
+/** Transpile this code now (while the kernel type-checks it), so that running it starts at once. */
+export interface PrepareCommand {
+  type: 'prepare';
+  code: string;
+}
+
+export type ToExecutor = ExecuteCommand | PrepareCommand | ShutdownCommand;
 
 // ---------------------------------------------------------------- executor -> kernel (fd 4)
 

@@ -64,6 +64,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return done;
   }
 
+  /** Lets an idle executor transpile a cell while the kernel type-checks it. */
+  prepare(code: string): void {
+    if (this.child && this.child === this.started && !this.running) this.child.send({ type: 'prepare', code });
+  }
+
   /** Marks that an input() is waiting for its one reply (see `sendInput`). */
   inputRequested(): void {
     this.inputPending = true;

@@ -48,7 +48,20 @@ const compilerOptions: ts.CompilerOptions = {
   sourceMap: true,
 };
 
+/** Cells are re-run often, and a transpile costs about a millisecond: remember the recent ones. */
+const recent = new Map<string, TranspiledCell>();
+const RECENT_LIMIT = 256;
+
 export function transpileCell(source: string): TranspiledCell {
+  const known = recent.get(source);
+  if (known) return known;
+  const cell = transpileUncached(source);
+  recent.set(source, cell);
+  if (recent.size > RECENT_LIMIT) recent.delete(recent.keys().next().value!);
+  return cell;
+}
+
+function transpileUncached(source: string): TranspiledCell {
   // As Node's REPL does: `{ a: 1 }` alone is an object to show, not a block with a label.
   if (/^\s*\{/.test(source) && !/;\s*$/.test(source)) {
     const asObject = transpileScript(`(${source})`);

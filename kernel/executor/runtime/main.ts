@@ -9,6 +9,7 @@ import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loomModuleFile } from '../../interpreter/loom-modules.js';
+import { transpileCell } from '../../interpreter/transpile.js';
 import { IMPORT_FUNCTION } from '../../interpreter/transpile-modules.js';
 import { LIFELINE_FD, type ExecuteCommand, type ToExecutor } from '../messages.js';
 import { sendFrame } from './channel.js';
@@ -119,6 +120,10 @@ function main(): void {
   let queue = Promise.resolve();
   process.on('message', (message: ToExecutor) => {
     if (message.type === 'shutdown') process.exit(0);
+    if (message.type === 'prepare') {
+      const { code } = message;
+      queue = queue.then(() => void transpileCell(code)).catch(internalError);
+    }
     if (message.type === 'execute') {
       const command: ExecuteCommand = message;
       queue = queue.then(() => runCell(command)).catch(internalError);

@@ -32,6 +32,7 @@ export async function execute(request: Request<'execute_request'>, ctx: KernelCo
   const asked = helpQuery(code);
   if (asked !== undefined) return showHelp(asked, ctx, executionCount);
 
+  ctx.executor.prepare(code);
   const typeErrors = silent ? [] : await ctx.language.check(code).catch((error: Error) => {
     // A broken language service must not stop cells from running.
     log.warn(`type check skipped: ${error.message}`);
