@@ -184,12 +184,19 @@ describe('executor', { timeout: 60_000 }, () => {
     assert.equal((late as StreamFrame).parent, first.parent);
   });
 
-  it('big_output_is_split_into_frames_that_fit_a_pipe_write', async () => {
-    const run = await executor.execute("process.stdout.write('é\"\\n'.repeat(5000) + '😀'.repeat(3000))");
+  it('big_output_arrives_whole_in_bounded_frames', async () => {
+    const run = await executor.execute("process.stdout.write('é\"\\n'.repeat(50000) + '😀'.repeat(30000))");
     const pieces = run.frames.filter((f): f is StreamFrame => f.type === 'stream');
-    assert.ok(pieces.length > 5);
-    for (const piece of pieces) assert.ok(Buffer.byteLength(JSON.stringify(piece)) + 1 <= 4000);
-    assert.equal(output(run), 'é"\n'.repeat(5000) + '😀'.repeat(3000));
+    assert.ok(pieces.length > 1);
+    for (const piece of pieces) assert.ok(Buffer.byteLength(JSON.stringify(piece)) + 1 <= 70_000);
+    assert.equal(output(run), 'é"\n'.repeat(50000) + '😀'.repeat(30000));
+  });
+
+  it('many_small_writes_are_merged_into_few_frames', async () => {
+    const run = await executor.execute('for (let i = 0; i < 10000; i++) console.log(i)');
+    const pieces = run.frames.filter((f): f is StreamFrame => f.type === 'stream');
+    assert.ok(pieces.length < 100, `${pieces.length} frames`);
+    assert.equal(output(run), Array.from({ length: 10000 }, (_, i) => `${i}\n`).join(''));
   });
 
   it('runtime_errors_point_at_cell_lines_without_kernel_frames', async () => {

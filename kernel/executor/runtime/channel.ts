@@ -4,8 +4,8 @@
  * milliseconds later by the flusher thread, even while the main thread is busy;
  * any other frame flushes at once, so a cell's output always precedes its `done`.
  *
- * Stream text is cut into frames of at most FRAME_BYTES each, so a frame stays
- * small enough for a single atomic write(2) by code that writes fd 4 itself.
+ * Stream text is appended in pieces of at most FRAME_BYTES; the buffer merges
+ * consecutive pieces of the same cell and stream into frames of up to 64 KiB.
  */
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -47,7 +47,7 @@ function streamPrefix(frame: StreamFrame): string {
 export function sendFrame(frame: FromExecutor): void {
   const buffer = outputBuffer();
   if (frame.type === 'stream') {
-    for (const piece of splitStream(frame)) buffer.appendText(`${streamPrefix(piece)}${JSON.stringify(piece.text)}}\n`);
+    for (const piece of splitStream(frame)) buffer.appendStream(streamPrefix(piece), JSON.stringify(piece.text).slice(1, -1));
   } else {
     buffer.appendText(`${JSON.stringify(frame)}\n`);
     buffer.flush();

@@ -14,10 +14,14 @@ import { writeSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
 import { FRAMES_FD } from '../messages.js';
 
-const LOCK = 0; // 0 = free, else the holder's threadId + 1
+const LOCK = 0; // guards `data` and LENGTH: 0 = free, else the holder's threadId + 1
 const LENGTH = 1; // bytes waiting in `data`
-const WAITERS = 2; // threads waiting for the lock: unlock only wakes anyone when there are some
-const HEADER_BYTES = 16;
+const WAITERS = 2; // threads waiting for a lock: unlock only wakes anyone when there are some
+const WRITING = 3; // held while bytes taken from `data` are written out, so writes keep their order
+const LAST_STREAM = 4; // 1 + where the last frame starts when it is a stream frame, else 0
+const HEADER_BYTES = 24;
+/** A stream frame grows by merging up to this size; then a new one starts. */
+const MERGE_LIMIT = 1 << 16;
 export const CAPACITY = 1 << 20;
 
 /** How long the flusher lets frames gather before writing them. */
@@ -31,8 +35,49 @@ export class OutputBuffer {
   private readonly me = threadId + 1;
 
   constructor(readonly shared: SharedArrayBuffer = new SharedArrayBuffer(HEADER_BYTES + CAPACITY)) {
-    this.header = new Int32Array(shared, 0, 3);
+    this.header = new Int32Array(shared, 0, 5);
     this.data = Buffer.from(shared, HEADER_BYTES, CAPACITY);
+  }
+
+  /**
+   * Queues stream text. When the newest frame in the buffer is a stream frame
+   * of the same cell and stream (its JSON starts with `prefix`), the text joins
+   * it: 100,000 console.logs become a few frames for the kernel to parse.
+   *
+   * @param prefix the frame's JSON up to its text: `{"type":"stream",...,"text":`
+   * @param escaped the text as inside a JSON string (JSON.stringify without the quotes)
+   */
+  appendStream(prefix: string, escaped: string): void {
+    const frame = `${prefix}"${escaped}"}\n`;
+    if (frame.length * 3 > CAPACITY) {
+      this.appendText(frame);
+      return;
+    }
+    this.lock();
+    let wasEmpty: boolean;
+    try {
+      let length = this.header[LENGTH];
+      wasEmpty = length === 0;
+      const last = this.header[LAST_STREAM] - 1;
+      const fits = length + escaped.length * 3 <= CAPACITY && length - last + escaped.length * 3 < MERGE_LIMIT;
+      if (last >= 0 && fits && this.data.toString('latin1', last, last + prefix.length) === prefix) {
+        // Overwrite the frame's closing `"}\n` with the new text and close it again.
+        length -= 3;
+        length += this.data.write(escaped, length, 'utf8');
+        length += this.data.write('"}\n', length, 'latin1');
+      } else {
+        if (length + frame.length * 3 > CAPACITY) {
+          this.writeInOrder(this.data.subarray(0, length));
+          length = 0;
+        }
+        this.header[LAST_STREAM] = length + 1;
+        length += this.data.write(frame, length, 'utf8');
+      }
+      Atomics.store(this.header, LENGTH, length);
+    } finally {
+      this.unlock();
+    }
+    if (wasEmpty) Atomics.notify(this.header, LENGTH);
   }
 
   /** Queues whole frames, as text; the flusher thread sends them soon. */
@@ -47,10 +92,11 @@ export class OutputBuffer {
     try {
       let length = this.header[LENGTH];
       if (length + text.length * 3 > CAPACITY) {
-        this.writeOut(this.data.subarray(0, length));
+        this.writeInOrder(this.data.subarray(0, length));
         length = 0;
       }
       wasEmpty = length === 0;
+      this.header[LAST_STREAM] = 0;
       length += (this.data as Buffer).write(text, length, 'utf8');
       Atomics.store(this.header, LENGTH, length);
     } finally {
@@ -67,12 +113,13 @@ export class OutputBuffer {
     try {
       let length = this.header[LENGTH];
       if (length + bytes.length > CAPACITY) {
-        this.writeOut(this.data.subarray(0, length));
+        this.writeInOrder(this.data.subarray(0, length));
         length = 0;
       }
       wasEmpty = length === 0;
+      this.header[LAST_STREAM] = 0;
       if (bytes.length > CAPACITY) {
-        this.writeOut(bytes);
+        this.writeInOrder(bytes);
       } else {
         this.data.set(bytes, length);
         length += bytes.length;
@@ -84,15 +131,29 @@ export class OutputBuffer {
     if (wasEmpty) Atomics.notify(this.header, LENGTH);
   }
 
-  /** Sends everything queued, now. */
+  /**
+   * Sends everything queued, now. The bytes are copied out under the data lock
+   * and written under the write lock only, so appending never waits for a
+   * write(2); taking the write lock before letting go of the data lock keeps
+   * two flushes in order.
+   */
   flush(): void {
     this.lock();
+    let pending: Buffer;
     try {
       const length = this.header[LENGTH];
-      if (length > 0) this.writeOut(this.data.subarray(0, length));
+      if (length === 0) return;
+      pending = Buffer.from(this.data.subarray(0, length));
       Atomics.store(this.header, LENGTH, 0);
+      this.header[LAST_STREAM] = 0;
+      this.lock(WRITING);
     } finally {
       this.unlock();
+    }
+    try {
+      this.writeOut(pending);
+    } finally {
+      this.unlock(WRITING);
     }
   }
 
@@ -105,21 +166,31 @@ export class OutputBuffer {
     }
   }
 
-  private lock(): void {
+  private lock(cell = LOCK): void {
     for (;;) {
-      const holder = Atomics.compareExchange(this.header, LOCK, 0, this.me);
+      const holder = Atomics.compareExchange(this.header, cell, 0, this.me);
       // Held by this very thread: an interrupt (breakOnSigint) ended it inside
-      // append() without running `finally`. Nobody else can be inside: take it back.
+      // a locked section without running `finally`. Nobody else can be inside: take it back.
       if (holder === 0 || holder === this.me) return;
       Atomics.add(this.header, WAITERS, 1);
-      Atomics.wait(this.header, LOCK, holder, 50);
+      Atomics.wait(this.header, cell, holder, 50);
       Atomics.sub(this.header, WAITERS, 1);
     }
   }
 
-  private unlock(): void {
-    Atomics.store(this.header, LOCK, 0);
-    if (Atomics.load(this.header, WAITERS) > 0) Atomics.notify(this.header, LOCK);
+  private unlock(cell = LOCK): void {
+    Atomics.store(this.header, cell, 0);
+    if (Atomics.load(this.header, WAITERS) > 0) Atomics.notify(this.header, cell);
+  }
+
+  /** A write from inside the data lock (the buffer is full): after any write already under way. */
+  private writeInOrder(bytes: Uint8Array): void {
+    this.lock(WRITING);
+    try {
+      this.writeOut(bytes);
+    } finally {
+      this.unlock(WRITING);
+    }
   }
 
   private writeOut(bytes: Uint8Array): void {
