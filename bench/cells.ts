@@ -4,7 +4,7 @@
  * measured in the same run on this machine.
  *
  *   node node_modules/typescript/bin/tsc -p . && node dist/bench/cells.js
- *   npm i --no-save --no-bin-links tslab     # to compare with tslab
+ *   npm i --prefix /tmp/loom-bench-tslab tslab   # to compare with tslab (see lib/tslab.ts)
  *
  * Each earlier cell declares an interface, a function and a const, and uses
  * the const of the cell before it, so every cell depends on the last. The
@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ChildProcess } from 'node:child_process';
 import { KernelClient } from '../kernel/client/client.js';
+import { TSLAB_HINT, tslabArgv } from './lib/tslab.js';
 
 const ROOT = join(__dirname, '..', '..');
 const MILESTONES = [1, 50, 200];
@@ -51,10 +52,9 @@ function contenders(): { present: Contender[]; notes: string[] } {
     { name: 'Loom', argv: [process.execPath, join(ROOT, 'dist', 'kernel', 'cli', 'main.js'), 'kernel', '{connection_file}'] },
   ];
   const notes: string[] = [];
-  // tslab's package.json: "bin": {"tslab": "bin/tslab"}; its kernelspec runs `tslab kernel --config-path {connection_file}`.
-  const tslab = join(ROOT, 'node_modules', 'tslab', 'bin', 'tslab');
-  if (existsSync(tslab)) present.push({ name: 'tslab', argv: [process.execPath, tslab, 'kernel', '--config-path', '{connection_file}'] });
-  else notes.push('tslab skipped: node_modules/tslab is absent (npm i --no-save --no-bin-links tslab)');
+  const tslab = tslabArgv(ROOT);
+  if (tslab) present.push({ name: 'tslab', argv: tslab });
+  else notes.push(`tslab skipped: ${TSLAB_HINT}`);
   return { present, notes };
 }
 

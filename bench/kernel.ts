@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { KernelClient } from '../kernel/client/client.js';
 import { percentile, roundTrips, stream, timeCell, type Stream } from './lib/measure.js';
 import { liveKernels, timeToKernelInfo } from './lib/startup.js';
+import { TSLAB_HINT, tslabArgv } from './lib/tslab.js';
 
 const ROOT = join(__dirname, '..', '..');
 const ROUND_TRIPS = 200;
@@ -19,7 +20,6 @@ const CAP_SECONDS = 120;
  * node_modules: its TypeScript 5.0 takes over node_modules/.bin/tsc there,
  * and the next npm install that prunes it deletes .bin/tsc altogether.
  */
-const TSLAB_PREFIX = process.env.TSLAB_PREFIX ?? join(tmpdir(), 'loom-bench-tslab');
 const TS_LOOP = `for (let i = 0; i < ${STREAM_LINES}; i++) console.log(i)`;
 
 interface Contender {
@@ -54,11 +54,11 @@ function contenders(): { present: Contender[]; notes: string[] } {
       loop: `for i in range(${STREAM_LINES}): print(i)`,
     });
   } else notes.push('ipykernel skipped: /usr/bin/python3 cannot import ipykernel (apt-get install python3-ipykernel)');
-  const tslab = [join(ROOT, 'node_modules'), join(TSLAB_PREFIX, 'node_modules')].map((dir) => join(dir, 'tslab', 'bin', 'tslab')).find(existsSync);
+  const tslab = tslabArgv(ROOT);
   if (tslab) {
-    present.push({ name: 'tslab', argv: [process.execPath, tslab, 'kernel', '--config-path', '{connection_file}'], loop: TS_LOOP });
+    present.push({ name: 'tslab', argv: tslab, loop: TS_LOOP });
   } else {
-    notes.push(`tslab skipped: install it with \`npm i --prefix ${TSLAB_PREFIX} tslab\` (or set TSLAB_PREFIX)`);
+    notes.push(`tslab skipped: ${TSLAB_HINT}`);
   }
   return { present, notes };
 }
