@@ -22,7 +22,14 @@ export type LoomErrorCode =
   | 'ERR_LOOM_FREE_VARIABLE'
   | 'ERR_LOOM_NOT_SHIPPABLE'
   | 'ERR_LOOM_WORKER_DIED'
-  | 'ERR_LOOM_REMOTE';
+  | 'ERR_LOOM_REMOTE'
+  | 'ERR_LOOM_BROKEN_WORKER'
+  | 'ERR_LOOM_POOL_STATE'
+  | 'ERR_LOOM_PROCESS_STATE'
+  | 'ERR_LOOM_TIMEOUT'
+  | 'ERR_LOOM_CANCELLED'
+  | 'ERR_LOOM_RECURSIVE_SPAWN'
+  | 'ERR_LOOM_EOF';
 
 /** Base class of loom's own conditions (not of argument errors, which extend TypeError/RangeError). */
 export class LoomError extends Error {
@@ -144,5 +151,70 @@ export class RemoteError extends LoomError {
     // The stack was captured with the class name; show the remote one, as the user named it.
     Object.defineProperty(this, 'name', { value: remoteName, configurable: true, writable: true });
     if (this.stack) this.stack = this.stack.replace(/^RemoteError/, remoteName);
+  }
+}
+
+/**
+ * A pool or executor worker (thread or process) died while it held the task:
+ * it crashed, called process.exit(), ran out of memory, aborted or was killed.
+ * The pool replaces the worker; the other tasks go on. Python's
+ * `BrokenProcessPool`, without the pool becoming unusable.
+ */
+export class BrokenWorkerError extends LoomError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('ERR_LOOM_BROKEN_WORKER', message, options);
+  }
+}
+
+/**
+ * A pool or executor used in the wrong state: a task submitted after close()
+ * or shutdown(), join() before close(), or a task left unfinished by
+ * terminate() (Python's `ValueError: Pool not running` and `RuntimeError:
+ * cannot schedule new futures after shutdown`).
+ */
+export class PoolStateError extends LoomError {
+  constructor(message: string) {
+    super('ERR_LOOM_POOL_STATE', message);
+  }
+}
+
+/** A Process used in the wrong state: started twice, joined before start (Python's AssertionError/ValueError). */
+export class ProcessStateError extends LoomError {
+  constructor(message: string) {
+    super('ERR_LOOM_PROCESS_STATE', message);
+  }
+}
+
+/** A result was not ready within the timeout given (Python's `multiprocessing.TimeoutError`, `concurrent.futures.TimeoutError`). */
+export class TimeoutError extends LoomError {
+  constructor(message = 'the result was not ready within the timeout') {
+    super('ERR_LOOM_TIMEOUT', message);
+  }
+}
+
+/** The future was cancelled before it ran (Python's `concurrent.futures.CancelledError`). */
+export class CancelledError extends LoomError {
+  constructor(message = 'the future was cancelled') {
+    super('ERR_LOOM_CANCELLED', message);
+  }
+}
+
+/**
+ * A process (or pool) was about to start where that would recurse: inside a
+ * worker that is still loading the module a task came from (the module starts
+ * processes at its top level and is not guarded by a main check), or deeper
+ * than the nesting limit. Python's "An attempt has been made to start a new
+ * process before the current process has finished its bootstrapping phase".
+ */
+export class RecursiveSpawnError extends LoomError {
+  constructor(message: string) {
+    super('ERR_LOOM_RECURSIVE_SPAWN', message);
+  }
+}
+
+/** recv() on a Connection whose other end was closed and has nothing left to read (Python's EOFError). */
+export class EOFError extends LoomError {
+  constructor(message = 'the other end of the connection was closed') {
+    super('ERR_LOOM_EOF', message);
   }
 }

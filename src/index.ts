@@ -1,11 +1,25 @@
 /**
  * `loom`: Python's concurrency modules for TypeScript. Import a module
- * (`loom/threading`, `loom/queue`) or everything from here.
+ * (`loom/threading`, `loom/queue`, `loom/multiprocessing`, `loom/futures`)
+ * or everything from here. Names that two modules share (multiprocessing's
+ * Queue and SimpleQueue next to the queue module's, its Array next to the
+ * global) are reached through the `multiprocessing` namespace:
+ * `multiprocessing.Queue`.
  *
  * @module
  */
 export * from './threading/index.js';
 export * from './queue/index.js';
 export * from './errors.js';
+export {
+  Process, type ProcessOptions, currentProcess, activeChildren, parentPid, Pool, ThreadPool, AsyncResult, ResultIterator,
+  cpuCount, type PoolOptions, type ThreadPoolOptions, type MapOptions, type AsyncCallbacks, type PoolFunction,
+  type ModuleFunction, type TaskFunction, JoinableQueue, Pipe, Connection, Value, SharedArray, RawValue, RawArray, type Typecode,
+  type SharedOptions,
+} from './multiprocessing/index.js';
+export * as multiprocessing from './multiprocessing/index.js';
+export * from './futures/index.js';
+export * as futures from './futures/index.js';
 export { hooks, type LoomHooks } from './internal/hooks.js';
 export { liveWorkerCount, whenWorkersExited } from './internal/workers.js';
+export { liveChildPids } from './internal/hub/client.js';

@@ -30,6 +30,21 @@ export interface LoomHooks {
    * @default true
    */
   disableConcurrentOsr: boolean;
+  /**
+   * Absolute paths of modules every new loom child process requires before
+   * anything else, e.g. one that routes console output to a notebook cell
+   * (see internal/entry/process-output.ts for where child output goes).
+   * @default []
+   */
+  processPreload: string[];
+  /**
+   * How many levels of loom processes may start below the first one; a
+   * process or pool started deeper throws RecursiveSpawnError, so a task that
+   * starts a pool running itself cannot multiply processes without end.
+   * Children inherit the limit of the process that started the tree.
+   * @default 4
+   */
+  maxProcessDepth: number;
 }
 
 /** Mutable on purpose: a host assigns the fields it needs once at start-up. */
@@ -38,4 +53,6 @@ export const hooks: LoomHooks = {
   threadPreload: [],
   threadStdio: 'direct',
   disableConcurrentOsr: true,
+  processPreload: [],
+  maxProcessDepth: Number(process.env.LOOM_MAX_PROCESS_DEPTH) || 4,
 };

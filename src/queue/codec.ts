@@ -1,8 +1,9 @@
 /**
- * How queue items are stored as bytes. Numbers, strings, booleans, null and
- * undefined take a fast path (a tag and the raw value: v8.serialize costs
- * about 1 µs per call, more than the rest of a put); everything else goes
- * through v8.serialize, Python's pickle for Node.
+ * How queue items are stored as bytes. Numbers, strings, booleans, null,
+ * undefined and Buffers take a fast path (a tag and the raw value:
+ * v8.serialize costs about 1 µs per call, more than the rest of a put, and
+ * several for a large Buffer); everything else goes through v8.serialize,
+ * Python's pickle for Node.
  */
 import { deserialize, serialize } from 'node:v8';
 import { NotShippableError } from '../errors.js';
@@ -15,6 +16,8 @@ const FALSE = 3;
 const NUMBER = 4;
 const STRING = 5;
 const V8 = 6;
+/** A Buffer's bytes, read back as a Buffer. */
+const BYTES = 7;
 
 /** An item ready to be written: its tag, payload size and (for priority queues) its sort key. */
 export interface Packed {
@@ -23,6 +26,11 @@ export interface Packed {
   key: number;
   value: unknown;
   bytes: Buffer | undefined;
+}
+
+/** An item serialized elsewhere (a pool task or result), stored and read back as its bytes; `key` lets it be found again (removeKey). */
+export function packedBytes(bytes: Buffer, key = 0): Packed {
+  return { tag: V8, size: bytes.length, key, value: undefined, bytes };
 }
 
 /** The priority of an item, as Python orders `(priority, data)` tuples: a number, or an array starting with one. */
@@ -45,6 +53,7 @@ export function pack(item: unknown, prioritised: boolean): Packed {
       return { tag: UNDEFINED, size: 0, key, value: item, bytes: undefined };
   }
   if (item === null) return { tag: NULL, size: 0, key, value: item, bytes: undefined };
+  if (Buffer.isBuffer(item)) return { tag: BYTES, size: item.length, key, value: undefined, bytes: item };
   let bytes: Buffer;
   try {
     bytes = serialize(item);
@@ -60,7 +69,7 @@ export function pack(item: unknown, prioritised: boolean): Packed {
 export function writePayload(data: Buffer, offset: number, packed: Packed): void {
   if (packed.tag === NUMBER) data.writeDoubleLE(packed.value as number, offset);
   else if (packed.tag === STRING) data.write(packed.value as string, offset, packed.size, 'utf8');
-  else if (packed.tag === V8) packed.bytes!.copy(data, offset);
+  else if (packed.tag === V8 || packed.tag === BYTES) packed.bytes!.copy(data, offset);
 }
 
 /**
@@ -76,8 +85,43 @@ export function readPayload(data: Buffer, offset: number, tag: number, size: num
     case FALSE: return false;
     case NULL: return null;
     case UNDEFINED: return undefined;
+    case BYTES: return Buffer.from(data.subarray(offset, offset + size));
     default: return new Serialized(Buffer.from(data.subarray(offset, offset + size)));
   }
+}
+
+/**
+ * An item as bytes for another process: its tag, then its payload. Takes a
+ * live item, or what a raw tryGet returned (a Serialized is passed on unread).
+ */
+export function wireItem(value: unknown): Buffer {
+  const packed = packForWire(value);
+  const out = Buffer.allocUnsafe(1 + packed.size);
+  writeWire(out, 0, packed);
+  return out;
+}
+
+/** The first half of wireItem: its size is 1 + packed.size. */
+export function packForWire(value: unknown): Packed {
+  return value instanceof Serialized ? packedBytes(value.bytes) : pack(value, false);
+}
+
+/** The second half: writes the tag and payload at `offset`. */
+export function writeWire(out: Buffer, offset: number, packed: Packed): void {
+  out[offset] = packed.tag;
+  writePayload(out, offset + 1, packed);
+}
+
+/** An item from another process, ready to be put in a ring without deserializing it (a view of `data`, not a copy). */
+export function packedFromWire(data: Buffer): Packed {
+  const tag = data[0];
+  if (tag === V8 || tag === BYTES) return { tag, size: data.length - 1, key: 0, value: undefined, bytes: data.subarray(1) };
+  return pack(readPayload(data, 1, tag, data.length - 1), false);
+}
+
+/** The live item from wireItem's bytes. */
+export function itemFromWire(data: Buffer): unknown {
+  return finish(readPayload(data, 1, data[0], data.length - 1));
 }
 
 /** A payload still to be deserialized. */

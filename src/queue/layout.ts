@@ -19,6 +19,11 @@ export const H = {
   CAPACITY: 12,
   /** 0 FIFO, 1 LIFO, 2 priority. */
   ORDER: 13,
+  /**
+   * 1: a put wakes every waiting getter, not one. For a pool's results ring,
+   * whose single reader may wait twice at once (on its event loop and blocked in a Sync call).
+   */
+  WAKE_ALL: 14,
   CELLS: 16,
 } as const;
 

@@ -26,9 +26,10 @@ export class QueueCore {
     this.#order = this.h[H.ORDER];
   }
 
-  static allocate(order: number, maxsize: number, byteCapacity: number): SharedArrayBuffer {
+  static allocate(order: number, maxsize: number, byteCapacity: number, wakeAll = false): SharedArrayBuffer {
     const buffer = new SharedArrayBuffer(HEADER_BYTES + byteCapacity);
     const h = new Int32Array(buffer, 0, H.CELLS);
+    h[H.WAKE_ALL] = wakeAll ? 1 : 0;
     h[H.WRAP_AT] = -1;
     h[H.MAXSIZE] = maxsize;
     h[H.CAPACITY] = byteCapacity;
@@ -57,16 +58,56 @@ export class QueueCore {
     return (maxsize <= 0 || this.h[H.COUNT] < maxsize) && this.#ring.fits(packed);
   }
 
-  #insert(packed: Packed): void {
+  #insert(packed: Packed, signal = true, counted = true): void {
     this.#ring.append(packed);
-    this.h[H.UNFINISHED]++;
-    this.#signal(H.NOT_EMPTY_SEQ, H.NOT_EMPTY_WAITERS);
+    if (counted) this.h[H.UNFINISHED]++;
+    if (signal) this.#signalNotEmpty();
+  }
+
+  #signalNotEmpty(): void {
+    if (this.h[H.WAKE_ALL] && this.h[H.NOT_EMPTY_WAITERS] > 0) {
+      Atomics.add(this.h, H.NOT_EMPTY_SEQ, 1);
+      Atomics.notify(this.h, H.NOT_EMPTY_SEQ);
+    } else {
+      this.#signal(H.NOT_EMPTY_SEQ, H.NOT_EMPTY_WAITERS);
+    }
   }
 
   #take(): unknown {
     const value = this.#order === LIFO ? this.#ring.pop() : this.#order === PRIORITY ? this.#ring.popMin() : this.#ring.shift();
     this.#signal(H.NOT_FULL_SEQ, H.NOT_FULL_WAITERS);
     return value;
+  }
+
+  /**
+   * Puts as many of `packed` (from `from` on) as there is room for, under one
+   * lock and with one wake-up: the process hub passing on a burst of items
+   * from a child. `counted` false: items coming back (not new work for join()).
+   * Returns how many went in.
+   */
+  tryPutMany(packed: Packed[], from = 0, counted = true): number {
+    const h = this.h;
+    if (Atomics.load(h, H.SHUTDOWN)) throw new ShutDown();
+    lockSync(h, H.LOCK);
+    let at = from;
+    while (at < packed.length && this.#canPut(packed[at])) this.#insert(packed[at++], false, counted);
+    if (at > from) this.#signalNotEmpty();
+    unlock(h, H.LOCK);
+    return at - from;
+  }
+
+  /** Takes up to `max` items at once without waiting (raw, as tryGet's `raw`): a remote getter's batch. */
+  takeMany(max: number): unknown[] {
+    const h = this.h;
+    const out: unknown[] = [];
+    if (Atomics.load(h, H.COUNT) === 0) {
+      if (Atomics.load(h, H.SHUTDOWN)) throw new ShutDown();
+      return out;
+    }
+    lockSync(h, H.LOCK);
+    while (out.length < max && h[H.COUNT] > 0) out.push(this.#take());
+    unlock(h, H.LOCK);
+    return out;
   }
 
   /** One attempt without waiting: true when put. */
@@ -98,8 +139,12 @@ export class QueueCore {
     }
   }
 
-  /** One attempt without waiting: the item, or `none` when the queue is empty. */
-  tryGet<N>(none: N): unknown {
+  /**
+   * One attempt without waiting: the item, or `none` when the queue is empty.
+   * With `raw`, a serialized item comes back as it is stored (a Serialized
+   * holding its bytes): the pools and the process hub pass bytes on unread.
+   */
+  tryGet<N>(none: N, raw = false): unknown {
     const h = this.h;
     if (Atomics.load(h, H.COUNT) === 0) {
       if (Atomics.load(h, H.SHUTDOWN)) throw new ShutDown();
@@ -108,11 +153,32 @@ export class QueueCore {
     lockSync(h, H.LOCK);
     const value = h[H.COUNT] > 0 ? this.#take() : none;
     unlock(h, H.LOCK);
-    return value === none ? none : finish(value);
+    return value === none || raw ? value : finish(value);
   }
 
-  /** Waits up to `ms` for an item; throws Empty on timeout, ShutDown once shut down and empty. */
-  *getSteps(ms: number): Waiting<unknown> {
+  /** Removes the item put with priority key `key` if it is still queued (a pool cancelling a task); true when removed. */
+  removeKey(key: number): boolean {
+    const h = this.h;
+    lockSync(h, H.LOCK);
+    const removed = this.#ring.removeKey(key);
+    if (removed) {
+      if (h[H.UNFINISHED] > 0) h[H.UNFINISHED]--;
+      this.#signal(H.NOT_FULL_SEQ, H.NOT_FULL_WAITERS);
+    }
+    unlock(h, H.LOCK);
+    return removed;
+  }
+
+  /** Whether the item put with key `key` is still queued. */
+  hasKey(key: number): boolean {
+    lockSync(this.h, H.LOCK);
+    const found = this.#ring.hasKey(key);
+    unlock(this.h, H.LOCK);
+    return found;
+  }
+
+  /** Waits up to `ms` for an item; throws Empty on timeout, ShutDown once shut down and empty. With `raw`, as in tryGet. */
+  *getSteps(ms: number, raw = false): Waiting<unknown> {
     const h = this.h;
     const deadline = deadlineAfter(ms);
     for (let i = 0; i < SPINS && Atomics.load(h, H.COUNT) === 0; i++);
@@ -132,7 +198,7 @@ export class QueueCore {
     } finally {
       unlock(h, H.LOCK);
     }
-    return finish(value);
+    return raw ? value : finish(value);
   }
 
   /** Condition wait: release the lock, sleep until `seq` moves or `ms` pass, re-acquire. */

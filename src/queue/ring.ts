@@ -111,6 +111,36 @@ export class Ring {
     return value;
   }
 
+  /** Where the live entry with `key` is, or -1 (the pools use task ids as keys, to cancel a queued task). */
+  #find(key: number): number {
+    const h = this.h;
+    const segments = h[H.WRAP_AT] >= 0 ? [[h[H.HEAD], h[H.WRAP_AT]], [0, h[H.TAIL]]] : [[h[H.HEAD], h[H.TAIL]]];
+    for (const [from, to] of segments) {
+      for (let at = from; at < to; at += this.#sizeAt(at)) {
+        if (this.data[at + 5] === 1 && this.data.readDoubleLE(at + 8) === key) return at;
+      }
+    }
+    return -1;
+  }
+
+  /** Removes the live entry with `key` without reading it; false when there is none. */
+  removeKey(key: number): boolean {
+    const h = this.h;
+    if (h[H.COUNT] === 0) return false;
+    const at = this.#find(key);
+    if (at < 0) return false;
+    this.data[at + 5] = 0;
+    h[H.COUNT]--;
+    this.#tidyHead();
+    if (h[H.COUNT] > 0) this.#tidyTail();
+    return true;
+  }
+
+  /** Whether a live entry with `key` is in the ring. */
+  hasKey(key: number): boolean {
+    return this.h[H.COUNT] > 0 && this.#find(key) >= 0;
+  }
+
   /** Takes the live entry with the smallest key, the oldest among equals. */
   popMin(): unknown {
     const h = this.h;

@@ -19,8 +19,16 @@ export interface SharedForm {
   data: unknown;
 }
 
+/** Where a shared object is being sent: a thread of this process, or another process. */
+export type ShareTarget = 'thread' | 'process';
+
 export interface Shareable {
-  [SHARE](): SharedForm;
+  /**
+   * Describes the object for `target`. A kind that only threads can share
+   * returns its SharedArrayBuffers anyway; encode() refuses that form for a
+   * process with a message naming the argument.
+   */
+  [SHARE](target?: ShareTarget): SharedForm;
 }
 
 type Reviver = (data: unknown) => object;

@@ -36,10 +36,21 @@ export function providedNames(): Set<string> {
   return new Set([...names, ...HELPER_NAMES]);
 }
 
+/**
+ * The object a compiled import of loom stands for. `multiprocessing_1` (tsc's
+ * name for an import of loom/multiprocessing) must find that module's Queue,
+ * not the queue module's, which the top-level namespace has under that name.
+ */
+export function namespaceFor(name: string, loom: Record<string, unknown>): Record<string, unknown> {
+  const module = /^(import_)?(multiprocessing|futures)(_\d+)?$/.exec(name)?.[2];
+  const inner = module ? (loom[module] as Record<string, unknown> | undefined) : undefined;
+  return inner ? { ...loom, ...inner } : loom;
+}
+
 export function scopeFor(requireFrom: string, namespaces: readonly string[]): Record<string, unknown> {
   const loom = loomNamespace();
   const scope: Record<string, unknown> = { require: createRequire(requireFrom), ...compilerHelpers };
   for (const name of providedNames()) if (name in loom) scope[name] = loom[name];
-  for (const name of namespaces) scope[name] = loom;
+  for (const name of namespaces) scope[name] = namespaceFor(name, loom);
   return scope;
 }

@@ -8,7 +8,7 @@ import { FreeVariableError, NotShippableError } from '../../errors.js';
 import { hooks } from '../hooks.js';
 import { setFunctionEncoder } from '../share/encode.js';
 import { analyse, parses, type FreeName, type SourceFacts } from './free-names.js';
-import { loomNamespace, providedNames } from './scope.js';
+import { loomNamespace, namespaceFor, providedNames } from './scope.js';
 import type { ShippedCode } from './shipped.js';
 import './revive-code.js';
 
@@ -19,11 +19,14 @@ function factsOf(source: string): SourceFacts {
   return facts;
 }
 
+/** Where shipped code goes, for messages: a thread, a process, or a pool's worker (either). */
+export type Destination = 'thread' | 'process' | 'worker';
+
 /** A function's source as one expression; method shorthand (`run() {}`) is wrapped in an object literal. */
-function expressionOf(fn: Function, role: string): string {
+function expressionOf(fn: Function, role: string, where: Destination = 'thread'): string {
   const source = Function.prototype.toString.call(fn);
   if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) {
-    throw new NotShippableError(`${role} ${fn.name || '(anonymous)'} is a native or bound function, which has no source to send to a thread; wrap it: (...args) => ${fn.name || 'fn'}(...args) inside a function that requires what it needs`);
+    throw new NotShippableError(`${role} ${fn.name || '(anonymous)'} is a native or bound function, which has no source to send to a ${where}; wrap it: (...args) => ${fn.name || 'fn'}(...args) inside a function that requires what it needs`);
   }
   if (parses(`(${source})`)) return source;
   const wrapped = `Object.values({ ${source} })[0]`;
@@ -49,7 +52,7 @@ class Shipment {
     for (const use of facts.free) {
       const { name, members } = use;
       if (this.known.has(name) || name in globalThis) continue;
-      if (members && members.size > 0 && [...members].every((m) => m in loomNames)) {
+      if (members && members.size > 0 && [...members].every((m) => m in namespaceFor(name, loomNames))) {
         this.namespaces.add(name);
         continue;
       }
@@ -64,14 +67,14 @@ class Shipment {
     }
   }
 
-  finish(expression: string, name: string, role: string, advice: string): ShippedCode {
-    if (this.unresolved.length > 0) throw freeVariableError(this.unresolved, role, name, advice);
+  finish(expression: string, name: string, role: string, advice: string, where: Destination = 'thread'): ShippedCode {
+    if (this.unresolved.length > 0) throw freeVariableError(this.unresolved, role, name, advice, where);
     const requireFrom = require.main?.filename ?? `${process.cwd()}/[loom]`;
     return { expression, prelude: this.prelude.join('\n'), namespaces: [...this.namespaces], name, requireFrom };
   }
 }
 
-function freeVariableError(uses: FreeName[], role: string, name: string, advice: string): FreeVariableError {
+function freeVariableError(uses: FreeName[], role: string, name: string, advice: string, where: Destination): FreeVariableError {
   const names = uses.map((u) => (u.name === 'exports' && u.members ? [...u.members] : [u.name])).flat();
   const imports = uses.filter((u) => COMPILED_IMPORT.test(u.name)).map((u) => u.name);
   const list = names.map((n) => `'${n}'`).join(', ');
@@ -80,19 +83,24 @@ function freeVariableError(uses: FreeName[], role: string, name: string, advice:
     : '';
   const subject = !name || name === role ? `the ${role} function` : `${role} ${name}`;
   return new FreeVariableError(
-    `${subject} uses ${list}, which ${names.length > 1 ? 'are' : 'is'} not visible in the thread${importHint}: ` +
-      `code sent to a thread brings only its own source. ${advice}`,
+    `${subject} uses ${list}, which ${names.length > 1 ? 'are' : 'is'} not visible in the ${where}${importHint}: ` +
+      `code sent to a ${where} brings only its own source. ${advice}`,
     names,
   );
 }
 
-/** Ships a function (a Thread target, a Barrier action, a function inside args). `role` names it in errors, e.g. "target". */
-export function shipFunction(fn: Function, role: string): ShippedCode {
-  const expression = expressionOf(fn, role);
+/**
+ * Ships a function (a Thread target, a Barrier action, a function inside args, a pool task).
+ * `role` names it in errors, e.g. "target"; `where` says where it goes; `advice` overrides the fix suggested.
+ */
+export function shipFunction(fn: Function, role: string, where: Destination = 'thread', advice?: (them: string) => string): ShippedCode {
+  const expression = expressionOf(fn, role, where);
   const shipment = new Shipment([]);
   shipment.add(factsOf(`(${expression})`));
-  const advice = `Pass ${shipment.unresolved.length > 1 ? 'them' : 'it'} in args (new Thread({target, args: [value]}) and take it as a parameter), or define it inside the function.`;
-  return shipment.finish(expression, fn.name, role, advice);
+  const them = shipment.unresolved.length > 1 ? 'them' : 'it';
+  const Kind = where === 'process' ? 'Process' : 'Thread';
+  const fix = advice?.(them) ?? `Pass ${them} in args (new ${Kind}({target, args: [value]}) and take it as a parameter), or define it inside the function.`;
+  return shipment.finish(expression, fn.name, role, fix, where);
 }
 
 /**
@@ -101,21 +109,21 @@ export function shipFunction(fn: Function, role: string): ShippedCode {
  * constructor (like Python's pickle), so #private instance members could never
  * be initialised there: they are refused here.
  */
-export function shipClass(cls: Function, base: Function, role: string): ShippedCode {
+export function shipClass(cls: Function, base: Function, role: string, where: Destination = 'thread'): ShippedCode {
   const chain: Function[] = [];
   for (let c = Object.getPrototypeOf(cls) as Function; c && c !== base; c = Object.getPrototypeOf(c) as Function) chain.unshift(c);
   const shipment = new Shipment(chain.map((c) => c.name));
   for (const c of [...chain, cls]) {
-    const expression = expressionOf(c, role);
+    const expression = expressionOf(c, role, where);
     const facts = factsOf(`(${expression})`);
     if (facts.privateMembers.length > 0) {
-      throw new NotShippableError(`${role} ${c.name} has #private instance members (${facts.privateMembers.map((m) => `#${m.replace(/^#/, '')}`).join(', ')}), which cannot be set up in the thread because its constructor does not run there; use ordinary fields`);
+      throw new NotShippableError(`${role} ${c.name} has #private instance members (${facts.privateMembers.map((m) => `#${m.replace(/^#/, '')}`).join(', ')}), which cannot be set up in the ${where} because its constructor does not run there; use ordinary fields`);
     }
     shipment.add(facts);
     if (c !== cls) shipment.prelude.push(`const ${c.name} = (${expression});`);
   }
   const advice = 'Set it as a field in the constructor (this.x = x) so it travels with the object, or require/define it inside the method.';
-  return shipment.finish(expressionOf(cls, role), cls.name, role, advice);
+  return shipment.finish(expressionOf(cls, role, where), cls.name, role, advice, where);
 }
 
 setFunctionEncoder((fn, path) => ({ kind: 'Function', id: 0, data: shipFunction(fn, path) }));

@@ -1,0 +1,391 @@
+/**
+ * The loom library against its peers, in one run: raw worker_threads, raw
+ * child_process.fork, piscina, and Python's multiprocessing and
+ * concurrent.futures (bench/python/lib_bench.py, run with the python3 on
+ * PATH). Workloads: the chapter's 13.3 (6 busy loops: threads, processes,
+ * sequential) and 13.4 (prime factorisation with Pool.map of 200 integers in
+ * [1e5, 5e7] from seed 20240601, generated here and handed to Python),
+ * 100,000 tiny tasks (dispatch cost), queue throughput between two processes,
+ * and the start-up of one thread or process.
+ *
+ * Each Node part runs in a fresh process (V8 flags and JIT state are
+ * process-wide). Times are the best of a few runs; the machine is shared, so
+ * ratios measured side by side mean more than absolute times. Timing claims
+ * live here only, never in tests.
+ *
+ *   npm run bench:lib [-- --only 13.3,13.4,tiny,queue,startup] [--quick]
+ */
+import { spawnSync, fork } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import {
+  multiprocessing, Pool, Process, ProcessPoolExecutor, Thread, ThreadPool, ThreadPoolExecutor,
+} from '../src/index.js';
+import { inc, prime, spin } from './lib-workers.js';
+
+const WORKERS_FILE = join(__dirname, 'lib-workers.js');
+const PYTHON_FILE = join(__dirname, '..', '..', 'bench', 'python', 'lib_bench.py');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+
+const CONFIG = {
+  workers: 6,
+  /** The chapter's 2e8 takes V8 about 0.3 s for six loops here; 1e9 makes the sequential run 1-2 s. */
+  spin: quick ? 2e8 : 1e9,
+  /** Python's loop is about 50 times slower: fewer iterations (1-2 s sequential too), the ratio is what counts. */
+  pySpin: quick ? 2e6 : 2e7,
+  primes: primesInput(quick ? 40 : 200),
+  repeat: quick ? 1 : 3,
+  tiny: 100_000,
+  tinyFutures: 10_000,
+  queueInts: 100_000,
+  queueBig: 10_000,
+  queueBigSize: 10 * 1024,
+};
+
+/** mulberry32: a small seeded PRNG, so Node and Python factor the same numbers. */
+function primesInput(count: number): number[] {
+  let seed = 20240601;
+  const random = (): number => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return Array.from({ length: count }, () => 1e5 + Math.floor(random() * (5e7 - 1e5 + 1)));
+}
+
+interface Row {
+  name: string;
+  seconds: number;
+  tasks?: number;
+  items?: number;
+}
+
+function report(name: string, seconds: number, extra: Omit<Row, 'name' | 'seconds'> = {}): void {
+  console.log(JSON.stringify({ name, seconds, ...extra }));
+}
+
+async function best(fn: () => unknown, repeat = CONFIG.repeat): Promise<number> {
+  let fastest = Infinity;
+  for (let i = 0; i < repeat; i++) {
+    const t0 = performance.now();
+    await fn();
+    fastest = Math.min(fastest, (performance.now() - t0) / 1000);
+  }
+  return fastest;
+}
+
+// ---------------------------------------------------------------- sections (each in its own process)
+
+const sections: Record<string, () => Promise<void>> = {
+  async '13.3'() {
+    const { workers, spin: n } = CONFIG;
+    report('13.3 sequential', await best(() => { for (let i = 0; i < workers; i++) spin(n); }, 1));
+    class ThreadTest extends Thread {
+      constructor(readonly n: number) {
+        super();
+      }
+      override run(): void {
+        const n = this.n;
+        let x = 0;
+        for (let i = 0; i < n; i++) x = (x + i) | 0;
+      }
+    }
+    class ProcessTest extends Process {
+      constructor(readonly n: number) {
+        super();
+      }
+      override run(): void {
+        const n = this.n;
+        let x = 0;
+        for (let i = 0; i < n; i++) x = (x + i) | 0;
+      }
+    }
+    report('13.3 loom threads', await best(async () => {
+      const threads = Array.from({ length: workers }, () => new ThreadTest(n));
+      threads.forEach((t) => t.start());
+      for (const t of threads) await t.join();
+    }, 1));
+    report('13.3 loom processes', await best(async () => {
+      const processes = Array.from({ length: workers }, () => new ProcessTest(n));
+      processes.forEach((p) => p.start());
+      for (const p of processes) await p.join();
+    }, 1));
+  },
+
+  /** Raw baselines with Node's default flags, in a process loom never touched. */
+  async '13.3-raw'() {
+    const { workers, spin: n } = CONFIG;
+    report('13.3 raw worker_threads', await best(() => Promise.all(Array.from({ length: workers }, () => new Promise((resolve) => {
+      const worker = new Worker(`const { parentPort, workerData } = require('node:worker_threads'); let x = 0; for (let i = 0; i < workerData; i++) x = (x + i) | 0; parentPort.postMessage(x);`, { eval: true, workerData: n });
+      worker.once('message', resolve);
+    }))), 1));
+    report('13.3 raw fork', await best(() => Promise.all(Array.from({ length: workers }, () => new Promise((resolve) => {
+      fork(WORKERS_FILE, ['spin', String(n)]).once('exit', resolve);
+    }))), 1));
+  },
+
+  async '13.4'() {
+    const numbers = CONFIG.primes;
+    report('13.4 sequential', await best(() => numbers.map(prime)));
+    {
+      await using pool = new Pool(2);
+      await pool.map(prime, [10, 12]);
+      report('13.4 loom Pool.map', await best(() => pool.map(prime, numbers)));
+      report('13.4 loom Pool.map chunksize=1', await best(() => pool.map(prime, numbers, { chunksize: 1 })));
+    }
+    {
+      await using pool = new ThreadPool(2);
+      await pool.map(prime, [10, 12]);
+      report('13.4 loom ThreadPool.map', await best(() => pool.map(prime, numbers)));
+    }
+    const { Piscina } = await import('piscina');
+    const piscina = new Piscina({ filename: WORKERS_FILE, name: 'prime', minThreads: 2, maxThreads: 2 });
+    await piscina.run(10);
+    report('13.4 piscina (2 threads)', await best(() => Promise.all(numbers.map((v) => piscina.run(v)))));
+    await piscina.destroy();
+  },
+
+  async tiny() {
+    const { tiny, tinyFutures } = CONFIG;
+    const items = Array.from({ length: tiny }, (_, i) => i);
+    {
+      await using pool = new ThreadPool(2);
+      await pool.map(inc, [1, 2]);
+      report('tiny loom ThreadPool.map', await best(() => pool.map(inc, items)), { tasks: tiny });
+      report('tiny loom ThreadPool.applyAsync', await best(async () => {
+        const results = items.map((i) => pool.applyAsync(inc, [i]));
+        for (const r of results) await r.get();
+      }), { tasks: tiny });
+    }
+    {
+      await using executor = new ThreadPoolExecutor(2);
+      await executor.submit(inc, 1);
+      report('tiny loom ThreadPoolExecutor.submit', await best(() => Promise.all(items.map((i) => executor.submit(inc, i)))), { tasks: tiny });
+    }
+    const { Piscina } = await import('piscina');
+    const piscina = new Piscina({ filename: WORKERS_FILE, name: 'inc', minThreads: 2, maxThreads: 2 });
+    await piscina.run(1);
+    report('tiny piscina.run', await best(() => Promise.all(items.map((i) => piscina.run(i)))), { tasks: tiny });
+    await piscina.destroy();
+    {
+      await using pool = new Pool(2);
+      await pool.map(inc, [1, 2]);
+      // Warm the workers' JIT as Python's is warm from its first call: the best of several runs.
+      report('tiny loom Pool.map', await best(() => pool.map(inc, items), 5), { tasks: tiny });
+      report('tiny loom Pool.map chunksize=1', await best(() => pool.map(inc, items.slice(0, tinyFutures), { chunksize: 1 })), { tasks: tinyFutures });
+    }
+    {
+      await using executor = new ProcessPoolExecutor(2);
+      await executor.submit(inc, 1);
+      report('tiny loom ProcessPoolExecutor.submit', await best(() => Promise.all(items.slice(0, tinyFutures).map((i) => executor.submit(inc, i)))), { tasks: tinyFutures });
+    }
+  },
+
+  async queue() {
+    const { queueInts, queueBig, queueBigSize } = CONFIG;
+    for (const [label, n, size] of [['ints', queueInts, 0], ['10KB', queueBig, queueBigSize]] as const) {
+      {
+        const q = new multiprocessing.Queue<unknown>();
+        const p = new Process({
+          target: (q: multiprocessing.Queue<unknown>, n: number, size: number) => {
+            const item = size ? Buffer.alloc(size, 120) : undefined;
+            for (let i = 0; i < n; i++) q.putSync(size ? item : i);
+          },
+          args: [q, n, size],
+        });
+        p.start();
+        q.getSync();
+        const t0 = performance.now();
+        for (let i = 1; i < n; i++) q.getSync();
+        report(`queue ${label} child->parent`, (performance.now() - t0) / 1000, { items: n - 1 });
+        await p.join();
+      }
+      {
+        const q = new multiprocessing.Queue<unknown>();
+        const done = new multiprocessing.Queue<number>();
+        const p = new Process({
+          target: (q: multiprocessing.Queue<unknown>, done: multiprocessing.Queue<number>, n: number) => {
+            q.getSync();
+            const t0 = performance.now();
+            for (let i = 1; i < n; i++) q.getSync();
+            done.putSync((performance.now() - t0) / 1000);
+          },
+          args: [q, done, n],
+        });
+        p.start();
+        const item = size ? Buffer.alloc(size, 120) : undefined;
+        for (let i = 0; i < n; i++) q.putSync(size ? item : i);
+        report(`queue ${label} parent->child`, await done.get(), { items: n - 1 });
+        await p.join();
+      }
+    }
+    // Node's own IPC channel (process.send), child to parent, as a baseline.
+    const t0 = { at: 0 };
+    await new Promise<void>((resolve) => {
+      const child = fork(WORKERS_FILE, ['ints', String(queueInts)], { serialization: 'advanced' });
+      let seen = 0;
+      child.on('message', (message) => {
+        if (seen++ === 0) t0.at = performance.now();
+        if (message === 'done') {
+          report('queue ints fork IPC child->parent', (performance.now() - t0.at) / 1000, { items: queueInts - 1 });
+          resolve();
+        }
+      });
+    });
+  },
+
+  async startup() {
+    report('start loom Thread', await best(async () => {
+      const t = new Thread({ target: () => 1 });
+      t.start();
+      await t.join();
+    }, 5));
+    report('start loom Process', await best(async () => {
+      const p = new Process({ target: () => 1 });
+      p.start();
+      await p.join();
+    }, 5));
+    report('start raw Worker (first message)', await best(() => new Promise((resolve) => {
+      new Worker(`require('node:worker_threads').parentPort.postMessage(1)`, { eval: true }).once('message', resolve);
+    }), 5));
+    report('start raw fork (first message)', await best(() => new Promise((resolve) => {
+      const child = fork(WORKERS_FILE, ['ready']);
+      child.once('message', () => child.once('exit', resolve));
+    }), 5));
+    report('start loom Pool(2) + first result', await best(async () => {
+      const pool = new Pool(2);
+      await pool.apply(inc, [1]);
+      pool.terminate();
+      await pool.join();
+    }, 3));
+    report('start loom ThreadPool(2) + first result', await best(async () => {
+      const pool = new ThreadPool(2);
+      await pool.apply(inc, [1]);
+      pool.terminate();
+      await pool.join();
+    }, 3));
+  },
+};
+
+// ---------------------------------------------------------------- the run and the table
+
+function runSection(name: string): Row[] {
+  const run = spawnSync(process.execPath, [__filename, '--section', name, ...(quick ? ['--quick'] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 600_000 });
+  if (run.status !== 0) console.error(`  section ${name} failed (${run.status ?? run.signal}); its rows are missing`);
+  return run.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Row);
+}
+
+function runPython(only: string[]): Row[] {
+  const input = JSON.stringify({ ...CONFIG, spin: CONFIG.pySpin, repeat: 1, only });
+  const run = spawnSync('python3', [PYTHON_FILE], { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'inherit'], timeout: 900_000 });
+  if (run.status !== 0) {
+    console.error(`python3 ${PYTHON_FILE} failed (${run.status ?? run.signal ?? run.error?.message}); Python columns left empty`);
+    return [];
+  }
+  return run.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Row);
+}
+
+function main(): void {
+  const onlyArg = args[args.indexOf('--only') + 1];
+  const parts = args.includes('--only') ? onlyArg.split(',') : ['13.3', '13.4', 'tiny', 'queue', 'startup'];
+  console.log(`loom library bench: ${availableParallelism()} cores, Node ${process.version}${quick ? ' (quick)' : ''}`);
+  const node = new Map<string, Row>();
+  for (const part of parts) {
+    for (const section of part === '13.3' ? ['13.3', '13.3-raw'] : [part]) {
+      process.stdout.write(`  running ${section}...\n`);
+      for (const row of runSection(section)) node.set(row.name, row);
+    }
+  }
+  process.stdout.write('  running python3...\n');
+  const python = new Map(runPython(parts).map((row) => [row.name, row]));
+  const s = (map: Map<string, Row>, name: string): number | undefined => map.get(name)?.seconds;
+  const rate = (row: Row | undefined): string => {
+    const count = row?.tasks ?? row?.items;
+    return row && count ? `${Math.round(count / row.seconds).toLocaleString('en-US')}/s` : '';
+  };
+  const lines: string[][] = [['workload', 'seconds', 'rate', 'compared with', 'ratio']];
+  const add = (name: string, base?: { name: string; map?: Map<string, Row>; higherIsBetter?: boolean }, map = node): void => {
+    const row = map.get(name);
+    if (!row) return;
+    let ratio = '';
+    let against = '';
+    if (base) {
+      const other = s(base.map ?? node, base.name);
+      if (other !== undefined) {
+        ratio = `${(other / row.seconds).toFixed(2)}x`;
+        against = base.name;
+      }
+    }
+    lines.push([name, row.seconds.toFixed(3), rate(row), against, ratio]);
+  };
+  const py = (name: string): void => add(name, undefined, python);
+  if (parts.includes('13.3')) {
+    add('13.3 sequential');
+    for (const name of ['13.3 loom threads', '13.3 loom processes', '13.3 raw worker_threads', '13.3 raw fork']) add(name, { name: '13.3 sequential' });
+    py('13.3 sequential');
+    add('13.3 threads', { name: '13.3 sequential', map: python }, python);
+    add('13.3 processes', { name: '13.3 sequential', map: python }, python);
+  }
+  if (parts.includes('13.4')) {
+    add('13.4 sequential');
+    for (const name of ['13.4 loom Pool.map', '13.4 loom Pool.map chunksize=1', '13.4 loom ThreadPool.map', '13.4 piscina (2 threads)']) add(name, { name: '13.4 sequential' });
+    py('13.4 sequential');
+    add('13.4 Pool.map', { name: '13.4 sequential', map: python }, python);
+  }
+  if (parts.includes('tiny')) {
+    for (const name of ['tiny loom ThreadPool.map', 'tiny loom ThreadPool.applyAsync', 'tiny loom ThreadPoolExecutor.submit']) add(name, { name: 'tiny piscina.run' });
+    add('tiny piscina.run');
+    add('tiny loom Pool.map', { name: 'tiny Pool.map default chunking', map: python });
+    add('tiny loom Pool.map chunksize=1', { name: 'tiny Pool.map chunksize=1', map: python });
+    add('tiny loom ProcessPoolExecutor.submit', { name: 'tiny ProcessPoolExecutor.submit', map: python });
+    for (const name of ['tiny Pool.map default chunking', 'tiny Pool.map chunksize=1', 'tiny ProcessPoolExecutor.submit', 'tiny ThreadPoolExecutor.submit']) py(name);
+  }
+  if (parts.includes('queue')) {
+    for (const name of ['queue ints child->parent', 'queue ints parent->child', 'queue 10KB child->parent', 'queue 10KB parent->child']) {
+      add(name.replace('queue', 'queue loom'), undefined);
+      const row = node.get(name);
+      if (row) lines[lines.length] = [`queue loom ${name.slice(6)}`, row.seconds.toFixed(3), rate(row), python.has(name) ? `Python ${name}` : '', python.has(name) ? `${(python.get(name)!.seconds / row.seconds).toFixed(2)}x` : ''];
+      py(name);
+    }
+    add('queue ints fork IPC child->parent');
+  }
+  if (parts.includes('startup')) {
+    add('start loom Thread', { name: 'start raw Worker (first message)' });
+    add('start loom Process', { name: 'start raw fork (first message)' });
+    for (const name of ['start raw Worker (first message)', 'start raw fork (first message)', 'start loom Pool(2) + first result', 'start loom ThreadPool(2) + first result']) add(name);
+    for (const name of ['start fork Process', 'start spawn Process', 'start Thread']) py(name);
+  }
+  const widths = lines[0].map((_, c) => Math.max(...lines.map((line) => (line[c] ?? '').length)));
+  console.log();
+  for (const [i, line] of lines.entries()) {
+    console.log(line.map((cell, c) => (c === 0 || c === 3 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
+    if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  }
+  console.log('\nPython rows are python3 ' + (python.size ? '' : '(not run) ') + 'running bench/python/lib_bench.py; ratio = the other time / this time (above 1: this one is faster).');
+  const ratio = (a: string, b: string, mapA = node, mapB = node): number | undefined => {
+    const x = s(mapA, a);
+    const y = s(mapB, b);
+    return x && y ? y / x : undefined;
+  };
+  const goals: [string, number | undefined, number][] = [
+    ['Pool.map on primes vs sequential', ratio('13.4 loom Pool.map', '13.4 sequential'), 1.9],
+    ['ThreadPool dispatch (map) vs bare piscina', ratio('tiny loom ThreadPool.map', 'tiny piscina.run'), 1],
+    ['ThreadPool dispatch (applyAsync per task) vs bare piscina', ratio('tiny loom ThreadPool.applyAsync', 'tiny piscina.run'), 1],
+    ['Pool.map default chunking vs Python Pool.map', ratio('tiny loom Pool.map', 'tiny Pool.map default chunking', node, python), 1],
+    ['process Queue ints child->parent vs Python mp.Queue', ratio('queue ints child->parent', 'queue ints child->parent', node, python), 1.2],
+    ['process Queue ints parent->child vs Python mp.Queue', ratio('queue ints parent->child', 'queue ints parent->child', node, python), 1.2],
+  ];
+  console.log('\ngoals');
+  for (const [what, value, goal] of goals) {
+    if (value === undefined) continue;
+    console.log(`  ${value >= goal ? 'met ' : 'MISS'}  ${what}: ${value.toFixed(2)}x (goal ${goal}x)`);
+  }
+}
+
+const sectionArg = args.indexOf('--section');
+if (sectionArg >= 0) void sections[args[sectionArg + 1]]().then(() => process.exit(0));
+else main();

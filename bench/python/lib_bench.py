@@ -1,0 +1,173 @@
+"""The Python side of bench/lib.ts: the same workloads with multiprocessing and
+concurrent.futures. Run by the TypeScript bench, which passes its parameters
+(and the prime inputs, generated there from a fixed seed) as JSON on stdin and
+reads one JSON object per line from stdout: {"name": ..., "seconds": ...}.
+"""
+import json
+import sys
+import time
+import threading
+import multiprocessing as mp
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+
+def report(name, seconds, **extra):
+    print(json.dumps({"name": name, "seconds": seconds, **extra}), flush=True)
+
+
+def spin(n):
+    for i in range(n):
+        pass
+
+
+class ProcessTest(mp.Process):
+    def __init__(self, n):
+        super().__init__()
+        self.n = n
+
+    def run(self):
+        spin(self.n)
+
+
+class ThreadTest(threading.Thread):
+    def __init__(self, n):
+        super().__init__()
+        self.n = n
+
+    def run(self):
+        spin(self.n)
+
+
+def prime(value):
+    factors = []
+    divisor = 2
+    while value > 1:
+        if value % divisor == 0:
+            factors.append(divisor)
+            value = value // divisor
+            divisor -= 1
+        divisor += 1
+    return factors
+
+
+def inc(x):
+    return x + 1
+
+
+def timed(fn, repeat=1):
+    best = None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        elapsed = time.perf_counter() - t0
+        best = elapsed if best is None else min(best, elapsed)
+    return best
+
+
+def chapter_13_3(n, workers):
+    report("13.3 sequential", timed(lambda: [spin(n) for _ in range(workers)]))
+
+    def go(cls):
+        items = [cls(n) for _ in range(workers)]
+        for item in items:
+            item.start()
+        for item in items:
+            item.join()
+
+    report("13.3 threads", timed(lambda: go(ThreadTest)))
+    report("13.3 processes", timed(lambda: go(ProcessTest)))
+
+
+def chapter_13_4(numbers, repeat):
+    report("13.4 sequential", timed(lambda: [prime(v) for v in numbers], repeat))
+    with mp.Pool(2) as pool:
+        pool.map(inc, range(4))
+        report("13.4 Pool.map", timed(lambda: pool.map(prime, numbers), repeat))
+
+
+def tiny_tasks(count, futures_count):
+    items = list(range(count))
+    with mp.Pool(2) as pool:
+        pool.map(inc, range(10))
+        report("tiny Pool.map default chunking", timed(lambda: pool.map(inc, items), 3), tasks=count)
+        report("tiny Pool.map chunksize=1", timed(lambda: pool.map(inc, items[:futures_count], chunksize=1)), tasks=futures_count)
+    with ProcessPoolExecutor(2) as executor:
+        list(executor.map(inc, range(4)))
+        report("tiny ProcessPoolExecutor.submit", timed(lambda: [f.result() for f in [executor.submit(inc, i) for i in range(futures_count)]]), tasks=futures_count)
+    with ThreadPoolExecutor(2) as executor:
+        list(executor.map(inc, range(4)))
+        report("tiny ThreadPoolExecutor.submit", timed(lambda: [f.result() for f in [executor.submit(inc, i) for i in range(count)]]), tasks=count)
+
+
+def produce(q, count, size):
+    item = b"x" * size if size else None
+    for i in range(count):
+        q.put(item if size else i)
+
+
+def consume(q, done, count):
+    q.get()
+    t0 = time.perf_counter()
+    for _ in range(count - 1):
+        q.get()
+    done.put(time.perf_counter() - t0)
+
+
+def queues(count, big_count, big_size):
+    for label, n, size in (("ints", count, 0), ("10KB", big_count, big_size)):
+        q = mp.Queue()
+        p = mp.Process(target=produce, args=(q, n, size))
+        p.start()
+        q.get()
+        t0 = time.perf_counter()
+        for _ in range(n - 1):
+            q.get()
+        report(f"queue {label} child->parent", time.perf_counter() - t0, items=n - 1)
+        p.join()
+        q = mp.Queue()
+        done = mp.Queue()
+        p = mp.Process(target=consume, args=(q, done, n))
+        p.start()
+        produce(q, n, size)
+        report(f"queue {label} parent->child", done.get(), items=n - 1)
+        p.join()
+
+
+def startup():
+    def start_join(ctx):
+        p = ctx.Process(target=inc, args=(1,))
+        p.start()
+        p.join()
+
+    report("start fork Process", timed(lambda: start_join(mp.get_context("fork")), 5))
+    report("start spawn Process", timed(lambda: start_join(mp.get_context("spawn")), 3))
+
+    def thread():
+        t = threading.Thread(target=inc, args=(1,))
+        t.start()
+        t.join()
+
+    report("start Thread", timed(thread, 5))
+
+
+def main():
+    config = json.load(sys.stdin)
+    only = set(config.get("only") or [])
+
+    def wanted(part):
+        return not only or part in only
+
+    if wanted("13.3"):
+        chapter_13_3(config["spin"], config["workers"])
+    if wanted("13.4"):
+        chapter_13_4(config["primes"], config["repeat"])
+    if wanted("tiny"):
+        tiny_tasks(config["tiny"], config["tinyFutures"])
+    if wanted("queue"):
+        queues(config["queueInts"], config["queueBig"], config["queueBigSize"])
+    if wanted("startup"):
+        startup()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+/**
+ * What runs inside each thread of a ThreadPool or ThreadPoolExecutor. piscina
+ * loads this module in every worker it creates; the module then runs loom's
+ * loop: take a task from the shared ring (blocking while there is none), run
+ * it, put the result in the other ring. Piscina's own task messages are never
+ * used (see internal/pool/thread-engine.ts for why).
+ */
+import { threadId, workerData } from 'node:worker_threads';
+import { BrokenWorkerError, NotShippableError } from '../../errors.js';
+import { packedBytes, type Serialized } from '../../queue/codec.js';
+import { QueueCore } from '../../queue/queue-core.js';
+import { currentThread } from '../../threading/current.js';
+import { serializeError, type SerializedError } from '../error-wire.js';
+import { loadFn } from '../pool/fn-ref.js';
+import { FnCache, runItems } from '../pool/run-task.js';
+import { REGISTERED, SLOT_CELLS, SLOTS, type PoolThreadInit, type ResultMessage, type TaskMessage } from '../pool/thread-messages.js';
+import { ThreadWire } from '../pool/thread-wire.js';
+import { decode } from '../share/encode.js';
+import { runSync } from '../wait.js';
+import { useDirectStdio } from './direct-stdio.js';
+
+const init = (workerData as { loomPool: PoolThreadInit }).loomPool;
+if (init.stdio === 'direct') useDirectStdio();
+for (const file of init.preload) require(file);
+// Every shareable kind registers itself on load; tasks may hold any of them.
+require('../../index.js');
+
+const tasks = new QueueCore(init.tasks);
+const results = new QueueCore(init.results);
+const control = new Int32Array(init.control);
+const wire = new ThreadWire(init.channel);
+const fns = new FnCache();
+const NONE = Symbol('none');
+let slot = -1;
+/** The task this thread runs now (0: none). */
+let current = 0;
+
+/** After the channel is open (module load): the pool announces shared buffers only once every worker has a slot. */
+function claimSlot(): number {
+  for (let s = 0; s < SLOTS; s++) {
+    if (Atomics.compareExchange(control, s * SLOT_CELLS, 0, threadId) === 0) {
+      Atomics.add(control, REGISTERED, 1);
+      Atomics.notify(control, REGISTERED);
+      return s;
+    }
+  }
+  throw new Error('loom: no free worker slot in the pool');
+}
+
+function put(message: ResultMessage): void {
+  let bytes: Buffer;
+  try {
+    bytes = wire.encodeResult(message);
+  } catch (error) {
+    const why = new NotShippableError(`the task's result cannot be sent back to the pool: ${(error as Error).message}`, { cause: error });
+    bytes = wire.encodeResult({ i: message.i, ok: false, v: serializeError(why) });
+  }
+  const packed = packedBytes(bytes);
+  if (!results.tryPut(packed)) runSync(results.putSteps(packed, Infinity));
+}
+
+// process.exit() inside a task ends this thread: the task fails with BrokenWorkerError at once.
+process.on('exit', (code) => {
+  if (current !== 0) put({ i: current, ok: false, broken: `the worker thread running this task called process.exit(${code})` });
+});
+
+async function initialize(): Promise<SerializedError | undefined> {
+  if (!init.initializer) return undefined;
+  try {
+    const initializer = await loadFn(init.initializer);
+    await initializer(...(decode(structuredClone(init.initargs)) as unknown[]));
+    return undefined;
+  } catch (error) {
+    return serializeError(new BrokenWorkerError(`the pool's initializer threw in this worker: ${(error as Error)?.message ?? String(error)}`, { cause: error }));
+  }
+}
+
+function take(): TaskMessage & { error?: unknown } {
+  let raw = tasks.tryGet(NONE, true);
+  if (raw === NONE) raw = runSync(tasks.getSteps(Infinity, true));
+  return wire.decodeTask((raw as Serialized).bytes);
+}
+
+async function run(task: TaskMessage & { error?: unknown }): Promise<ResultMessage> {
+  try {
+    if (task.error !== undefined) throw task.error;
+    const fn = await fns.get(task.f, () => wire.fnSpec(task.f));
+    const value = await runItems(fn, task.k, task.x as unknown[]);
+    return { i: task.i, ok: true, v: value };
+  } catch (error) {
+    return { i: task.i, ok: false, v: serializeError(error) };
+  }
+}
+
+async function loop(): Promise<void> {
+  slot = claimSlot();
+  currentThread().name = `${init.name}_${slot}`;
+  const initError = await initialize();
+  for (;;) {
+    const task = take();
+    current = task.i;
+    Atomics.store(control, slot * SLOT_CELLS + 1, task.i);
+    const result = initError ? { i: task.i, ok: false, v: initError } : await run(task);
+    // The result first, then the slot: a thread that dies in between has its result delivered anyway.
+    put(result);
+    Atomics.store(control, slot * SLOT_CELLS + 1, 0);
+    current = 0;
+  }
+}
+
+// After piscina has finished starting this worker (it awaits this module's loading).
+setImmediate(() => void loop());
+
+/** Piscina requires a handler export; loom never sends piscina tasks. */
+export default function loomPoolThread(): void {}

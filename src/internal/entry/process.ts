@@ -1,0 +1,131 @@
+/**
+ * What runs in every loom child process (internal/hub/protocol.ts lists its
+ * file descriptors). It never loads the parent's script: it reads its INIT
+ * frame, then either runs one Process (mode 'process') or serves pool tasks
+ * until told to stop (mode 'pool').
+ */
+import { Socket } from 'node:net';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { Worker } from 'node:worker_threads';
+import { BrokenWorkerError, NotShippableError } from '../../errors.js';
+import { serializeError } from '../error-wire.js';
+import { setChildChannel } from '../hub/child-channel.js';
+import { SyncChannel, type Frame } from '../hub/frames.js';
+import { Outbox, OUTBOX_BYTES } from '../hub/outbox.js';
+import { CONTROL_FD, F, LIFELINE_FD, type ChildInit, type PoolWorkerInit, type ProcessInit } from '../hub/protocol.js';
+import { hooks } from '../hooks.js';
+import { loadFn, type FnSpec } from '../pool/fn-ref.js';
+import { inboundFromProcess, KINDS, readFromProcess, writeForProcess } from '../pool/process-engine.js';
+import { FnCache, runItems } from '../pool/run-task.js';
+import { Reader, Writer } from '../pool/wire-codec.js';
+import { routeChildOutput } from './process-output.js';
+
+/**
+ * The helper thread (child-io.ts): watches the lifeline and writes queued
+ * frames. Opening the lifeline as a libuv pipe is how Node makes it
+ * non-blocking; it is never read here.
+ */
+function startHelper(outbox: SharedArrayBuffer): void {
+  new Socket({ fd: LIFELINE_FD, readable: false, writable: false }).unref();
+  const file = join(__dirname, `child-io${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
+  new Worker(file, { workerData: { lifeline: LIFELINE_FD, control: CONTROL_FD, outbox }, name: 'loom child io' }).unref();
+}
+
+const outbox = new SharedArrayBuffer(OUTBOX_BYTES);
+startHelper(outbox);
+routeChildOutput();
+
+// fd 3 closed: the parent's hub is gone, and so is the reason to be here.
+const channel = new SyncChannel(CONTROL_FD, new Outbox(outbox, CONTROL_FD), () => process.exit(70));
+setChildChannel(channel);
+
+const first = channel.read();
+if (first.kind !== F.INIT) throw new Error(`loom child: expected INIT, got frame kind ${first.kind}`);
+const init = deserialize(first.body) as ChildInit;
+for (const file of init.preload) require(file);
+hooks.threadStdio = init.threadStdio;
+// Every shareable kind registers itself on load, and shipped code finds loom's names.
+require('../../index.js');
+
+/** Items a queue's get brought and nobody took go back when a task or run() ends (see multiprocessing/queue-remote.ts). */
+function handBack(): void {
+  (require('../../multiprocessing/queue-remote.js') as typeof import('../../multiprocessing/queue-remote.js')).returnUnusedItems();
+}
+process.on('exit', () => {
+  try {
+    handBack();
+    channel.flush();
+  } catch {
+    // The parent is gone: nobody to hand them to.
+  }
+});
+
+async function runProcess(job: ProcessInit): Promise<void> {
+  const { reviveProcess } = require('../../multiprocessing/inside.js') as typeof import('../../multiprocessing/inside.js');
+  try {
+    const proc = reviveProcess(job.job, job.identity);
+    await proc.run();
+    handBack();
+    channel.write(F.FINISHED, 0, 0);
+  } catch (error) {
+    handBack();
+    channel.write(F.FINISHED, 0, 1, serialize(serializeError(error)));
+    process.exitCode = 1;
+  }
+  // Then the process ends as a Node script does: when nothing is left to do.
+}
+
+async function runPool(worker: PoolWorkerInit): Promise<void> {
+  const { setCurrentProcess } = require('../../multiprocessing/current.js') as typeof import('../../multiprocessing/current.js');
+  setCurrentProcess({ name: worker.name, daemon: true }, worker.identity);
+  let initError: Uint8Array | undefined;
+  if (worker.initializer) {
+    try {
+      const initializer = await loadFn(worker.initializer);
+      await initializer(...(inboundFromProcess(worker.initargs) as unknown[]));
+    } catch (error) {
+      const broken = new BrokenWorkerError(`the pool's initializer threw in this worker: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+      initError = serialize(serializeError(broken));
+    }
+  }
+  channel.write(F.READY, 0, initError ? 1 : 0, initError);
+  const specs = new Map<number, FnSpec>();
+  const fns = new FnCache();
+  const writer = new Writer();
+  for (;;) {
+    const received: Frame = channel.read();
+    if (received.kind === F.STOP) break;
+    if (received.kind === F.DEFINE) {
+      specs.set(received.a, deserialize(received.body) as FnSpec);
+      continue;
+    }
+    if (received.kind !== F.TASK) continue;
+    if (initError) {
+      channel.write(F.RESULT, received.a, 1, initError);
+      continue;
+    }
+    let body: Uint8Array;
+    let failed = 0;
+    try {
+      const reader = new Reader(received.body);
+      const kind = KINDS[reader.u8()];
+      const items = readFromProcess(reader) as unknown[];
+      const fn = await fns.get(received.b, () => specs.get(received.b)!);
+      const value = await runItems(fn, kind, items);
+      try {
+        body = writeForProcess(writer.reset(), value, 'result').take();
+      } catch (error) {
+        throw new NotShippableError(`the task's result cannot be sent back to the pool: ${(error as Error).message}`, { cause: error });
+      }
+    } catch (error) {
+      failed = 1;
+      body = serialize(serializeError(error));
+    }
+    handBack();
+    channel.write(F.RESULT, received.a, failed, body);
+  }
+  process.exit(0);
+}
+
+void (init.mode === 'process' ? runProcess(init) : runPool(init));

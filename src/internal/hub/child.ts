@@ -1,0 +1,138 @@
+/**
+ * One child process as its hub sees it: spawned with the descriptors listed in
+ * protocol.ts, frames in and out on fd 3, the lifeline on fd 4 held open and
+ * never written.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
+import { join } from 'node:path';
+import type { Socket } from 'node:net';
+import { serialize } from 'node:v8';
+import { frame, FrameParser, type Frame } from './frames.js';
+import { hooks } from '../hooks.js';
+import { F, type ChildInit } from './protocol.js';
+
+const ENTRY = join(__dirname, '..', 'entry', `process${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
+
+/** Node options a child must not inherit: they name the parent's script or its debugger. */
+const WITH_VALUE = new Set(['-e', '--eval', '-p', '--print', '-r', '--require', '--input-type']);
+const ALONE = /^(--inspect|--debug|-i$|--interactive|-c$|--check|--test|--watch|--eval=|--print=|--input-type=)/;
+
+export function inheritedExecArgv(): string[] {
+  const out: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    if (WITH_VALUE.has(argv[i])) {
+      // --require keeps its module (a loader such as tsx's); the others go with their value.
+      if (argv[i] === '-r' || argv[i] === '--require') out.push(argv[i], argv[i + 1]);
+      i++;
+    } else if (!ALONE.test(argv[i])) out.push(argv[i]);
+  }
+  return out;
+}
+
+/**
+ * The Node options of a child: the given ones, or this process's; plus
+ * --no-concurrent-osr, as for threads (internal/v8-tuning.ts): a loop that
+ * runs once in a fresh process is otherwise rarely optimised on busy cores.
+ */
+export function childExecArgv(given: string[] | undefined): string[] {
+  const flags = given && given.length > 0 ? given : inheritedExecArgv();
+  return hooks.disableConcurrentOsr && !flags.includes('--concurrent-osr') ? [...flags, '--no-concurrent-osr'] : flags;
+}
+
+/** Python's exitcode: the code, or -N for a process killed by signal N. */
+export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
+  if (signal) return -(constants.signals[signal] ?? 0);
+  return code ?? 0;
+}
+
+export class Child {
+  readonly process: ChildProcess;
+  readonly pid: number;
+  readonly #socket: Socket;
+  readonly #parser = new FrameParser();
+  /** Set once it has exited: Python's exitcode. */
+  exitCode: number | undefined;
+  #signal: NodeJS.Signals | null = null;
+
+  /** `onFrames` gets the frames of each chunk read together, in order (bursts of queue puts are handled as one). */
+  constructor(init: ChildInit, options: { execArgv: string[]; env: NodeJS.ProcessEnv }, onFrames: (frames: Frame[]) => void, onExit: (child: Child) => void) {
+    this.process = spawn(process.execPath, [...options.execArgv, ENTRY], {
+      stdio: ['ignore', 'inherit', 'inherit', 'pipe', 'pipe'],
+      env: options.env,
+    });
+    // A failed spawn (EAGAIN, ENOMEM) reports through 'exit' with no pid: handled there.
+    this.pid = this.process.pid ?? 0;
+    this.#socket = this.process.stdio[3] as Socket;
+    const lifeline = this.process.stdio[4] as Socket;
+    this.#socket.on('data', (chunk: Buffer) => {
+      const frames = this.#parser.push(chunk);
+      if (frames.length > 0) onFrames(frames);
+    });
+    // A child that dies mid-write breaks the pipe: its exit is what counts.
+    this.#socket.on('error', () => {});
+    lifeline.on('error', () => {});
+    this.process.on('error', () => {
+      // A spawn that failed (no pid): there will be no 'exit'.
+      if (!this.pid && this.exitCode === undefined) {
+        this.exitCode = 127;
+        report();
+      }
+    });
+    // Reported once fd 3 is drained too ('close'), so a result or FINISHED frame written just
+    // before the exit is taken in first; a grandchild holding fd 3 open must not delay it long.
+    let reported = false;
+    const report = (): void => {
+      if (reported) return;
+      reported = true;
+      this.#socket.destroy();
+      lifeline.destroy();
+      onExit(this);
+    };
+    this.process.once('exit', (code, signal) => {
+      this.#signal = signal;
+      this.exitCode = exitCodeOf(code, signal);
+      setTimeout(report, 500).unref();
+    });
+    this.process.once('close', () => {
+      if (this.exitCode !== undefined) report();
+    });
+    this.send(F.INIT, 0, 0, serialize(init));
+  }
+
+  get exited(): boolean {
+    return this.exitCode !== undefined;
+  }
+
+  /** How it ended, for messages: "exited with code 3" or "was killed by SIGKILL". */
+  describeExit(): string {
+    if (this.#signal) return `was killed by ${this.#signal}`;
+    return `exited with code ${this.exitCode}`;
+  }
+
+  /** Frames sent in one turn of the hub's event loop leave together (one writev). */
+  send(kind: number, a = 0, b = 0, body?: Uint8Array): void {
+    if (this.exited || !this.#socket.writable) return;
+    if (!this.#corked) {
+      this.#corked = true;
+      this.#socket.cork();
+      process.nextTick(() => {
+        this.#corked = false;
+        this.#socket.uncork();
+      });
+    }
+    this.#socket.write(frame(kind, a, b, body));
+  }
+
+  #corked = false;
+
+  kill(signal: NodeJS.Signals): void {
+    if (this.exited) return;
+    try {
+      this.process.kill(signal);
+    } catch {
+      // Already gone.
+    }
+  }
+}

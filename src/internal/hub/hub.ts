@@ -1,0 +1,300 @@
+/**
+ * The hub: a worker thread that owns the child processes of one thread
+ * (protocol.ts explains why a thread of its own). It runs the process pools
+ * (queue, dispatch, worker replacement) and single Processes, and hands
+ * queue operations from children to queue-service.ts.
+ */
+import { serialize } from 'node:v8';
+import type { MessagePort } from 'node:worker_threads';
+import { Child } from './child.js';
+import { ownCopy, type Frame } from './frames.js';
+import { F, PC, type ChildInit, type HubCommand, type HubEvent, type HubInit, type PoolWorkerInit } from './protocol.js';
+import { QueueService } from './queue-service.js';
+
+/**
+ * Tasks a pool sends a worker ahead of the one it runs, by how long its tasks
+ * take: short tasks need several waiting (a round trip to the hub would cost
+ * more than the task); long ones none (the round trip is nothing next to the
+ * task, and a task waiting on a busy worker is one an idle worker cannot take,
+ * which at the end of a map leaves a core idle).
+ */
+function aheadFor(worker: PoolWorker): number {
+  if (worker.taskMs < 0.2) return 16;
+  if (worker.taskMs < 2) return 4;
+  if (worker.taskMs < 10) return 2;
+  return 1;
+}
+const MAX_AHEAD = 16;
+/** Workers that die before they are ready, one after another, before a pool gives up starting more. */
+const BOOT_FAILURES = 3;
+/** After terminate(): SIGTERM, then SIGKILL for a worker still there after this long. */
+const TERM_GRACE_MS = 2000;
+
+interface Task {
+  id: number;
+  fn: number;
+  body: Uint8Array;
+}
+
+interface PoolWorker {
+  child: Child;
+  /** Sent and not answered, oldest first: the first is the one running. */
+  inflight: Task[];
+  /** A moving average of how long its tasks take, from results (ms); starts high, so work spreads first. */
+  taskMs: number;
+  /** When its oldest task in flight started, as far as the hub can tell (sent, or the previous result). */
+  since: number;
+  sent: number;
+  defined: Set<number>;
+  ready: boolean;
+  stopping: boolean;
+}
+
+interface Pool {
+  id: number;
+  size: number;
+  init: PoolWorkerInit;
+  maxTasks: number;
+  execArgv: string[];
+  state: 'open' | 'closing' | 'terminating';
+  queue: Task[];
+  fns: Map<number, unknown>;
+  workers: Set<PoolWorker>;
+  bootFailures: number;
+  broken: string | undefined;
+  spawned: number;
+}
+
+export class Hub {
+  readonly #events: MessagePort;
+  readonly #mail: Int32Array;
+  readonly #env: NodeJS.ProcessEnv;
+  readonly #pools = new Map<number, Pool>();
+  readonly #queues: QueueService;
+  readonly #children = new Set<Child>();
+  #workerNumber = 0;
+
+  constructor(init: HubInit) {
+    this.#events = init.events;
+    this.#mail = new Int32Array(init.mail);
+    this.#env = { ...process.env, LOOM_PROCESS_DEPTH: String(init.depth + 1), LOOM_MAX_PROCESS_DEPTH: String(init.maxDepth) };
+    this.#queues = new QueueService();
+  }
+
+  /** Events go out in batches: one message (and one wake-up) per turn of the hub's event loop. */
+  #emit(event: HubEvent, transfer: ArrayBuffer[] = []): void {
+    this.#batch.push(event);
+    for (const buffer of transfer) this.#batchTransfer.push(buffer);
+    if (this.#batch.length === 1) queueMicrotask(() => this.#flush());
+  }
+
+  readonly #batch: HubEvent[] = [];
+  readonly #batchTransfer: ArrayBuffer[] = [];
+
+  #flush(): void {
+    this.#events.postMessage(this.#batch.splice(0), this.#batchTransfer.splice(0));
+    Atomics.add(this.#mail, 0, 1);
+    Atomics.notify(this.#mail, 0);
+  }
+
+  command(command: HubCommand): void {
+    switch (command.t) {
+      case 'pool-open': return this.#openPool(command);
+      case 'pool-fn': {
+        this.#pools.get(command.pool)?.fns.set(command.fn, command.spec);
+        return;
+      }
+      case 'pool-task': return this.#queueTask(command.pool, { id: command.task, fn: command.fn, body: command.body });
+      case 'pool-cancel': return this.#emit({ t: 'reply', req: command.req, value: this.#cancel(command.pool, command.task) });
+      case 'pool-queued': {
+        const queued = this.#pools.get(command.pool)?.queue.some((task) => task.id === command.task) ?? false;
+        return this.#emit({ t: 'reply', req: command.req, value: queued });
+      }
+      case 'pool-close': return this.#closePool(command.pool);
+      case 'pool-terminate': return this.#terminatePool(command.pool);
+      case 'proc-start': return this.#startProcess(command);
+      case 'queue-serve': return this.#queues.serve(command.queue, command.buffer);
+    }
+  }
+
+  #spawn(init: ChildInit, execArgv: string[], onFrame: (child: Child, frame: Frame) => void, onExit: (child: Child) => void): Child {
+    let child: Child | undefined;
+    child = new Child(init, { execArgv, env: this.#env }, (frames) => {
+      // Queue operations in runs (a burst of puts goes into the queue at once); other frames one by one, in order.
+      let run: Frame[] = [];
+      for (const received of frames) {
+        if (received.kind === F.Q_OP) {
+          run.push(received);
+          continue;
+        }
+        if (run.length > 0) this.#queues.handle(child!, run);
+        run = [];
+        onFrame(child!, received);
+      }
+      if (run.length > 0) this.#queues.handle(child!, run);
+    }, (gone) => {
+      this.#children.delete(gone);
+      this.#queues.forget(gone);
+      if (gone.pid) this.#emit({ t: 'reaped', pid: gone.pid });
+      onExit(gone);
+    });
+    this.#children.add(child);
+    if (child.pid) this.#emit({ t: 'spawned', pid: child.pid });
+    return child;
+  }
+
+  // ---------------------------------------------------------------- pools
+
+  #openPool(command: Extract<HubCommand, { t: 'pool-open' }>): void {
+    const pool: Pool = {
+      id: command.pool, size: command.size, init: command.init, maxTasks: command.maxTasks,
+      execArgv: command.execArgv,
+      state: 'open', queue: [], fns: new Map(), workers: new Set(), bootFailures: 0, broken: undefined, spawned: 0,
+    };
+    this.#pools.set(pool.id, pool);
+    for (let i = 0; i < pool.size; i++) this.#addWorker(pool);
+  }
+
+  #addWorker(pool: Pool): void {
+    const init: PoolWorkerInit = { ...pool.init, name: `PoolWorker-${++this.#workerNumber}`, identity: [...pool.init.identity, ++pool.spawned] };
+    const worker: PoolWorker = { child: undefined as never, inflight: [], taskMs: 10, since: 0, sent: 0, defined: new Set(), ready: false, stopping: false };
+    worker.child = this.#spawn(init, pool.execArgv, (_child, received) => this.#poolFrame(pool, worker, received), () => this.#workerExited(pool, worker));
+    pool.workers.add(worker);
+  }
+
+  #poolFrame(pool: Pool, worker: PoolWorker, received: Frame): void {
+    if (received.kind === F.READY) {
+      worker.ready = true;
+      pool.bootFailures = 0;
+      return;
+    }
+    if (received.kind !== F.RESULT) return;
+    const at = worker.inflight.findIndex((task) => task.id === received.a);
+    if (at >= 0) worker.inflight.splice(at, 1);
+    const now = performance.now();
+    worker.taskMs = worker.taskMs * 0.8 + (now - worker.since) * 0.2;
+    worker.since = now;
+    const body = ownCopy(received.body);
+    this.#emit({ t: 'result', pool: pool.id, task: received.a, ok: received.b === 0, body }, [body.buffer as ArrayBuffer]);
+    this.#dispatch(pool);
+  }
+
+  #workerExited(pool: Pool, worker: PoolWorker): void {
+    pool.workers.delete(worker);
+    const [running, ...waiting] = worker.inflight;
+    worker.inflight = [];
+    if (pool.state === 'terminating') return this.#maybeExited(pool);
+    // The tasks it had not started go back to the front of the queue, in order.
+    pool.queue.unshift(...waiting);
+    if (running) this.#emit({ t: 'broken', pool: pool.id, task: running.id, reason: `the worker process running this task (pid ${worker.child.pid}) ${worker.child.describeExit()}` });
+    if (!worker.ready && !worker.stopping) {
+      pool.bootFailures++;
+      if (pool.bootFailures >= BOOT_FAILURES) pool.broken = `worker processes die as they start (the last ${worker.child.describeExit()}): check the pool's execArgv and preload modules`;
+    }
+    if (pool.broken) {
+      for (const task of pool.queue.splice(0)) this.#emit({ t: 'broken', pool: pool.id, task: task.id, reason: pool.broken });
+    }
+    // Replaced while the pool is open, and while a closing pool still has tasks for it.
+    if (!pool.broken && (pool.state === 'open' || pool.queue.length > 0)) this.#addWorker(pool);
+    this.#dispatch(pool);
+    this.#maybeExited(pool);
+  }
+
+  #queueTask(poolId: number, task: Task): void {
+    const pool = this.#pools.get(poolId);
+    if (!pool) return;
+    if (pool.broken) return this.#emit({ t: 'broken', pool: pool.id, task: task.id, reason: pool.broken });
+    pool.queue.push(task);
+    this.#dispatch(pool);
+  }
+
+  /** Idle workers first, then one task ahead for each: tasks spread over the workers. */
+  #dispatch(pool: Pool): void {
+    if (pool.state === 'terminating') return;
+    for (let depth = 1; depth <= MAX_AHEAD && pool.queue.length > 0; depth++) {
+      for (const worker of pool.workers) {
+        if (pool.queue.length === 0) break;
+        if (worker.inflight.length < depth && depth <= aheadFor(worker) && !worker.stopping && !worker.child.exited) this.#send(pool, worker, pool.queue.shift()!);
+      }
+    }
+    if (pool.state === 'closing' && pool.queue.length === 0) {
+      for (const worker of pool.workers) this.#stopWorker(worker);
+    }
+  }
+
+  #send(pool: Pool, worker: PoolWorker, task: Task): void {
+    if (!worker.defined.has(task.fn)) {
+      worker.defined.add(task.fn);
+      worker.child.send(F.DEFINE, task.fn, 0, serialize(pool.fns.get(task.fn)));
+    }
+    worker.child.send(F.TASK, task.id, task.fn, task.body);
+    if (worker.inflight.length === 0) worker.since = performance.now();
+    worker.inflight.push(task);
+    worker.sent++;
+    if (pool.maxTasks > 0 && worker.sent >= pool.maxTasks) this.#stopWorker(worker);
+  }
+
+  /** The worker finishes what it was sent, then exits (its replacement, if any, is started when it has). */
+  #stopWorker(worker: PoolWorker): void {
+    if (worker.stopping) return;
+    worker.stopping = true;
+    worker.child.send(F.STOP);
+  }
+
+  #cancel(poolId: number, taskId: number): boolean {
+    const pool = this.#pools.get(poolId);
+    const at = pool?.queue.findIndex((task) => task.id === taskId) ?? -1;
+    if (at < 0) return false;
+    pool!.queue.splice(at, 1);
+    return true;
+  }
+
+  #closePool(poolId: number): void {
+    const pool = this.#pools.get(poolId);
+    if (!pool || pool.state !== 'open') return;
+    pool.state = 'closing';
+    this.#dispatch(pool);
+    this.#maybeExited(pool);
+  }
+
+  #terminatePool(poolId: number): void {
+    const pool = this.#pools.get(poolId);
+    if (!pool || pool.state === 'terminating') return;
+    pool.state = 'terminating';
+    pool.queue = [];
+    for (const worker of pool.workers) worker.child.kill('SIGTERM');
+    setTimeout(() => {
+      for (const worker of pool.workers) worker.child.kill('SIGKILL');
+    }, TERM_GRACE_MS).unref();
+    this.#maybeExited(pool);
+  }
+
+  #maybeExited(pool: Pool): void {
+    if (pool.state === 'open' || pool.workers.size > 0) return;
+    this.#pools.delete(pool.id);
+    this.#emit({ t: 'pool-exited', pool: pool.id });
+  }
+
+  // ---------------------------------------------------------------- single processes
+
+  #startProcess(command: Extract<HubCommand, { t: 'proc-start' }>): void {
+    const control = new Int32Array(command.control);
+    const child = this.#spawn(command.init, command.execArgv, (_child, received) => {
+      if (received.kind !== F.FINISHED) return;
+      this.#emit({ t: 'proc-finished', proc: command.proc, error: received.b === 0 ? undefined : ownCopy(received.body) });
+    }, (gone) => {
+      // The exit first, then the state: a thread that sees FINISHED finds the code there.
+      Atomics.store(control, PC.EXIT, gone.exitCode ?? 1);
+      Atomics.store(control, PC.STATE, 2);
+      Atomics.notify(control, PC.STATE);
+      this.#emit({ t: 'proc-exit', proc: command.proc, code: gone.exitCode ?? 1 });
+    });
+    Atomics.store(control, PC.PID, child.pid || -1);
+    Atomics.notify(control, PC.PID);
+  }
+
+  /** Every child, now: the hub is being stopped (its thread, and so their lifelines, go next). */
+  killAll(): void {
+    for (const child of this.#children) child.kill('SIGKILL');
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * A child's frames that need no answer (puts on an unbounded queue, taskDone,
+ * items handed back) wait here, in shared memory, for the child's helper
+ * thread (entry/child-io.ts) to write them to fd 3 in batches: one write(2)
+ * per batch instead of one per put, and written even while the main thread
+ * busy-loops. Frames the main thread writes itself (requests, results) first
+ * write out what waits here, under the same write lock, so fd 3 sees every
+ * frame in the order the main thread made it.
+ */
+import { writeSync } from 'node:fs';
+import { lockSync, unlock } from '../futex.js';
+
+const OUT_LOCK = 0;
+/** Held for the whole of a write to fd 3 (the batch and any frame after it). */
+const WRITE_LOCK = 1;
+const LENGTH = 2;
+const HEAD = 16;
+export const OUTBOX_BYTES = HEAD + 256 * 1024;
+
+function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Writes all of `data` to a blocking (or, briefly, non-blocking) fd. */
+export function writeAll(fd: number, data: Uint8Array): void {
+  let offset = 0;
+  while (offset < data.length) {
+    try {
+      offset += writeSync(fd, data, offset);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EAGAIN' && code !== 'EINTR') throw error;
+      sleepMs(1);
+    }
+  }
+}
+
+export class Outbox {
+  readonly #cells: Int32Array;
+  readonly #data: Buffer;
+
+  constructor(buffer: SharedArrayBuffer, readonly fd: number) {
+    this.#cells = new Int32Array(buffer, 0, 4);
+    this.#data = Buffer.from(buffer, HEAD);
+  }
+
+  /** Adds a frame; false when it does not fit now (the caller writes it itself, see writeDirect). */
+  tryAdd(frame: Uint8Array): boolean {
+    const cells = this.#cells;
+    lockSync(cells, OUT_LOCK);
+    const length = cells[LENGTH];
+    const fits = length + frame.length <= this.#data.length;
+    if (fits) {
+      this.#data.set(frame, length);
+      Atomics.store(cells, LENGTH, length + frame.length);
+    }
+    unlock(cells, OUT_LOCK);
+    if (fits && length === 0) Atomics.notify(cells, LENGTH);
+    return fits;
+  }
+
+  /** Takes what waits (a copy), under the short lock. */
+  #take(): Buffer | undefined {
+    const cells = this.#cells;
+    lockSync(cells, OUT_LOCK);
+    const length = cells[LENGTH];
+    const batch = length > 0 ? Buffer.from(this.#data.subarray(0, length)) : undefined;
+    Atomics.store(cells, LENGTH, 0);
+    unlock(cells, OUT_LOCK);
+    return batch;
+  }
+
+  /** Writes out what waits (the helper thread, and anyone before writing directly). */
+  flush(): void {
+    lockSync(this.#cells, WRITE_LOCK);
+    try {
+      const batch = this.#take();
+      if (batch) writeAll(this.fd, batch);
+    } finally {
+      unlock(this.#cells, WRITE_LOCK);
+    }
+  }
+
+  /** Writes a frame after everything waiting, in that order. */
+  writeDirect(frame: Uint8Array): void {
+    lockSync(this.#cells, WRITE_LOCK);
+    try {
+      const batch = this.#take();
+      if (batch) writeAll(this.fd, batch);
+      writeAll(this.fd, frame);
+    } finally {
+      unlock(this.#cells, WRITE_LOCK);
+    }
+  }
+
+  /** The helper thread: blocks until something waits or `ms` pass; true when something waits. */
+  waitForWork(ms: number): boolean {
+    if (Atomics.load(this.#cells, LENGTH) > 0) return true;
+    Atomics.wait(this.#cells, LENGTH, 0, ms);
+    return Atomics.load(this.#cells, LENGTH) > 0;
+  }
+}

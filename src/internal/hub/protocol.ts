@@ -1,0 +1,167 @@
+/**
+ * The contract between a thread, its hub, and the child processes the hub
+ * starts (one file, so every side reads the same; piscina's types.ts).
+ *
+ *   thread ──commands──▶ hub (worker thread) ──frames on fd 3──▶ child process
+ *   thread ◀──events──── hub                 ◀──frames on fd 3── child process
+ *
+ * The hub is a worker thread that owns every child process a thread starts:
+ * it spawns them, feeds pool tasks to idle workers, collects results, serves
+ * multiprocessing Queues to children and sees them exit, all on its own event
+ * loop. So a thread that busy-loops or blocks still has its tasks dispatched
+ * and its children looked after; it reads the hub's events whenever it asks
+ * (receiveMessageOnPort), woken by a counter in shared memory (MAIL).
+ *
+ * A child process gets these file descriptors:
+ *   fd 0  ignored (Python's children read /dev/null)
+ *   fd 1, 2  the parent's stdout and stderr, inherited: output is live
+ *            (entry/process-output.ts is where it could be routed elsewhere)
+ *   fd 3  a socket to the hub: frames both ways, read and written by the
+ *         child's main thread with blocking fs calls
+ *   fd 4  the lifeline: the hub never writes it; EOF means the parent process
+ *         is gone, and a watchdog thread in the child then kills the child
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { FnSpec } from '../pool/fn-ref.js';
+import type { ShippedCode } from '../ship/shipped.js';
+
+export const CONTROL_FD = 3;
+export const LIFELINE_FD = 4;
+
+// ---------------------------------------------------------------- frames on fd 3
+
+/** Every frame: u32 length of what follows, u8 kind, u32 a, u32 b, then the body. */
+export const FRAME_HEAD = 13;
+
+/** Hub → child. */
+export const F = {
+  /** body: v8 ChildInit. The first frame a child reads. */
+  INIT: 1,
+  /** a = function number; body: v8 FnSpec. Sent before the first task that names it. */
+  DEFINE: 2,
+  /** a = task id, b = function number; body: wire-codec u8 kind (0 apply, 1 map, 2 star), then the items. */
+  TASK: 3,
+  /** Finish the tasks already sent, then exit (pool closing, or maxtasksperchild reached). */
+  STOP: 4,
+  /** a = request id, b = QueueStatus; body: the answer (see queue ops). */
+  Q_REPLY: 5,
+
+  /** Child → hub. b = 0 ready, 1 the pool initializer threw (body: v8 SerializedError). */
+  READY: 20,
+  /** a = task id, b = 0 ok (body: wire-codec value) or 1 error (body: v8 SerializedError). */
+  RESULT: 21,
+  /** Process mode: run() has returned; b = 0 ok, 1 threw (body: v8 SerializedError). */
+  FINISHED: 22,
+  /** a = request id (0: no answer wanted), b = QueueOp; body: see queue ops. */
+  Q_OP: 23,
+} as const;
+
+/** What a queue operation from a child asks (Q_OP's b). Bodies start with u32 queue id. */
+export const Q = {
+  /** body: u32 queue, f64 timeout ms (-1: do not block), u8 tag, payload (queue codec). Answered only when the queue is bounded. */
+  PUT: 1,
+  /**
+   * body: u32 queue, f64 timeout ms (-1: do not block), u32 most items wanted. Answer: u32 count, then
+   * count x (u32 length, u8 tag, payload). More than one only for a child that is the queue's one remote
+   * reader and reads fast (see queue-service.ts); it hands back what it did not use (RETURN).
+   */
+  GET: 2,
+  /** body: u32 queue. Answer: f64 count. */
+  QSIZE: 3,
+  /** body: u32 queue. Not answered. */
+  TASK_DONE: 4,
+  /** body: u32 queue. Answered when every item put has been marked done. */
+  JOIN: 5,
+  /** body: u32 queue, f64 timeout ms. Answer: u8 1 when an item is there (Connection.poll). */
+  POLL: 6,
+  /** body: u32 queue, f64 0, u32 count, count x (u32 length, u8 tag, payload): items a GET gave and the child did not use. */
+  RETURN: 7,
+} as const;
+
+/** Q_REPLY's b. */
+export const QS = { OK: 0, EMPTY: 1, FULL: 2, ERROR: 3 } as const;
+
+/** What a child process does, sent in its INIT frame. */
+export type ChildInit = ProcessInit | PoolWorkerInit;
+
+interface InitCommon {
+  /** Modules to require before anything else (hooks.processPreload of the parent). */
+  preload: string[];
+  /** The parent's hooks.threadStdio, for threads the child starts. */
+  threadStdio: 'direct' | 'node';
+  /** Process name parts (Python's _identity), e.g. [1, 2] for "Process-1:2". */
+  identity: number[];
+}
+
+export interface ProcessInit extends InitCommon {
+  mode: 'process';
+  job: ProcessJob;
+}
+
+/** A Process to run, as Thread's ThreadJob: the subclass or target by source, args and fields encoded for a process. */
+export interface ProcessJob {
+  cls?: ShippedCode;
+  target?: ShippedCode;
+  args: unknown[];
+  fields: Record<string, unknown>;
+  name: string;
+  daemon: boolean;
+}
+
+export interface PoolWorkerInit extends InitCommon {
+  mode: 'pool';
+  /** "PoolWorker-3" etc.: currentProcess().name inside. */
+  name: string;
+  initializer?: FnSpec;
+  /** Encoded for a process. */
+  initargs: unknown[];
+}
+
+// ---------------------------------------------------------------- thread → hub (worker.postMessage, in arrays: one per turn)
+
+export type HubCommand =
+  | { t: 'pool-open'; pool: number; size: number; init: PoolWorkerInit; maxTasks: number; execArgv: string[] }
+  | { t: 'pool-fn'; pool: number; fn: number; spec: FnSpec }
+  | { t: 'pool-task'; pool: number; task: number; fn: number; body: Uint8Array }
+  /** Answered with a reply: true when the task was still queued and is now removed. */
+  | { t: 'pool-cancel'; pool: number; task: number; req: number }
+  /** Answered with a reply: true when the task is still queued. */
+  | { t: 'pool-queued'; pool: number; task: number; req: number }
+  | { t: 'pool-close'; pool: number }
+  | { t: 'pool-terminate'; pool: number }
+  | { t: 'proc-start'; proc: number; control: SharedArrayBuffer; init: ProcessInit; execArgv: string[] }
+  /** The shared memory of a multiprocessing queue this hub serves to its children. */
+  | { t: 'queue-serve'; queue: number; buffer: SharedArrayBuffer };
+
+// ---------------------------------------------------------------- hub → thread (events port, in arrays: one per turn, then MAIL += 1)
+
+export type HubEvent =
+  | { t: 'result'; pool: number; task: number; ok: boolean; body: Uint8Array }
+  /** The worker running the task died, or workers cannot start at all. */
+  | { t: 'broken'; pool: number; task: number; reason: string }
+  | { t: 'pool-exited'; pool: number }
+  | { t: 'reply'; req: number; value: unknown }
+  | { t: 'proc-finished'; proc: number; error?: Uint8Array }
+  | { t: 'proc-exit'; proc: number; code: number }
+  | { t: 'spawned'; pid: number }
+  | { t: 'reaped'; pid: number };
+
+/** Int32 cells of a Process's control block, shared by its thread and the hub. */
+export const PC = {
+  /** 0 new, 1 running (set by start()), 2 finished (set by the hub when the process has exited). */
+  STATE: 0,
+  PID: 1,
+  /** The exit code, or -N when killed by signal N (Python's exitcode). Valid once STATE is 2. */
+  EXIT: 2,
+  CELLS: 4,
+} as const;
+
+/** `workerData.loomHub` of a hub thread. */
+export interface HubInit {
+  events: MessagePort;
+  /** Int32 [0]: bumped after every event. */
+  mail: SharedArrayBuffer;
+  /** This process's depth in the tree of loom processes (children get one more). */
+  depth: number;
+  maxDepth: number;
+}

@@ -1,0 +1,98 @@
+/**
+ * The function a pool task runs, as it crosses into a worker: shipped by
+ * source like a Thread target, or named as a module export (`{filename,
+ * name}`, as piscina does) for functions that need their module's imports.
+ */
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { show, typeError, valueError } from '../validate.js';
+import { shipFunction } from '../ship/ship.js';
+import { reviveCode } from '../ship/revive-code.js';
+import type { ShippedCode } from '../ship/shipped.js';
+import { whileImportingUserModule, whileLoadingUserModule } from '../spawn-guard.js';
+
+/** A module-level export for workers to load, like piscina's `{filename, name}`. */
+export interface ModuleFunction {
+  /** Absolute path or file: URL of the module (a relative path resolves from the current directory). */
+  filename: string;
+  /** The export to call. @default 'default' (the module itself when it exports a single function) */
+  name?: string;
+}
+
+/** A function a pool task can run: any self-contained function, or a module export. */
+export type TaskFunction<A extends unknown[] = never[], R = unknown> = ((...args: A) => R) | ModuleFunction;
+
+/** The function as data that crosses into a worker. */
+export type FnSpec = { code: ShippedCode } | { file: string; name: string };
+
+const ADVICE = (them: string): string =>
+  `Pass ${them} as an argument of the task (or in initargs), define ${them} inside the function, or export the function from a module and pass {filename, name}.`;
+
+const shipped = new WeakMap<Function, FnSpec>();
+/**
+ * By source too: `pool.apply((x) => x + 1, [i])` in a loop makes a new
+ * function object each time, and shipping parses the source. Only
+ * self-contained code is cached this way: code that brought declarations
+ * along (hooks.resolveDeclaration) is shipped afresh, as those may change.
+ */
+const bySource = new Map<string, FnSpec>();
+
+/** Validates and converts a task function (`argument` names it in errors). Throws at once for anything else. */
+export function fnSpec(fn: unknown, argument: string): FnSpec {
+  if (typeof fn === 'function') {
+    let spec = shipped.get(fn);
+    if (spec) return spec;
+    const source = Function.prototype.toString.call(fn);
+    spec = bySource.get(source);
+    if (!spec) {
+      spec = { code: shipFunction(fn, argument, 'worker', ADVICE) };
+      if (spec.code.prelude === '') {
+        if (bySource.size >= 1000) bySource.delete(bySource.keys().next().value!);
+        bySource.set(source, spec);
+      }
+    }
+    shipped.set(fn, spec);
+    return spec;
+  }
+  if (typeof fn === 'object' && fn !== null && typeof (fn as ModuleFunction).filename === 'string') {
+    const { filename, name } = fn as ModuleFunction;
+    if (name !== undefined && typeof name !== 'string') throw typeError(`${argument}.name`, 'a string naming an export', name);
+    const file = filename.startsWith('file:') ? fileURLToPath(filename) : isAbsolute(filename) ? filename : resolve(filename);
+    if (!existsSync(file)) throw valueError(`${argument}.filename`, 'an existing module file', filename);
+    return { file, name: name ?? 'default' };
+  }
+  throw typeError(argument, 'a function, or {filename, name} naming a module export', fn);
+}
+
+/** A stable key for a spec, so each distinct function is defined once per worker. */
+export function fnKey(spec: FnSpec): string {
+  return 'code' in spec ? `code:${spec.code.prelude}\n${spec.code.expression}\n${spec.code.requireFrom}` : `file:${spec.file}#${spec.name}`;
+}
+
+function pick(module: unknown, spec: { file: string; name: string }): Function {
+  const exports = module as Record<string, unknown> | Function;
+  const candidate = spec.name === 'default'
+    ? (typeof exports === 'function' ? exports : (exports as Record<string, unknown>)?.default)
+    : (exports as Record<string, unknown>)?.[spec.name];
+  if (typeof candidate !== 'function') {
+    throw valueError('fn.name', `the name of a function exported by ${spec.file}`, `${spec.name} (which is ${show(candidate)})`);
+  }
+  return candidate;
+}
+
+const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
+
+/** Inside a worker: the callable function for a spec. Module loads run under the spawn guard. */
+export async function loadFn(spec: FnSpec): Promise<Function> {
+  if ('code' in spec) return reviveCode<Function>(spec.code);
+  if (spec.file.endsWith('.mjs')) {
+    return pick(await whileImportingUserModule(spec.file, () => importModule(pathToFileURL(spec.file).href)), spec);
+  }
+  try {
+    return pick(whileLoadingUserModule(spec.file, () => require(spec.file) as unknown), spec);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_REQUIRE_ESM') throw error;
+    return pick(await whileImportingUserModule(spec.file, () => importModule(pathToFileURL(spec.file).href)), spec);
+  }
+}

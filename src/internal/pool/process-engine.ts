@@ -1,0 +1,194 @@
+/**
+ * The process engine: a pool of child processes run by this thread's hub
+ * (internal/hub). Tasks go to the hub at once, which feeds them to idle
+ * workers; results come back as hub events, taken in by poll() or by the
+ * event loop, whichever comes first.
+ */
+import { BrokenWorkerError, PoolStateError } from '../../errors.js';
+import { deserializeError, type SerializedError } from '../error-wire.js';
+import { childExecArgv } from '../hub/child.js';
+import { hubClient, nextHubId, type HubClient, type HubListener } from '../hub/client.js';
+import type { PoolWorkerInit } from '../hub/protocol.js';
+import { hooks } from '../hooks.js';
+import { decode, encode, isPlain } from '../share/encode.js';
+import type { Engine, EngineState, Outcome, TaskKind } from './engine.js';
+import { waitSyncUntil } from './engine.js';
+import { fnKey, type FnSpec } from './fn-ref.js';
+import { newTaskId } from './task-id.js';
+import { isNative, Reader, Writer } from './wire-codec.js';
+import { deserialize } from 'node:v8';
+
+export const KINDS: TaskKind[] = ['apply', 'map', 'star'];
+
+export interface ProcessEngineOptions {
+  size: number;
+  initializer?: FnSpec;
+  initargs: unknown[];
+  maxTasks: number;
+  execArgv: string[];
+  identity: number[];
+}
+
+/** Values for a process: shared objects and functions encoded (or refused), plain data as it is. */
+export function outboundForProcess(value: unknown, path: string): unknown {
+  return isPlain(value) ? value : encode(value, path, undefined, 'process');
+}
+
+export function inboundFromProcess(value: unknown): unknown {
+  return isPlain(value) ? value : decode(value);
+}
+
+/** Writes a value for another process: a flag, then plain data as it is, or anything else encoded (shared objects, functions). */
+export function writeForProcess(writer: Writer, value: unknown, path: string): Writer {
+  if (isNative(value)) return writer.u8(0).nativeValue(value);
+  return writer.u8(1).value(encode(value, path, undefined, 'process'));
+}
+
+export function readFromProcess(reader: Reader): unknown {
+  const encoded = reader.u8() === 1;
+  const value = reader.value();
+  return encoded ? decode(value) : value;
+}
+
+export class ProcessEngine implements Engine {
+  readonly kind = 'process' as const;
+  readonly size: number;
+  #state: EngineState = 'running';
+  readonly #hub: HubClient;
+  readonly #id = nextHubId();
+  readonly #pending = new Map<number, (outcome: Outcome) => void>();
+  readonly #fnIds = new Map<string, number>();
+  readonly #writer = new Writer();
+  #exited = false;
+  readonly #joined: Promise<void>;
+  #markJoined!: () => void;
+
+  constructor(options: ProcessEngineOptions) {
+    this.size = options.size;
+    this.#joined = new Promise((resolve) => (this.#markJoined = resolve));
+    this.#hub = hubClient();
+    this.#hub.acquire();
+    this.#hub.listen(this.#id, this.#onEvent);
+    const init: PoolWorkerInit = {
+      mode: 'pool', name: '', preload: hooks.processPreload, threadStdio: hooks.threadStdio, identity: options.identity,
+      initializer: options.initializer, initargs: outboundForProcess(options.initargs, 'initargs') as unknown[],
+    };
+    this.#hub.send({ t: 'pool-open', pool: this.#id, size: options.size, init, maxTasks: options.maxTasks, execArgv: childExecArgv(options.execArgv) });
+  }
+
+  get state(): EngineState {
+    return this.#state;
+  }
+
+  readonly #onEvent: HubListener = (event) => {
+    switch (event.t) {
+      case 'result': {
+        const done = this.#take(event.task);
+        if (!done) return;
+        try {
+          if (event.ok) done({ ok: true, value: readFromProcess(new Reader(Buffer.from(event.body.buffer, event.body.byteOffset, event.body.byteLength))) });
+          else done({ ok: false, error: deserializeError(deserialize(event.body) as SerializedError) });
+        } catch (error) {
+          done({ ok: false, error });
+        }
+        return;
+      }
+      case 'broken': {
+        this.#take(event.task)?.({ ok: false, error: new BrokenWorkerError(event.reason) });
+        return;
+      }
+      case 'pool-exited': return this.#finish();
+      case 'hub-failed': {
+        const unfinished = [...this.#pending.keys()];
+        for (const id of unfinished) this.#take(id)?.({ ok: false, error: new BrokenWorkerError(event.reason) });
+        if (this.#state === 'running') this.#hub.hold();
+        this.#state = 'terminated';
+        return this.#finish();
+      }
+    }
+  };
+
+  #take(id: number): ((outcome: Outcome) => void) | undefined {
+    const done = this.#pending.get(id);
+    if (!done) return undefined;
+    this.#pending.delete(id);
+    if (this.#pending.size === 0) this.#hub.unhold();
+    return done;
+  }
+
+  #finish(): void {
+    if (this.#exited) return;
+    this.#exited = true;
+    if (this.#state !== 'running') this.#hub.unhold();
+    this.#hub.unlisten(this.#id);
+    this.#hub.release();
+    this.#markJoined();
+  }
+
+  #fnId(spec: FnSpec): number {
+    const key = fnKey(spec);
+    let id = this.#fnIds.get(key);
+    if (id === undefined) {
+      id = this.#fnIds.size + 1;
+      this.#fnIds.set(key, id);
+      this.#hub.send({ t: 'pool-fn', pool: this.#id, fn: id, spec });
+    }
+    return id;
+  }
+
+  submit(fn: FnSpec, kind: TaskKind, items: unknown[], done: (outcome: Outcome) => void): number {
+    if (this.#state !== 'running') throw new PoolStateError(`the pool is ${this.#state}: it takes no new tasks`);
+    const body = writeForProcess(this.#writer.reset().u8(KINDS.indexOf(kind)), items, 'args').takeOwned();
+    const id = newTaskId();
+    const fnId = this.#fnId(fn);
+    if (this.#pending.size === 0) this.#hub.hold();
+    this.#pending.set(id, done);
+    this.#hub.send({ t: 'pool-task', pool: this.#id, task: id, fn: fnId, body }, [body.buffer as ArrayBuffer]);
+    return id;
+  }
+
+  cancel(id: number): boolean {
+    if (!this.#pending.has(id) || this.#exited) return false;
+    const removed = this.#hub.request({ t: 'pool-cancel', pool: this.#id, task: id, req: nextHubId() }) === true;
+    if (removed) this.#take(id);
+    return removed;
+  }
+
+  isQueued(id: number): boolean {
+    if (!this.#pending.has(id) || this.#exited) return false;
+    return this.#hub.request({ t: 'pool-queued', pool: this.#id, task: id, req: nextHubId() }) === true;
+  }
+
+  poll(): void {
+    this.#hub.drain();
+  }
+
+  sleep(ms: number): void {
+    this.#hub.sleep(ms);
+  }
+
+  /** Until the workers have exited, the process stays alive (as Python joins its pool's workers). */
+  close(): void {
+    if (this.#state !== 'running') return;
+    this.#state = 'closed';
+    if (!this.#exited) this.#hub.hold();
+    this.#hub.send({ t: 'pool-close', pool: this.#id });
+  }
+
+  terminate(): void {
+    if (this.#state === 'terminated') return;
+    if (this.#state === 'running' && !this.#exited) this.#hub.hold();
+    this.#state = 'terminated';
+    if (!this.#exited) this.#hub.send({ t: 'pool-terminate', pool: this.#id });
+    const unfinished = [...this.#pending.keys()];
+    for (const id of unfinished) this.#take(id)?.({ ok: false, error: new PoolStateError('the pool was terminated before this task finished') });
+  }
+
+  whenJoined(): Promise<void> {
+    return this.#joined;
+  }
+
+  joinSync(ms: number): boolean {
+    return waitSyncUntil(this, () => this.#exited, ms);
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * A multiprocessing queue as a child process sees it: every call is a frame
+ * to the parent's hub, which holds the queue (internal/hub/queue-service.ts),
+ * and the answer is read back on fd 3 with blocking calls. Puts on an
+ * unbounded queue are not answered (Python's put does not wait either). A get
+ * may bring several items (the hub decides, see there); the extra ones wait
+ * here for the next gets, and are handed back by returnUnusedItems() when the
+ * child's task or run() ends.
+ */
+import { Empty, Full, ItemTooLargeError, NotShippableError, ShutDown } from '../errors.js';
+import { childChannel, nextRequestId } from '../internal/hub/child-channel.js';
+import { frame, frameHead, type Frame, type SyncChannel } from '../internal/hub/frames.js';
+import { F, FRAME_HEAD, Q, QS } from '../internal/hub/protocol.js';
+import { Reader } from '../internal/pool/wire-codec.js';
+import { itemFromWire, packForWire, writeWire } from '../queue/codec.js';
+import { ENTRY_OVERHEAD } from '../queue/layout.js';
+
+/** How a remote queue is described when it is sent to a process. */
+export interface RemoteQueueForm {
+  queue: number;
+  ownerPid: number;
+  maxsize: number;
+  byteCapacity: number;
+}
+
+/** Queues of this process holding items a get brought and nobody took yet. */
+const holding = new Set<RemoteQueue>();
+
+/** Hands every unused item back to its queue (called by the child's entry when a task or run() ends, and at exit). */
+export function returnUnusedItems(): void {
+  for (const queue of [...holding]) queue.handBack();
+}
+
+/** How many items a get asks for at most (the hub gives one unless batching pays, see queue-service.ts). */
+const WANTED = 256;
+
+export class RemoteQueue {
+  /** Wire items brought by a get and not yet taken. */
+  #extra: Buffer[] = [];
+  #extraAt = 0;
+
+  constructor(readonly form: RemoteQueueForm) {}
+
+  handBack(): void {
+    holding.delete(this);
+    const items = this.#extra.slice(this.#extraAt);
+    this.#extra = [];
+    this.#extraAt = 0;
+    if (items.length === 0) return;
+    const body = this.#head(0, 4 + items.reduce((sum, item) => sum + 4 + item.length, 0));
+    let at = 12;
+    body.writeUInt32LE(items.length, at);
+    at += 4;
+    for (const item of items) {
+      body.writeUInt32LE(item.length, at);
+      item.copy(body, at + 4);
+      at += 4 + item.length;
+    }
+    this.#channel().post(frame(F.Q_OP, 0, Q.RETURN, body));
+  }
+
+  #channel(): SyncChannel {
+    const channel = childChannel();
+    if (!channel) {
+      throw new NotShippableError(
+        'a multiprocessing Queue from another process works in the main thread of a process loom started with it ' +
+          '(a Process or pool worker given the queue); pass it to the worker threads of that process through a threading Queue instead',
+      );
+    }
+    return channel;
+  }
+
+  #head(ms: number, extra = 0): Buffer {
+    const body = Buffer.allocUnsafe(12 + extra);
+    body.writeUInt32LE(this.form.queue, 0);
+    body.writeDoubleLE(ms, 4);
+    return body;
+  }
+
+  /** Sends an operation and blocks for its answer. */
+  #ask(op: number, body: Buffer): Frame {
+    const channel = this.#channel();
+    const id = nextRequestId();
+    channel.write(F.Q_OP, id, op, body);
+    const answer = channel.readWhere((frame) => frame.kind === F.Q_REPLY && frame.a === id);
+    if (answer.b === QS.ERROR) {
+      const message = answer.body.toString();
+      throw message === 'the queue was shut down' ? new ShutDown() : new NotShippableError(message);
+    }
+    return answer;
+  }
+
+  /** `ms`: Infinity to wait, -1 not to block. */
+  put(item: unknown, ms: number): void {
+    const packed = packForWire(item);
+    if (packed.size + ENTRY_OVERHEAD > this.form.byteCapacity) {
+      throw new ItemTooLargeError(`the item takes ${packed.size + ENTRY_OVERHEAD} bytes, more than the queue's byteCapacity of ${this.form.byteCapacity}; create the queue with a larger byteCapacity`);
+    }
+    if (this.form.maxsize <= 0) {
+      // The common case, built in one buffer: frame head, queue, timeout, item.
+      const out = frameHead(F.Q_OP, 0, Q.PUT, 13 + packed.size);
+      out.writeUInt32LE(this.form.queue, FRAME_HEAD);
+      out.writeDoubleLE(ms, FRAME_HEAD + 4);
+      writeWire(out, FRAME_HEAD + 12, packed);
+      this.#channel().post(out);
+      return;
+    }
+    const body = this.#head(ms, 1 + packed.size);
+    writeWire(body, 12, packed);
+    if (this.#ask(Q.PUT, body).b === QS.FULL) throw new Full();
+  }
+
+  get(ms: number): unknown {
+    if (this.#extraAt < this.#extra.length) {
+      const item = this.#extra[this.#extraAt++];
+      if (this.#extraAt === this.#extra.length) {
+        this.#extra = [];
+        this.#extraAt = 0;
+        holding.delete(this);
+      }
+      return itemFromWire(item);
+    }
+    const body = this.#head(ms, 4);
+    body.writeUInt32LE(WANTED, 12);
+    const answer = this.#ask(Q.GET, body);
+    if (answer.b === QS.EMPTY) throw new Empty();
+    const reader = new Reader(answer.body);
+    const count = reader.u32();
+    const first = Buffer.from(reader.bytes());
+    for (let i = 1; i < count; i++) this.#extra.push(Buffer.from(reader.bytes()));
+    if (this.#extra.length > 0) holding.add(this);
+    return itemFromWire(first);
+  }
+
+  /** Items in the queue, and those a get brought here and nobody took yet. */
+  qsize(): number {
+    return (new Reader(this.#ask(Q.QSIZE, this.#head(0)).body).value() as number) + this.#extra.length - this.#extraAt;
+  }
+
+  taskDone(): void {
+    this.#channel().post(frame(F.Q_OP, 0, Q.TASK_DONE, this.#head(0)));
+  }
+
+  join(): void {
+    this.#ask(Q.JOIN, this.#head(0));
+  }
+
+  /** Whether an item is there within `ms` (without taking it). */
+  poll(ms: number): boolean {
+    if (this.#extraAt < this.#extra.length) return true;
+    return this.#ask(Q.POLL, this.#head(ms)).body[0] === 1;
+  }
+}
