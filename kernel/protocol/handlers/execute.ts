@@ -6,6 +6,9 @@ import { typeErrorContent } from '../type-errors.js';
 import { errorReply, type ExecuteRequest, type Request, type ReplyContent } from '../messages.js';
 import { checkContent } from './validate.js';
 
+/** Failures that mean none of the cell ran, so the type checker must not learn its declarations. */
+const NEVER_RAN: ReadonlySet<string> = new Set(['SyntaxError', 'ExecutorUnavailable']);
+
 /**
  * execute_request: count, announce, hand the cell to the executor, and reply
  * when it is done. Output arrives on iopub meanwhile (see executor-output.ts).
@@ -49,7 +52,7 @@ export async function execute(request: Request<'execute_request'>, ctx: KernelCo
 
   if (done.stateLost) {
     ctx.language.reset();
-  } else if (done.status === 'ok' || done.error?.ename !== 'SyntaxError') {
+  } else if (done.status === 'ok' || !NEVER_RAN.has(done.error?.ename ?? '')) {
     // What a cell declared before it failed exists at run time, so later cells may use it.
     ctx.language.addCell(code);
   }
