@@ -8,9 +8,10 @@
  * consecutive pieces of the same cell and stream into frames of up to 64 KiB.
  */
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { setEnvironmentData, Worker } from 'node:worker_threads';
 import { type FromExecutor, type StreamFrame } from '../messages.js';
 import { OutputBuffer } from './output-buffer.js';
+import { OUTPUT_BUFFER_KEY, streamPrefix } from './stream-prefix.js';
 
 export const FRAME_BYTES = 4000;
 
@@ -27,6 +28,8 @@ let output: OutputBuffer | undefined;
 function outputBuffer(): OutputBuffer {
   if (output) return output;
   output = new OutputBuffer();
+  // Threads that cells start write into the same buffer (see thread-output.ts).
+  setEnvironmentData(OUTPUT_BUFFER_KEY, output.shared);
   new Worker(join(__dirname, 'output-flusher.js'), { workerData: { shared: output.shared } }).unref();
   // Whatever is queued when the process ends (process.exit in a cell) still reaches the kernel.
   process.on('exit', () => output?.flush());
@@ -35,11 +38,10 @@ function outputBuffer(): OutputBuffer {
 
 let lastPrefix = { parent: '', name: '', text: '' };
 
-/** `{"type":"stream","parent":...,"name":...,"text":` for this cell and stream, built once per run of writes. */
-function streamPrefix(frame: StreamFrame): string {
+/** The frame prefix for this cell and stream, built once per run of writes. */
+function prefixOf(frame: StreamFrame): string {
   if (lastPrefix.parent !== frame.parent || lastPrefix.name !== frame.name) {
-    const json = JSON.stringify({ type: 'stream', parent: frame.parent, name: frame.name, text: '' });
-    lastPrefix = { parent: frame.parent, name: frame.name, text: json.slice(0, -3) };
+    lastPrefix = { parent: frame.parent, name: frame.name, text: streamPrefix(frame.parent, frame.name) };
   }
   return lastPrefix.text;
 }
@@ -47,7 +49,7 @@ function streamPrefix(frame: StreamFrame): string {
 export function sendFrame(frame: FromExecutor): void {
   const buffer = outputBuffer();
   if (frame.type === 'stream') {
-    for (const piece of splitStream(frame)) buffer.appendStream(streamPrefix(piece), JSON.stringify(piece.text).slice(1, -1));
+    for (const piece of splitStream(frame)) buffer.appendStream(prefixOf(piece), JSON.stringify(piece.text).slice(1, -1));
   } else {
     buffer.appendText(`${JSON.stringify(frame)}\n`);
     buffer.flush();

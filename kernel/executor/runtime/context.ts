@@ -6,6 +6,8 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { inspect } from 'node:util';
+import { setEnvironmentData } from 'node:worker_threads';
+import { CELL_KEY } from './stream-prefix.js';
 
 export interface CellContext {
   /** msg_id of the execute_request. */
@@ -25,6 +27,8 @@ export function runInCell<T>(cell: CellContext, fn: () => T): T {
 /** Marks the cell the executor is running now (undefined between cells). */
 export function setRunningCell(cell: CellContext | undefined): void {
   running = cell;
+  // Threads started from now on write to this cell (between cells: still to the last one).
+  if (cell) setEnvironmentData(CELL_KEY, cell.parent);
 }
 
 export function runningCell(): CellContext | undefined {

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { hooks } from '../../../src/internal/hooks.js';
 import { loomModuleFile } from '../../interpreter/loom-modules.js';
 import { transpileCell } from '../../interpreter/transpile.js';
 import { IMPORT_FUNCTION } from '../../interpreter/transpile-modules.js';
@@ -104,10 +105,16 @@ function lateError(thrown: unknown): void {
   }
 }
 
+/** loom's threads, started from cells, send their output to the cell that started them. */
+function routeThreadOutput(): void {
+  hooks.threadPreload.push(join(__dirname, 'thread-output.js'));
+}
+
 function main(): void {
   startLifelineWatchdog();
   silenceLoaderWarning();
   routeOutput();
+  routeThreadOutput();
   prepareInput();
   installGlobals();
   // A throw in a timer or an unhandled rejection belongs to the cell that started it
