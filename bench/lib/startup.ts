@@ -5,16 +5,14 @@
  * clock stops when its reply arrives.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Dealer } from 'zeromq';
-import { freePorts } from '../../kernel/client/ports.js';
+import { writeConnectionFile } from '../../kernel/client/connection-file.js';
 import { decode, encode } from '../../kernel/wire/codec.js';
-import { endpoint, type ConnectionInfo } from '../../kernel/wire/connection.js';
+import { endpoint } from '../../kernel/wire/connection.js';
 import { Signer } from '../../kernel/wire/signer.js';
 
 /** Kernel processes alive now, so that an interrupted benchmark can kill them. */
@@ -22,14 +20,7 @@ export const liveKernels = new Set<ChildProcess>();
 
 /** Seconds from spawning the kernel to its first kernel_info_reply; the kernel is then stopped. */
 export async function timeToKernelInfo(argv: string[], cwd: string, timeoutMs = 60_000): Promise<number> {
-  const [shell, iopub, stdin, control, hb] = await freePorts(5);
-  const info: ConnectionInfo = {
-    transport: 'tcp', ip: '127.0.0.1', shell_port: shell, iopub_port: iopub, stdin_port: stdin,
-    control_port: control, hb_port: hb, key: randomBytes(16).toString('hex'), signature_scheme: 'hmac-sha256',
-  };
-  const dir = mkdtempSync(join(tmpdir(), 'loom-bench-'));
-  const file = join(dir, 'connection.json');
-  writeFileSync(file, JSON.stringify(info), { mode: 0o600 });
+  const { info, dir, file } = await writeConnectionFile('loom-bench-');
   const signer = new Signer(info.signature_scheme, info.key);
   const dealer = new Dealer({ linger: 0, receiveTimeout: timeoutMs });
   dealer.connect(endpoint(info, 'shell'));

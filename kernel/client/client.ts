@@ -1,15 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Dealer, Request, Subscriber } from 'zeromq';
 import { OrderedSender } from '../sockets/sender.js';
 import { decode, encode, type WireMessage } from '../wire/codec.js';
 import { endpoint, type ConnectionInfo } from '../wire/connection.js';
 import { Signer } from '../wire/signer.js';
-import { freePorts } from './ports.js';
+import { writeConnectionFile } from './connection-file.js';
 
 export type Message = WireMessage<Record<string, any>>;
 
@@ -79,14 +78,7 @@ export class KernelClient {
 
   /** Starts a kernel process on free loopback ports and waits until it answers. */
   static async start(options: StartOptions = {}): Promise<KernelClient> {
-    const [shell, iopub, stdin, control, hb] = await freePorts(5);
-    const info: ConnectionInfo = {
-      transport: 'tcp', ip: '127.0.0.1', shell_port: shell, iopub_port: iopub, stdin_port: stdin,
-      control_port: control, hb_port: hb, key: randomBytes(16).toString('hex'), signature_scheme: 'hmac-sha256',
-    };
-    const tempDir = mkdtempSync(join(tmpdir(), 'loom-client-'));
-    const file = join(tempDir, 'connection.json');
-    writeFileSync(file, JSON.stringify(info), { mode: 0o600 });
+    const { info, dir: tempDir, file } = await writeConnectionFile('loom-client-');
     const argv = (options.argv ?? [process.execPath, LOOM_KERNEL, 'kernel', '{connection_file}']).map((arg) => arg.replace('{connection_file}', file));
     // JPY_PARENT_PID, as Jupyter's launchers set it: the kernel exits if this process dies.
     const env = { ...(options.env ?? process.env), JPY_PARENT_PID: String(process.pid) };

@@ -10,8 +10,8 @@
  * The buffer is a SharedArrayBuffer, so every thread of the executor can
  * append to the same one, under one lock: frames never interleave.
  */
-import { writeSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
+import { writeAll } from '../../../src/internal/write-all.js';
 import { FRAMES_FD } from '../messages.js';
 
 const LOCK = 0; // guards `data` and LENGTH: 0 = free, else the holder's threadId + 1
@@ -194,18 +194,12 @@ export class OutputBuffer {
   }
 
   private writeOut(bytes: Uint8Array): void {
-    let written = 0;
-    while (written < bytes.length) {
-      try {
-        written += writeSync(FRAMES_FD, bytes, written);
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        // The kernel reads slower than we write (a non-blocking fd): wait for room.
-        if (code === 'EAGAIN') Atomics.wait(sleeper, 0, 0, 2);
-        // The kernel is gone; the lifeline watchdog is about to end this process.
-        else if (code === 'EPIPE') return;
-        else throw error;
-      }
+    try {
+      writeAll(FRAMES_FD, bytes);
+    } catch (error) {
+      // The kernel is gone; the lifeline watchdog is about to end this process.
+      if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
     }
   }
+
 }

@@ -4,20 +4,8 @@
  * would not appear. Writing to the inherited fds with fs.writeSync makes it
  * live, and keeps the order of lines written by one thread.
  */
-import { writeSync } from 'node:fs';
+import { writeAll } from '../write-all.js';
 
-function writeAll(fd: number, data: Uint8Array): void {
-  let offset = 0;
-  while (offset < data.length) {
-    try {
-      offset += writeSync(fd, data, offset);
-    } catch (error) {
-      // A non-blocking pipe that is full: wait a moment and retry rather than lose output.
-      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
-    }
-  }
-}
 
 export function useDirectStdio(): void {
   for (const [stream, fd] of [[process.stdout, 1], [process.stderr, 2]] as const) {

@@ -7,6 +7,7 @@
 import { readSync } from 'node:fs';
 import type { Outbox } from './outbox.js';
 import { FRAME_HEAD } from './protocol.js';
+import { sleepMs } from '../write-all.js';
 
 export interface Frame {
   kind: number;
@@ -88,9 +89,6 @@ export class FrameParser {
   }
 }
 
-function sleepMs(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
 
 /**
  * The child's end of fd 3: blocking reads and writes from the main thread.

@@ -7,8 +7,8 @@
  * write out what waits here, under the same write lock, so fd 3 sees every
  * frame in the order the main thread made it.
  */
-import { writeSync } from 'node:fs';
 import { lockSync, unlock } from '../futex.js';
+import { writeAll } from '../write-all.js';
 
 const OUT_LOCK = 0;
 /** Held for the whole of a write to fd 3 (the batch and any frame after it). */
@@ -17,23 +17,6 @@ const LENGTH = 2;
 const HEAD = 16;
 export const OUTBOX_BYTES = HEAD + 256 * 1024;
 
-function sleepMs(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-/** Writes all of `data` to a blocking (or, briefly, non-blocking) fd. */
-export function writeAll(fd: number, data: Uint8Array): void {
-  let offset = 0;
-  while (offset < data.length) {
-    try {
-      offset += writeSync(fd, data, offset);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'EAGAIN' && code !== 'EINTR') throw error;
-      sleepMs(1);
-    }
-  }
-}
 
 export class Outbox {
   readonly #cells: Int32Array;
