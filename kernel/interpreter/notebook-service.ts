@@ -14,6 +14,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { NotebookCells, type ImportMeaning } from './notebook-cells.js';
 import { KERNEL_GLOBALS_D_TS } from './kernel-globals.js';
+import { ResolutionCache } from './resolution-cache.js';
 
 /** The NotebookService behind each language service, for checkCell (check.ts). */
 const notebooks = new WeakMap<ts.LanguageService, NotebookService>();
@@ -29,6 +30,7 @@ export class NotebookService {
   private readonly globalsFile: string;
   readonly currentFile: string;
   private current = { text: '', version: 0 };
+  private readonly resolution: ResolutionCache;
   readonly service: ts.LanguageService;
 
   constructor(cwd: string) {
@@ -42,7 +44,11 @@ export class NotebookService {
       if (fileName === this.globalsFile) return KERNEL_GLOBALS_D_TS;
       return this.cells.files().get(fileName)?.text;
     };
+    const fileExists = (fileName: string): boolean => textOf(fileName) !== undefined || ts.sys.fileExists(fileName);
+    const readFile = (fileName: string): string | undefined => textOf(fileName) ?? disk.read(fileName)?.text;
+    this.resolution = new ResolutionCache(cwd, options, { ...ts.sys, fileExists, readFile });
     const host: ts.LanguageServiceHost = {
+      ...this.resolution.hostMethods(),
       getCompilationSettings: () => options,
       getScriptFileNames: () => [this.globalsFile, ...this.cells.files().keys(), this.currentFile],
       getScriptVersion: (fileName) => {
@@ -56,8 +62,8 @@ export class NotebookService {
       },
       getCurrentDirectory: () => cwd,
       getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
-      fileExists: (fileName) => textOf(fileName) !== undefined || ts.sys.fileExists(fileName),
-      readFile: (fileName) => textOf(fileName) ?? disk.read(fileName)?.text,
+      fileExists,
+      readFile,
       readDirectory: (...args) => ts.sys.readDirectory(...args),
       directoryExists: (name) => ts.sys.directoryExists(name),
       getDirectories: (name) => ts.sys.getDirectories(name),
@@ -97,7 +103,9 @@ export class NotebookService {
     const ran = this.unconfirmed;
     this.unconfirmed = undefined;
     if (ran !== undefined) this.addCells([ran]);
-    if (code !== this.current.text) this.current = { text: code, version: this.current.version + 1 };
+    // A cell that imports is looked at afresh even when unchanged: the package may have been installed since.
+    const renewed = this.resolution.noteCell(code);
+    if (code !== this.current.text || renewed) this.current = { text: code, version: this.current.version + 1 };
   }
 
   /** What each internal import alias of a companion module refers to (value, type, namespace). */

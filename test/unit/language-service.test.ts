@@ -223,6 +223,17 @@ describe('module resolution from the cwd option', () => {
     assert.match((await ls.inspect('fakeThing', 9, 0)).data['text/plain']!, /\(n: number\) => string|fakeThing\(n: number\): string/);
     assert.ok((await completeAtEnd(ls, 'process.ar')).matches.includes('argv'), "Node's types without a node_modules/@types there");
   });
+
+  it('finds a package installed after a cell failed to import it', async () => {
+    const cell = "import { lateThing } from 'late-pkg';\nconst late: string = lateThing(1);";
+    assert.match((await ls.check(cell)).map((d) => d.message).join('\n'), /Cannot find module 'late-pkg'/);
+    ls.addCell('const between = 1;'); // an ordinary cell in between keeps the cache
+    assert.deepEqual(await ls.check('between + 1'), []);
+    mkdirSync(join(dir, 'node_modules', 'late-pkg'), { recursive: true });
+    writeFileSync(join(dir, 'node_modules', 'late-pkg', 'package.json'), '{"name": "late-pkg", "types": "index.d.ts"}');
+    writeFileSync(join(dir, 'node_modules', 'late-pkg', 'index.d.ts'), 'export declare function lateThing(n: number): string;\n');
+    assert.deepEqual(await ls.check(cell), [], 'the same cell, run again after the install');
+  });
 });
 
 describe('language service lifecycle', () => {
