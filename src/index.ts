@@ -20,6 +20,6 @@ export {
 export * as multiprocessing from './multiprocessing/index.js';
 export * from './futures/index.js';
 export * as futures from './futures/index.js';
-export { hooks, type LoomHooks } from './internal/hooks.js';
+export { hooks, type LoomHooks, type ProgressStart, type ProgressReporter } from './internal/hooks.js';
 export { liveWorkerCount, whenWorkersExited } from './internal/workers.js';
 export { liveChildPids } from './internal/hub/client.js';

@@ -2,6 +2,7 @@
  * concurrent.futures.Executor: submit and map over an Engine, written once for
  * ThreadPoolExecutor (threads) and ProcessPoolExecutor (processes).
  */
+import { progressWanted, trackMapProgress, type ProgressOption } from '../display/map-progress.js';
 import { PoolStateError } from '../errors.js';
 import { Completion } from '../internal/pool/completion.js';
 import type { Engine } from '../internal/pool/engine.js';
@@ -18,7 +19,7 @@ export interface ShutdownOptions {
   cancelFutures?: boolean;
 }
 
-export interface ExecutorMapOptions {
+export interface ExecutorMapOptions extends ProgressOption {
   /** Seconds from the map() call after which the next result not yet there throws TimeoutError. @default undefined (no limit) */
   timeout?: number;
   /** Calls per task sent to a worker (fewer, larger messages for many small calls). @default 1 */
@@ -76,6 +77,7 @@ export abstract class Executor {
     });
     const ms = timeoutMs('timeout', options.timeout);
     const chunksize = positiveInteger('chunksize', options.chunksize, 1);
+    const wanted = progressWanted(options);
     const spec = fnSpec(fn, 'fn');
     // zip(): as many calls as the shortest iterable has items.
     const iterators = iterables.map((iterable) => iterable[Symbol.iterator]());
@@ -97,6 +99,7 @@ export abstract class Executor {
       for (const id of ids) this.#engine.cancel(id);
       throw error;
     }
+    trackMapProgress('map', this.#engine, chunks, chunks.map((_, i) => Math.min(chunksize, calls.length - i * chunksize)), wanted);
     return new ResultIterator(chunks, true, ms, (at) => {
       // The caller stopped early: what no worker has started is cancelled, as Python's map does.
       for (let i = at; i < ids.length; i++) if (this.#engine.cancel(ids[i])) chunks[i].cancel();

@@ -1,6 +1,7 @@
 /** Options of the pools and their calls, documented once. */
 import type { ResourceLimits } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
+import type { ProgressOption } from '../display/map-progress.js';
 import { fnSpec, type FnSpec, type TaskFunction } from '../internal/pool/fn-ref.js';
 import { optionsObject, typeError, valueError } from '../internal/validate.js';
 
@@ -46,7 +47,7 @@ export interface ThreadPoolOptions {
   resourceLimits?: ResourceLimits;
 }
 
-export interface MapOptions {
+export interface MapOptions extends ProgressOption {
   /**
    * Items per task: each task carries this many items to a worker and their results back.
    * @default map and starmap: items / (4 x workers), rounded up (Python's rule), the last quarter of

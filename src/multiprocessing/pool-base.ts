@@ -5,6 +5,7 @@
  * return an AsyncResult at once.
  */
 import { PoolStateError } from '../errors.js';
+import { progressWanted, trackMapProgress } from '../display/map-progress.js';
 import { Completion } from '../internal/pool/completion.js';
 import type { Engine, TaskKind } from '../internal/pool/engine.js';
 import { fnSpec, type FnSpec, type ModuleFunction } from '../internal/pool/fn-ref.js';
@@ -45,6 +46,11 @@ function concat(chunks: Completion<unknown[]>[]): unknown[] {
   let at = 0;
   for (const chunk of chunks) for (const value of chunk.value!) out[at++] = value;
   return out;
+}
+
+/** Items per chunk, from where the chunks end (no chunk for no items). */
+function chunkSizes(ends: number[], items: number): number[] {
+  return items === 0 ? [] : ends.map((end, i) => end - (ends[i - 1] ?? 0));
 }
 
 /** Runs a user callback; an error in it is thrown on its own, as an error in an event listener is. */
@@ -125,7 +131,11 @@ export abstract class PoolBase {
     this.#running();
     const spec = fnSpec(fn, 'fn');
     const ends = chunkEnds(typeof options === 'number' ? options : (options as MapOptions | undefined), items.length, this.#engine.size);
-    return this.#gather<R>(this.#chunks(spec, kind, items, ends), this.#callbacks(typeof options === 'number' ? undefined : options));
+    const callbacks = this.#callbacks<R[]>(typeof options === 'number' ? undefined : options);
+    const wanted = progressWanted(options);
+    const chunks = this.#chunks(spec, kind, items, ends);
+    trackMapProgress(kind === 'star' ? 'starmap' : 'map', this.#engine, chunks, chunkSizes(ends, items.length), wanted);
+    return this.#gather<R>(chunks, callbacks);
   }
 
   /** Calls `fn(...args)` in a worker; resolves with its result. Python's `apply`. */
@@ -187,7 +197,11 @@ export abstract class PoolBase {
     this.#running();
     const spec = fnSpec(fn, 'fn');
     const items = itemsOf(iterable, 'iterable');
-    return new ResultIterator(this.#chunks(spec, 'map', items, chunkEnds(options, items.length, this.#engine.size, 1)), ordered);
+    const ends = chunkEnds(options, items.length, this.#engine.size, 1);
+    const wanted = progressWanted(options);
+    const chunks = this.#chunks(spec, 'map', items, ends);
+    trackMapProgress(ordered ? 'imap' : 'imapUnordered', this.#engine, chunks, chunkSizes(ends, items.length), wanted);
+    return new ResultIterator(chunks, ordered);
   }
 
   /** Like map, giving each result as soon as it and those before it are there: `for await (const r of pool.imap(fn, items))`. */

@@ -19,6 +19,7 @@ import { currentCell } from './context.js';
 import { clearOutput, display } from './display.js';
 import { KeyboardInterrupt, StdinNotImplementedError } from './errors.js';
 import { input, prepareInput } from './input.js';
+import { mapProgress } from './progress.js';
 import { interruptRunningCell, reportLateError, runCell } from './run-cell.js';
 import { beforeRequire, importFromCell } from './ts-modules.js';
 
@@ -115,6 +116,7 @@ function main(): void {
   silenceLoaderWarning();
   routeOutput();
   routeThreadOutput();
+  hooks.progress = mapProgress; // long maps show a bar in their cell
   prepareInput();
   installGlobals();
   // A throw in a timer or an unhandled rejection belongs to the cell that started it
