@@ -123,7 +123,7 @@ export abstract class PoolBase {
 
   #mapAsync<R>(fn: unknown, items: unknown[], kind: TaskKind, options: unknown): AsyncResult<R[]> {
     this.#running();
-    const spec = fnSpec(fn, 'fn');
+    const spec = fnSpec(fn, 'fn', this.#engine.kind);
     const ends = chunkEnds(typeof options === 'number' ? options : (options as MapOptions | undefined), items.length, this.#engine.size);
     return this.#gather<R>(this.#chunks(spec, kind, items, ends), this.#callbacks(typeof options === 'number' ? undefined : options));
   }
@@ -141,7 +141,7 @@ export abstract class PoolBase {
   /** Calls `fn(...args)` in a worker and returns at once; the AsyncResult tells when it is done. */
   applyAsync<A extends unknown[], R>(fn: PoolFunction<A, R>, args?: A, options?: AsyncCallbacks<Awaited<R>>): AsyncResult<Awaited<R>> {
     this.#running();
-    const spec = fnSpec(fn, 'fn');
+    const spec = fnSpec(fn, 'fn', this.#engine.kind);
     const values = argsOf(args, 'args');
     const callbacks = this.#callbacks<Awaited<R>>(options);
     const result = new Completion<Awaited<R>>(this.#engine);
@@ -185,7 +185,7 @@ export abstract class PoolBase {
 
   #iterate<T, R>(fn: PoolFunction<[T], R>, iterable: Iterable<T>, options: MapOptions | number | undefined, ordered: boolean): ResultIterator<Awaited<R>> {
     this.#running();
-    const spec = fnSpec(fn, 'fn');
+    const spec = fnSpec(fn, 'fn', this.#engine.kind);
     const items = itemsOf(iterable, 'iterable');
     return new ResultIterator(this.#chunks(spec, 'map', items, chunkEnds(options, items.length, this.#engine.size, 1)), ordered);
   }
