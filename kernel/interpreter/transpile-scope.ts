@@ -83,7 +83,8 @@ class ScriptBuilder {
 
   /** Every global the script declares by name: vars, lets, consts, classes, functions, enums, namespaces, imports. */
   declaredNames(): string[] {
-    const names = [...this.globals.keys()].filter((key): key is string => typeof key === 'string');
+    // TypeScript's own nodes count too (`var Color;` for an enum), its temporaries (`env_1`) do not.
+    const names = [...this.globals.keys()].flatMap((key) => typeof key === 'string' ? [key] : isTemporary(key) ? [] : [ts.idText(key)]);
     return [...new Set([...names, ...this.functionNames])];
   }
 
@@ -181,6 +182,11 @@ class ScriptBuilder {
       return element.initializer ? f.createAssignment(target, element.initializer) : target;
     }));
   }
+}
+
+/** A name TypeScript made up (`env_1` for `using`): marked auto-generated, which only its internal API exposes. */
+function isTemporary(name: ts.Identifier): boolean {
+  return (name as { emitNode?: { autoGenerate?: unknown } }).emitNode?.autoGenerate !== undefined;
 }
 
 function isVar(list: ts.VariableDeclarationList): boolean {

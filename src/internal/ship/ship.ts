@@ -8,9 +8,10 @@
 import { FreeVariableError, LoomError, NotShippableError } from '../../errors.js';
 import { hooks, type Declaration } from '../hooks.js';
 import { encode, setFunctionEncoder } from '../share/encode.js';
-import type { ShareTarget } from '../share/registry.js';
+import { isShareable, type ShareTarget } from '../share/registry.js';
 import { whyNotCopyable } from './copyable.js';
 import { analyse, parses, type FreeName, type SourceFacts } from './free-names.js';
+import { moduleBindingSource } from './module-binding.js';
 import { loomNamespace, namespaceFor, providedNames } from './scope.js';
 import type { ShippedCode } from './shipped.js';
 import './revive-code.js';
@@ -85,14 +86,32 @@ class Shipment {
       this.add(factsOf(declaration));
       this.prelude.push(declaration);
     } else if ('module' in declaration) {
-      this.prelude.push(moduleBinding(name, declaration.module, declaration.imported));
+      this.prelude.push(moduleBindingSource(name, declaration.module, declaration.imported));
     } else if (typeof declaration.value === 'function') {
       const expression = declaredFunctionSource(name, declaration.value, this.where);
       this.add(factsOf(`(${expression})`));
       this.prelude.push(`const ${name} = (${expression});`);
     } else {
       this.values[name] = copyOf(name, declaration.value, this.where, this.target);
+      this.keepClass(name, declaration.value);
     }
+  }
+
+  /**
+   * A copy is a plain object; an instance of a class the host also declares
+   * (`const origin = new Point(3, 4)`) gets that class back, so its methods work there.
+   */
+  keepClass(name: string, value: unknown): void {
+    if (typeof value !== 'object' || value === null || isShareable(value)) return;
+    const cls = (Object.getPrototypeOf(value) as { constructor?: unknown } | null)?.constructor;
+    if (typeof cls !== 'function' || !cls.name || cls === Object) return;
+    const declaration = hooks.resolveDeclaration(cls.name);
+    if (typeof declaration !== 'object' || !('value' in declaration) || declaration.value !== cls) return;
+    if (!this.resolved.has(cls.name)) {
+      this.resolved.add(cls.name);
+      this.bring(cls.name, declaration);
+    }
+    this.prelude.push(`Object.setPrototypeOf(${name}, ${cls.name}.prototype);`);
   }
 
   finish(expression: string, name: string, role: string, advice: string): ShippedCode {
@@ -104,19 +123,13 @@ class Shipment {
   }
 }
 
-/** `const fs = require("node:fs");`: the worker loads the module itself (a module is no value to copy). */
-function moduleBinding(name: string, module: string, imported: string): string {
-  const load = `require(${JSON.stringify(module)})`;
-  return `const ${name} = ${imported === 'default' || imported === '*' ? load : `${load}[${JSON.stringify(imported)}]`};`;
-}
-
 /** The source of a function or class a host declared, or an error naming it when it has none. */
 function declaredFunctionSource(name: string, fn: Function, where: Destination): string {
   try {
     return expressionOf(fn, `'${name}'`, where);
   } catch (error) {
     if (!(error instanceof NotShippableError)) throw error;
-    throw new NotShippableError(`'${name}' is a native or bound function (${fn.name || 'anonymous'}), which has no source to send to a ${where}: ` +
+    throw new NotShippableError(`'${name}' is a native or bound function, which has no source to send to a ${where}: ` +
       `declare it as a function of your own, e.g. const ${name} = (...args) => ..., or call what it wraps inside the function`, { cause: error });
   }
 }
