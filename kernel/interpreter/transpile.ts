@@ -9,6 +9,8 @@
  *  - after it: every top-level binding becomes a global `var`, and the rest of
  *    the cell runs in an async arrow so top-level await works (transpile-scope.ts).
  * The source map TypeScript writes for the result maps stack frames back to cell lines.
+ * The names the cell declares, and which of them a module binds (transpile-imports.ts),
+ * come with it: code sent to a thread or process brings those it uses along.
  */
 import ts from 'typescript';
 import { SourceMap, type SourceMapPayload } from 'node:module';

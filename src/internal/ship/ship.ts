@@ -5,11 +5,11 @@
  * name or a compiled import of loom; anything else is a FreeVariableError at
  * once, naming the variables and saying how to pass them.
  */
-import { FreeVariableError, LoomError, NotShippableError } from '../../errors.js';
+import { FreeVariableError, NotShippableError } from '../../errors.js';
 import { hooks, type Declaration } from '../hooks.js';
-import { encode, setFunctionEncoder } from '../share/encode.js';
+import { setFunctionEncoder } from '../share/encode.js';
 import { isShareable, type ShareTarget } from '../share/registry.js';
-import { whyNotCopyable } from './copyable.js';
+import { copyValue } from './copy-value.js';
 import { analyse, parses, type FreeName, type SourceFacts } from './free-names.js';
 import { moduleBindingSource } from './module-binding.js';
 import { loomNamespace, namespaceFor, providedNames } from './scope.js';
@@ -92,7 +92,7 @@ class Shipment {
       this.add(factsOf(`(${expression})`));
       this.prelude.push(`const ${name} = (${expression});`);
     } else {
-      this.values[name] = copyOf(name, declaration.value, this.where, this.target);
+      this.values[name] = copyValue(name, declaration.value, this.where, this.target);
       this.keepClass(name, declaration.value);
     }
   }
@@ -131,34 +131,6 @@ function declaredFunctionSource(name: string, fn: Function, where: Destination):
     if (!(error instanceof NotShippableError)) throw error;
     throw new NotShippableError(`'${name}' is a native or bound function, which has no source to send to a ${where}: ` +
       `declare it as a function of your own, e.g. const ${name} = (...args) => ..., or call what it wraps inside the function`, { cause: error });
-  }
-}
-
-/**
- * A host's value as encode() makes it for `target`, copied now (so changes
- * after the start are not seen); an error naming it when it cannot be copied.
- */
-function copyOf(name: string, value: unknown, where: Destination, target: ShareTarget): unknown {
-  const advice = `Create it inside the function (in the ${where}), or give the ${where} the plain data it needs; a loom Queue or Pipe carries data to and fro.`;
-  const why = whyNotCopyable(value, name);
-  if (why !== undefined) {
-    const problem = why.startsWith(`${name} is `)
-      ? `'${name}'${why.slice(name.length)}: it cannot be copied to a ${where}`
-      : `'${name}' cannot be copied to a ${where}: ${why}`;
-    throw new NotShippableError(`${problem}. ${advice}`);
-  }
-  let encoded: unknown;
-  try {
-    encoded = encode(value, name, new Map(), target);
-  } catch (error) {
-    // encode's own errors already name the part (`${name}.lock is ...`).
-    if (error instanceof LoomError) throw error;
-    throw new NotShippableError(`'${name}' cannot be copied to a ${where}: ${(error as Error).message}. ${advice}`, { cause: error });
-  }
-  try {
-    return structuredClone(encoded);
-  } catch (error) {
-    throw new NotShippableError(`'${name}' cannot be copied to a ${where}: ${(error as Error).message.split('\n')[0]}. ${advice}`, { cause: error });
   }
 }
 

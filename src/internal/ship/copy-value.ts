@@ -1,15 +1,47 @@
 /**
- * Whether a value a host declared (a notebook variable) can be copied to a
- * worker, and if not, which part of it cannot and why.
+ * A value a host declared (a notebook variable) on its way to a worker:
+ * copied now, as encode() makes it for the destination (loom's shared objects
+ * stay shared), or refused with an error that names it and the part that
+ * cannot go.
  *
  * Structured clone alone is not enough of a test: it copies a net.Server or a
  * file stream as a bag of fields and the worker would get a dead imitation,
  * and encode() (which runs first) turns a Promise into `{}`. So live
- * resources are refused by kind here, before anything is copied.
+ * resources are refused by kind, before anything is copied.
  */
 import { EventEmitter } from 'node:events';
 import { types } from 'node:util';
-import { isShareable } from '../share/registry.js';
+import { LoomError, NotShippableError } from '../../errors.js';
+import { encode } from '../share/encode.js';
+import { isShareable, type ShareTarget } from '../share/registry.js';
+
+/**
+ * A host's value as encode() makes it for `target`, copied now (so changes
+ * after the start are not seen); an error naming it when it cannot be copied.
+ */
+export function copyValue(name: string, value: unknown, where: string, target: ShareTarget): unknown {
+  const advice = `Create it inside the function (in the ${where}), or give the ${where} the plain data it needs; a loom Queue or Pipe carries data to and fro.`;
+  const why = whyNotCopyable(value, name);
+  if (why !== undefined) {
+    const problem = why.startsWith(`${name} is `)
+      ? `'${name}'${why.slice(name.length)}: it cannot be copied to a ${where}`
+      : `'${name}' cannot be copied to a ${where}: ${why}`;
+    throw new NotShippableError(`${problem}. ${advice}`);
+  }
+  let encoded: unknown;
+  try {
+    encoded = encode(value, name, new Map(), target);
+  } catch (error) {
+    // encode's own errors already name the part (`${name}.lock is ...`).
+    if (error instanceof LoomError) throw error;
+    throw new NotShippableError(`'${name}' cannot be copied to a ${where}: ${(error as Error).message}. ${advice}`, { cause: error });
+  }
+  try {
+    return structuredClone(encoded);
+  } catch (error) {
+    throw new NotShippableError(`'${name}' cannot be copied to a ${where}: ${(error as Error).message.split('\n')[0]}. ${advice}`, { cause: error });
+  }
+}
 
 /** Returns undefined when `value` can be copied, else why not, naming the part by its path from `path`. */
 export function whyNotCopyable(value: unknown, path: string, seen = new Set<object>()): string | undefined {
