@@ -122,9 +122,9 @@ function main(): void {
   silenceLoaderWarning();
   routeOutput();
   routeThreadOutput();
-  shipNotebookDeclarations();
   prepareInput();
   installGlobals();
+  shipNotebookDeclarations();
   // A throw in a timer or an unhandled rejection belongs to the cell that started it
   // (AsyncLocalStorage still knows it here) and must never end the process.
   process.on('uncaughtException', (error) => lateError(error));
