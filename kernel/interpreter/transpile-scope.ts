@@ -30,9 +30,14 @@ export interface ScopeProblem {
   message: string;
 }
 
-export function topLevelToGlobals(problems: ScopeProblem[]) {
-  return (context: ts.TransformationContext): ts.Transformer<ts.SourceFile> => (sourceFile) =>
-    new ScriptBuilder(context, problems).build(sourceFile);
+/** `declared` receives the names of the globals the cell declares (the user's, not TypeScript's temporaries). */
+export function topLevelToGlobals(problems: ScopeProblem[], declared: string[] = []) {
+  return (context: ts.TransformationContext): ts.Transformer<ts.SourceFile> => (sourceFile) => {
+    const builder = new ScriptBuilder(context, problems);
+    const script = builder.build(sourceFile);
+    declared.push(...builder.declaredNames());
+    return script;
+  };
 }
 
 class ScriptBuilder {
@@ -41,6 +46,8 @@ class ScriptBuilder {
    * `using`) only get their final text when printed, from the node.
    */
   private readonly globals = new Map<string | ts.Identifier, ts.Identifier>();
+  /** Names of the top-level function declarations, which stay declarations (hoisted). */
+  private readonly functionNames: string[] = [];
   private readonly f: ts.NodeFactory;
   /** The cell as parsed, to tell where a problem is. */
   private parsed: ts.SourceFile | undefined;
@@ -56,7 +63,10 @@ class ScriptBuilder {
     const functions: ts.Statement[] = [];
     const body: ts.Statement[] = [];
     for (const statement of sourceFile.statements) {
-      if (ts.isFunctionDeclaration(statement)) functions.push(statement);
+      if (ts.isFunctionDeclaration(statement)) {
+        functions.push(statement);
+        if (statement.name) this.functionNames.push(statement.name.text);
+      }
       else if (statement === result) body.push(this.returnValue(result));
       else body.push(...this.topLevel(statement));
     }
@@ -69,6 +79,13 @@ class ScriptBuilder {
     }
     script.push(...functions, f.createExpressionStatement(f.createCallExpression(f.createParenthesizedExpression(run), undefined, [])));
     return f.updateSourceFile(sourceFile, script);
+  }
+
+  /** Every global the script declares by name: vars, lets, consts, classes, functions, enums, namespaces, imports. */
+  declaredNames(): string[] {
+    // TypeScript's own nodes count too (`var Color;` for an enum), its temporaries (`env_1`) do not.
+    const names = [...this.globals.keys()].flatMap((key) => typeof key === 'string' ? [key] : isTemporary(key) ? [] : [ts.idText(key)]);
+    return [...new Set([...names, ...this.functionNames])];
   }
 
   private topLevel(statement: ts.Statement): ts.Statement[] {
@@ -165,6 +182,11 @@ class ScriptBuilder {
       return element.initializer ? f.createAssignment(target, element.initializer) : target;
     }));
   }
+}
+
+/** A name TypeScript made up (`env_1` for `using`): marked auto-generated, which only its internal API exposes. */
+function isTemporary(name: ts.Identifier): boolean {
+  return (name as { emitNode?: { autoGenerate?: unknown } }).emitNode?.autoGenerate !== undefined;
 }
 
 function isVar(list: ts.VariableDeclarationList): boolean {

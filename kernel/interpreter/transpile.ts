@@ -9,13 +9,17 @@
  *  - after it: every top-level binding becomes a global `var`, and the rest of
  *    the cell runs in an async arrow so top-level await works (transpile-scope.ts).
  * The source map TypeScript writes for the result maps stack frames back to cell lines.
+ * The names the cell declares, and which of them a module binds (transpile-imports.ts),
+ * come with it: code sent to a thread or process brings those it uses along.
  */
 import ts from 'typescript';
 import { SourceMap, type SourceMapPayload } from 'node:module';
 import { moduleSyntaxToScript } from './transpile-modules.js';
+import { reportImports, type ImportBinding } from './transpile-imports.js';
 import { topLevelToGlobals, type ScopeProblem } from './transpile-scope.js';
 
 export type { CellCompletion } from './transpile-scope.js';
+export type { ImportBinding } from './transpile-imports.js';
 
 /** A place in the cell, 1-based like an editor shows it. */
 export interface CellPosition {
@@ -32,6 +36,10 @@ export interface TranspiledCell {
   code: string;
   /** When not empty, `code` must not be run. */
   syntaxErrors: CellSyntaxError[];
+  /** The globals the cell declares (its top-level bindings), in no particular order. */
+  declarations: string[];
+  /** Those of them bound to a module (`import fs from 'node:fs'`, `const x = require('m')`). */
+  imports: ImportBinding[];
   /**
    * Maps a 1-based line and column of `code` to the cell; undefined for the
    * wrapper's own code. Without a column: where the line's code starts.
@@ -72,11 +80,13 @@ function transpileUncached(source: string): TranspiledCell {
 
 function transpileScript(source: string): TranspiledCell {
   const problems: ScopeProblem[] = [];
+  const declarations: string[] = [];
+  const imports: ImportBinding[] = [];
   const output = ts.transpileModule(source, {
     compilerOptions,
     fileName: 'cell.ts',
     reportDiagnostics: true,
-    transformers: { before: [moduleSyntaxToScript], after: [topLevelToGlobals(problems)] },
+    transformers: { before: [reportImports(imports), moduleSyntaxToScript], after: [topLevelToGlobals(problems, declarations)] },
   });
   const code = output.outputText.replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
   const syntaxErrors = [
@@ -91,6 +101,8 @@ function transpileScript(source: string): TranspiledCell {
   return {
     code,
     syntaxErrors,
+    declarations,
+    imports,
     toCell(line, column) {
       // The last line is the `})();` that calls the wrapper: not the user's code.
       if (line === lines.length) return undefined;

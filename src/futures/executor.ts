@@ -51,7 +51,7 @@ export abstract class Executor {
   /** Schedules `fn(...args)` on a worker; the Future tells when it is done and holds its result. */
   submit<A extends unknown[], R>(fn: ExecutorFunction<A, R>, ...args: A): Future<Awaited<R>> {
     this.#open();
-    const spec = fnSpec(fn, 'fn');
+    const spec = fnSpec(fn, 'fn', this.#engine.kind);
     const completion = new Completion<Awaited<R>>(this.#engine);
     const task = this.#engine.submit(spec, 'apply', args, (outcome) => completion.settle(outcome));
     const future = new Future(completion, task);
@@ -78,7 +78,7 @@ export abstract class Executor {
     const ms = timeoutMs('timeout', options.timeout);
     const chunksize = positiveInteger('chunksize', options.chunksize, 1);
     const wanted = progressWanted(options);
-    const spec = fnSpec(fn, 'fn');
+    const spec = fnSpec(fn, 'fn', this.#engine.kind);
     // zip(): as many calls as the shortest iterable has items.
     const iterators = iterables.map((iterable) => iterable[Symbol.iterator]());
     const calls: unknown[][] = [];

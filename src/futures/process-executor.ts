@@ -39,7 +39,7 @@ export class ProcessPoolExecutor extends Executor {
     if (initargs !== undefined && !Array.isArray(initargs)) throw typeError('initargs', 'an array of arguments', initargs);
     if (execArgv !== undefined && (!Array.isArray(execArgv) || execArgv.some((a) => typeof a !== 'string'))) throw typeError('execArgv', 'an array of strings', execArgv);
     const maxTasks = maxTasksPerChild === undefined || maxTasksPerChild === null ? 0 : positiveInteger('maxTasksPerChild', maxTasksPerChild, 0);
-    const init = initializer === undefined || initializer === null ? undefined : fnSpec(initializer, 'initializer');
+    const init = initializer === undefined || initializer === null ? undefined : fnSpec(initializer, 'initializer', 'process');
     guardSpawn('a ProcessPoolExecutor', true);
     super(new ProcessEngine({ size, initializer: init, initargs: initargs ?? [], maxTasks, execArgv: execArgv ?? [], identity: childIdentity() }));
   }

@@ -43,7 +43,7 @@ export class ThreadPoolExecutor extends Executor {
     const { size, threadNamePrefix, initializer, initargs, resourceLimits } = executorOptions<ThreadPoolExecutorOptions>(options, Math.min(32, availableParallelism() + 4));
     if (threadNamePrefix !== undefined && typeof threadNamePrefix !== 'string') throw typeError('threadNamePrefix', 'a string', threadNamePrefix);
     if (initargs !== undefined && !Array.isArray(initargs)) throw typeError('initargs', 'an array of arguments', initargs);
-    const init = initializer === undefined || initializer === null ? undefined : fnSpec(initializer, 'initializer');
+    const init = initializer === undefined || initializer === null ? undefined : fnSpec(initializer, 'initializer', 'thread');
     guardSpawn('a ThreadPoolExecutor', false);
     tuneV8ForThreads();
     const name = threadNamePrefix || `ThreadPoolExecutor-${executors++}`;

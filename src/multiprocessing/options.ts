@@ -77,12 +77,12 @@ export function positiveInteger(argument: string, value: unknown, fallback: numb
   return value;
 }
 
-/** `new Pool(4)` as in Python, or `new Pool({processes: 4, ...})`. */
-export function poolOptions<T extends PoolOptions | ThreadPoolOptions>(arg: unknown, sizeName: string): Partial<T> & CheckedPoolOptions {
+/** `new Pool(4)` as in Python, or `new Pool({processes: 4, ...})`; `workers` says what the pool's workers are (the initializer is shipped for them). */
+export function poolOptions<T extends PoolOptions | ThreadPoolOptions>(arg: unknown, sizeName: string, workers: 'thread' | 'process'): Partial<T> & CheckedPoolOptions {
   const options = typeof arg === 'number' ? ({ [sizeName]: arg } as Partial<T>) : optionsObject<T>('options', arg);
   const raw = options as PoolOptions;
   const size = positiveInteger(sizeName, (raw as Record<string, unknown>)[sizeName], cpuCount());
-  const initializer = raw.initializer === undefined || raw.initializer === null ? undefined : fnSpec(raw.initializer, 'initializer');
+  const initializer = raw.initializer === undefined || raw.initializer === null ? undefined : fnSpec(raw.initializer, 'initializer', workers);
   if (raw.initargs !== undefined && !Array.isArray(raw.initargs)) throw typeError('initargs', 'an array of arguments', raw.initargs);
   return { ...options, size, initializer, initargs: raw.initargs ?? [] };
 }

@@ -129,7 +129,7 @@ export abstract class PoolBase {
 
   #mapAsync<R>(fn: unknown, items: unknown[], kind: TaskKind, options: unknown): AsyncResult<R[]> {
     this.#running();
-    const spec = fnSpec(fn, 'fn');
+    const spec = fnSpec(fn, 'fn', this.#engine.kind);
     const ends = chunkEnds(typeof options === 'number' ? options : (options as MapOptions | undefined), items.length, this.#engine.size);
     const callbacks = this.#callbacks<R[]>(typeof options === 'number' ? undefined : options);
     const wanted = progressWanted(options);
@@ -151,7 +151,7 @@ export abstract class PoolBase {
   /** Calls `fn(...args)` in a worker and returns at once; the AsyncResult tells when it is done. */
   applyAsync<A extends unknown[], R>(fn: PoolFunction<A, R>, args?: A, options?: AsyncCallbacks<Awaited<R>>): AsyncResult<Awaited<R>> {
     this.#running();
-    const spec = fnSpec(fn, 'fn');
+    const spec = fnSpec(fn, 'fn', this.#engine.kind);
     const values = argsOf(args, 'args');
     const callbacks = this.#callbacks<Awaited<R>>(options);
     const result = new Completion<Awaited<R>>(this.#engine);
@@ -195,7 +195,7 @@ export abstract class PoolBase {
 
   #iterate<T, R>(fn: PoolFunction<[T], R>, iterable: Iterable<T>, options: MapOptions | number | undefined, ordered: boolean): ResultIterator<Awaited<R>> {
     this.#running();
-    const spec = fnSpec(fn, 'fn');
+    const spec = fnSpec(fn, 'fn', this.#engine.kind);
     const items = itemsOf(iterable, 'iterable');
     const ends = chunkEnds(options, items.length, this.#engine.size, 1);
     const wanted = progressWanted(options);

@@ -25,7 +25,7 @@ import { PoolBase } from './pool-base.js';
 export class Pool extends PoolBase {
   /** @param options the number of processes (Python's `Pool(processes)`), or options. */
   constructor(options?: number | PoolOptions) {
-    const { size, initializer, initargs, maxtasksperchild, execArgv } = poolOptions<PoolOptions>(options, 'processes');
+    const { size, initializer, initargs, maxtasksperchild, execArgv } = poolOptions<PoolOptions>(options, 'processes', 'process');
     const maxTasks = maxtasksperchild === undefined || maxtasksperchild === null ? 0 : positiveInteger('maxtasksperchild', maxtasksperchild, 0);
     if (execArgv !== undefined && (!Array.isArray(execArgv) || execArgv.some((a) => typeof a !== 'string'))) throw typeError('execArgv', 'an array of strings', execArgv);
     guardSpawn('a Pool', true);

@@ -24,7 +24,7 @@ let pools = 0;
 export class ThreadPool extends PoolBase {
   /** @param options the number of threads (Python's `ThreadPool(processes)`), or options. */
   constructor(options?: number | ThreadPoolOptions) {
-    const { size, initializer, initargs, resourceLimits } = poolOptions<ThreadPoolOptions>(options, 'processes');
+    const { size, initializer, initargs, resourceLimits } = poolOptions<ThreadPoolOptions>(options, 'processes', 'thread');
     guardSpawn('a ThreadPool', false);
     tuneV8ForThreads();
     super(new ThreadEngine({ size, name: `ThreadPool-${++pools}`, initializer, initargs, resourceLimits }));

@@ -134,4 +134,52 @@ describe('transpileCell', () => {
     assert.deepEqual([stray?.line, stray?.column], [2, 3]);
     assert.match(stray!.message, /return/);
   });
+
+  it('a_cell_reports_the_globals_it_declares_without_typescripts_temporaries', () => {
+    const { declarations } = transpileCell([
+      'const tDa = 1, { tDb, t: [tDc] } = o; let tDd; var tDe;',
+      'function tDf() {}',
+      'class TDg {}',
+      'enum TDh { A }',
+      'namespace TDi { export const x = 1 }',
+      'for (var tDj of []) {}',
+      '{ var tDk = 1; let notGlobal = 2; }',
+      'using tDl = null;',
+      'type TDm = number;',
+      'interface TDn {}',
+    ].join('\n'));
+    assert.deepEqual([...declarations].sort(), ['TDg', 'TDh', 'TDi', 'tDa', 'tDb', 'tDc', 'tDd', 'tDe', 'tDf', 'tDj', 'tDk', 'tDl']);
+  });
+
+  it('import_bindings_are_reported_as_data', () => {
+    const { imports, declarations } = transpileCell([
+      "import fs from 'node:fs';",
+      "import * as path from 'node:path';",
+      "import { join as j, type Stats, sep } from 'node:path';",
+      "import type Q from 'node:os';",
+      "import tDefault, * as tNs from 'loom/threading';",
+      "import 'node:util';",
+      "import tEq = require('node:assert');",
+      "const tReq = require('node:os');",
+      "const { hostname, cpus: tCpus, default: notAnImport, ...notEither } = require('node:os');",
+      "const tDyn = await import('node:url');",
+      "const { default: tDynDefault } = await import('node:url');",
+      "const notAModule = require(someName);",
+    ].join('\n'));
+    assert.deepEqual(imports, [
+      { local: 'fs', imported: 'default', specifier: 'node:fs' },
+      { local: 'path', imported: '*', specifier: 'node:path' },
+      { local: 'j', imported: 'join', specifier: 'node:path' },
+      { local: 'sep', imported: 'sep', specifier: 'node:path' },
+      { local: 'tDefault', imported: 'default', specifier: 'loom/threading' },
+      { local: 'tNs', imported: '*', specifier: 'loom/threading' },
+      { local: 'tEq', imported: 'default', specifier: 'node:assert' },
+      { local: 'tReq', imported: 'default', specifier: 'node:os' },
+      { local: 'hostname', imported: 'hostname', specifier: 'node:os' },
+      { local: 'tCpus', imported: 'cpus', specifier: 'node:os' },
+      { local: 'tDyn', imported: '*', specifier: 'node:url' },
+      { local: 'tDynDefault', imported: 'default', specifier: 'node:url' },
+    ]);
+    for (const name of ['notAnImport', 'notEither', 'notAModule', 'fs', 'j']) assert.ok(declarations.includes(name), `${name} is declared`);
+  });
 });

@@ -19,6 +19,7 @@ import { currentCell } from './context.js';
 import { clearOutput, display } from './display.js';
 import { KeyboardInterrupt, StdinNotImplementedError } from './errors.js';
 import { input, prepareInput } from './input.js';
+import { rememberDeclarations, shipNotebookDeclarations } from './notebook-declarations.js';
 import { mapProgress } from './progress.js';
 import { interruptRunningCell, reportLateError, runCell } from './run-cell.js';
 import { beforeRequire, importFromCell } from './ts-modules.js';
@@ -106,6 +107,12 @@ function lateError(thrown: unknown): void {
   }
 }
 
+/** A cell's declarations, known before it runs (its globals exist from its first line), for the code it sends to workers. */
+function rememberCell(code: string): void {
+  const compiled = transpileCell(code);
+  if (compiled.syntaxErrors.length === 0) rememberDeclarations(compiled);
+}
+
 /** loom's threads, started from cells, send their output to the cell that started them. */
 function routeThreadOutput(): void {
   hooks.threadPreload.push(join(__dirname, 'thread-output.js'));
@@ -119,6 +126,7 @@ function main(): void {
   hooks.progress = mapProgress; // long maps show a bar in their cell
   prepareInput();
   installGlobals();
+  shipNotebookDeclarations();
   // A throw in a timer or an unhandled rejection belongs to the cell that started it
   // (AsyncLocalStorage still knows it here) and must never end the process.
   process.on('uncaughtException', (error) => lateError(error));
@@ -135,7 +143,10 @@ function main(): void {
     }
     if (message.type === 'execute') {
       const command: ExecuteCommand = message;
-      queue = queue.then(() => runCell(command)).catch(internalError);
+      queue = queue.then(() => {
+        rememberCell(command.code);
+        return runCell(command);
+      }).catch(internalError);
     }
   });
   sendFrame({ type: 'ready', pid: process.pid });

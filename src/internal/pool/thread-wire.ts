@@ -78,9 +78,9 @@ export class ThreadWire {
     this.#channel.postMessage(message);
   }
 
-  /** Main side: function `id` will be sent with each task that names it. */
+  /** Main side: function `id` will be sent with each task that names it (a Lock among the values it brings is shared memory). */
   defineFn(id: number, spec: FnSpec): void {
-    this.#fnBytes.set(id, serialize(spec));
+    this.#fnBytes.set(id, serialize(this.#strip(spec, new Map())));
   }
 
   /** Worker side: the spec of function `id`, as the task that named it carried it. */
@@ -238,7 +238,7 @@ export class ThreadWire {
     const i = reader.u32();
     const f = reader.u32();
     const spec = reader.bytes();
-    if (!this.#fns.has(f)) this.#fns.set(f, deserialize(spec) as FnSpec);
+    if (!this.#fns.has(f)) this.#fns.set(f, this.#restore(deserialize(spec), new Set()) as FnSpec);
     const task: TaskMessage & { error?: unknown } = { i, f, k: KINDS[reader.u8()], x: undefined };
     try {
       task.x = this.#read(reader);

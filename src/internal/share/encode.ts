@@ -13,9 +13,9 @@ import { isShareable, SHARE, canRevive, revive, type ShareTarget, type SharedFor
 /** The key that marks an encoded shared object. */
 export const MARK = '__loom__';
 
-/** How functions met on the way out are encoded; set by the shipping module to avoid an import cycle. */
-let encodeFunction: ((fn: Function, path: string) => SharedForm) | undefined;
-export function setFunctionEncoder(encode: (fn: Function, path: string) => SharedForm): void {
+/** How functions met on the way out are encoded (for `target`, as what they use goes there too); set by the shipping module to avoid an import cycle. */
+let encodeFunction: ((fn: Function, path: string, target: ShareTarget) => SharedForm) | undefined;
+export function setFunctionEncoder(encode: (fn: Function, path: string, target: ShareTarget) => SharedForm): void {
   encodeFunction = encode;
 }
 
@@ -57,7 +57,7 @@ function checkForProcess(value: object, path: string): void {
 export function encode(value: unknown, path: string, seen = new Map<object, unknown>(), target: ShareTarget = 'thread'): unknown {
   if (typeof value === 'function') {
     if (!encodeFunction) throw new Error('loom: function shipping is not loaded');
-    return marker(encodeFunction(value, path));
+    return marker(encodeFunction(value, path, target));
   }
   if (typeof value !== 'object' || value === null) return value;
   if (isLeaf(value)) {

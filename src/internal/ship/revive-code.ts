@@ -1,14 +1,18 @@
 /** Turns shipped source back into a function or class, inside the thread that runs it. */
 import type { ShippedCode } from './shipped.js';
 import { scopeFor } from './scope.js';
+import { decode } from '../share/encode.js';
 import { registerReviver } from '../share/registry.js';
 
 export function reviveCode<T = unknown>(code: ShippedCode): T {
   const scope = scopeFor(code.requireFrom, code.namespaces);
+  // The host's values (copies, and shared objects made live again) win over loom's names.
+  if (code.values) Object.assign(scope, decode(code.values));
   const names = Object.keys(scope);
   // new Function, not vm: the code must run in this thread's own realm so its
-  // objects, errors and Atomics are the ordinary ones.
-  const make = new Function(...names, `${code.prelude}\nreturn (${code.expression});`);
+  // objects, errors and Atomics are the ordinary ones. The block lets the
+  // prelude declare a name the scope also has (`const Thread = require(...)`).
+  const make = new Function(...names, `{\n${code.prelude}\nreturn (${code.expression});\n}`);
   return make(...names.map((name) => scope[name])) as T;
 }
 

@@ -1,10 +1,11 @@
 /**
  * The names a shipped function finds in the worker besides globals: every
- * loom export (so `extends Thread` and `new Lock()` work), `require`, and the
- * helpers compilers put inside function bodies.
+ * loom export (so `extends Thread` and `new Lock()` work), `require`, the
+ * helpers compilers put inside function bodies, and the one that binds a module.
  */
 import { createRequire } from 'node:module';
 import { compilerHelpers } from './compiler-helpers.js';
+import { bindModule, MODULE_BINDING } from './module-binding.js';
 
 let namespace: Record<string, unknown> | undefined;
 
@@ -20,7 +21,7 @@ export function loomNamespace(): Record<string, unknown> {
 }
 
 /** Names always provided, whether or not the starter has them in scope. */
-export const HELPER_NAMES = ['require', ...Object.keys(compilerHelpers)];
+export const HELPER_NAMES = ['require', MODULE_BINDING, ...Object.keys(compilerHelpers)];
 
 /**
  * Loom names that shadow a global of the same name inside shipped code: in
@@ -49,7 +50,7 @@ export function namespaceFor(name: string, loom: Record<string, unknown>): Recor
 
 export function scopeFor(requireFrom: string, namespaces: readonly string[]): Record<string, unknown> {
   const loom = loomNamespace();
-  const scope: Record<string, unknown> = { require: createRequire(requireFrom), ...compilerHelpers };
+  const scope: Record<string, unknown> = { require: createRequire(requireFrom), [MODULE_BINDING]: bindModule, ...compilerHelpers };
   for (const name of providedNames()) if (name in loom) scope[name] = loom[name];
   for (const name of namespaces) scope[name] = namespaceFor(name, loom);
   return scope;

@@ -1,13 +1,17 @@
 /**
  * Sends a function or class to another thread as source. The source must be
- * self-contained: every free name has to be a global, a loom name, a compiled
- * import of loom, or a declaration the host hook resolves; anything else is a
- * FreeVariableError at once, naming the variables and saying how to pass them.
+ * self-contained: every free name has to be a declaration the host hook
+ * resolves (a notebook's, see hooks.resolveDeclaration), a global, a loom
+ * name or a compiled import of loom; anything else is a FreeVariableError at
+ * once, naming the variables and saying how to pass them.
  */
 import { FreeVariableError, NotShippableError } from '../../errors.js';
-import { hooks } from '../hooks.js';
+import { hooks, type Declaration } from '../hooks.js';
 import { setFunctionEncoder } from '../share/encode.js';
+import { isShareable, type ShareTarget } from '../share/registry.js';
+import { copyValue } from './copy-value.js';
 import { analyse, parses, type FreeName, type SourceFacts } from './free-names.js';
+import { moduleBindingSource } from './module-binding.js';
 import { loomNamespace, namespaceFor, providedNames } from './scope.js';
 import type { ShippedCode } from './shipped.js';
 import './revive-code.js';
@@ -41,36 +45,92 @@ class Shipment {
   readonly prelude: string[] = [];
   readonly namespaces = new Set<string>();
   readonly unresolved: FreeName[] = [];
-  readonly known: Set<string>;
-  constructor(known: Iterable<string>) {
-    this.known = new Set([...providedNames(), ...known]);
+  readonly values: Record<string, unknown> = {};
+  /** Names already bound in the prelude, or given (a class's superclasses). */
+  readonly resolved: Set<string>;
+  /** Loom's names and helpers, which the worker's scope has. */
+  readonly provided = providedNames();
+  /** `where` names the destination in messages; `target` is what values are encoded for. */
+  constructor(given: Iterable<string>, readonly where: Destination, readonly target: ShareTarget) {
+    this.resolved = new Set(given);
   }
 
-  /** Resolves the free names of `source`, bringing declarations along before it. */
+  /**
+   * Resolves the free names of `source`, bringing declarations along before
+   * it. The host is asked first: a notebook's `Event` or `N` wins over loom's
+   * Event or a global of that name.
+   */
   add(facts: SourceFacts): void {
     const loomNames = loomNamespace();
     for (const use of facts.free) {
       const { name, members } = use;
-      if (this.known.has(name) || name in globalThis) continue;
+      if (this.resolved.has(name)) continue;
+      const declaration = hooks.resolveDeclaration(name);
+      if (declaration !== undefined) {
+        this.resolved.add(name);
+        this.bring(name, declaration);
+        continue;
+      }
+      if (this.provided.has(name) || name in globalThis) continue;
       if (members && members.size > 0 && [...members].every((m) => m in namespaceFor(name, loomNames))) {
         this.namespaces.add(name);
         continue;
       }
-      const declaration = hooks.resolveDeclaration(name);
-      if (declaration === undefined) {
-        this.unresolved.push(use);
-        continue;
-      }
-      this.known.add(name);
-      this.add(factsOf(declaration));
-      this.prelude.push(declaration);
+      this.unresolved.push(use);
     }
   }
 
-  finish(expression: string, name: string, role: string, advice: string, where: Destination = 'thread'): ShippedCode {
-    if (this.unresolved.length > 0) throw freeVariableError(this.unresolved, role, name, advice, where);
-    const requireFrom = require.main?.filename ?? `${process.cwd()}/[loom]`;
-    return { expression, prelude: this.prelude.join('\n'), namespaces: [...this.namespaces], name, requireFrom };
+  /** Adds what a host declared: source to the prelude (after what it uses), a value to the values. */
+  bring(name: string, declaration: Declaration): void {
+    if (typeof declaration === 'string') {
+      this.add(factsOf(declaration));
+      this.prelude.push(declaration);
+    } else if ('module' in declaration) {
+      this.prelude.push(moduleBindingSource(name, declaration.module, declaration.imported));
+    } else if (typeof declaration.value === 'function') {
+      const expression = declaredFunctionSource(name, declaration.value, this.where);
+      this.add(factsOf(`(${expression})`));
+      this.prelude.push(`const ${name} = (${expression});`);
+    } else {
+      this.values[name] = copyValue(name, declaration.value, this.where, this.target);
+      this.keepClass(name, declaration.value);
+    }
+  }
+
+  /**
+   * A copy is a plain object; an instance of a class the host also declares
+   * (`const origin = new Point(3, 4)`) gets that class back, so its methods work there.
+   */
+  keepClass(name: string, value: unknown): void {
+    if (typeof value !== 'object' || value === null || isShareable(value)) return;
+    const cls = (Object.getPrototypeOf(value) as { constructor?: unknown } | null)?.constructor;
+    if (typeof cls !== 'function' || !cls.name || cls === Object) return;
+    const declaration = hooks.resolveDeclaration(cls.name);
+    if (typeof declaration !== 'object' || !('value' in declaration) || declaration.value !== cls) return;
+    if (!this.resolved.has(cls.name)) {
+      this.resolved.add(cls.name);
+      this.bring(cls.name, declaration);
+    }
+    this.prelude.push(`Object.setPrototypeOf(${name}, ${cls.name}.prototype);`);
+  }
+
+  finish(expression: string, name: string, role: string, advice: string): ShippedCode {
+    if (this.unresolved.length > 0) throw freeVariableError(this.unresolved, role, name, advice, this.where);
+    const requireFrom = hooks.requireFrom ?? require.main?.filename ?? `${process.cwd()}/[loom]`;
+    const code: ShippedCode = { expression, prelude: this.prelude.join('\n'), namespaces: [...this.namespaces], name, requireFrom };
+    if (Object.keys(this.values).length > 0) code.values = this.values;
+    return code;
+  }
+}
+
+/** The source of a function or class a host declared, or an error naming it when it has none. */
+function declaredFunctionSource(name: string, fn: Function, where: Destination): string {
+  try {
+    return expressionOf(fn, `'${name}'`, where);
+  } catch (error) {
+    if (!(error instanceof NotShippableError)) throw error;
+    throw new NotShippableError(`'${name}' is a native or bound function, which has no source to send to a ${where}: ` +
+      `declare it as a function of your own, e.g. const ${name} = (...args) => ..., or call what it wraps inside the function`, { cause: error });
   }
 }
 
@@ -91,16 +151,18 @@ function freeVariableError(uses: FreeName[], role: string, name: string, advice:
 
 /**
  * Ships a function (a Thread target, a Barrier action, a function inside args, a pool task).
- * `role` names it in errors, e.g. "target"; `where` says where it goes; `advice` overrides the fix suggested.
+ * `role` names it in errors, e.g. "target"; `where` says where it goes; `advice` overrides the fix suggested;
+ * `target` is what values it brings are encoded for (a pool's 'worker' is a thread or a process).
  */
-export function shipFunction(fn: Function, role: string, where: Destination = 'thread', advice?: (them: string) => string): ShippedCode {
+export function shipFunction(fn: Function, role: string, where: Destination = 'thread', advice?: (them: string) => string,
+  target: ShareTarget = where === 'process' ? 'process' : 'thread'): ShippedCode {
   const expression = expressionOf(fn, role, where);
-  const shipment = new Shipment([]);
+  const shipment = new Shipment([], where, target);
   shipment.add(factsOf(`(${expression})`));
   const them = shipment.unresolved.length > 1 ? 'them' : 'it';
   const Kind = where === 'process' ? 'Process' : 'Thread';
   const fix = advice?.(them) ?? `Pass ${them} in args (new ${Kind}({target, args: [value]}) and take it as a parameter), or define it inside the function.`;
-  return shipment.finish(expression, fn.name, role, fix, where);
+  return shipment.finish(expression, fn.name, role, fix);
 }
 
 /**
@@ -112,7 +174,7 @@ export function shipFunction(fn: Function, role: string, where: Destination = 't
 export function shipClass(cls: Function, base: Function, role: string, where: Destination = 'thread'): ShippedCode {
   const chain: Function[] = [];
   for (let c = Object.getPrototypeOf(cls) as Function; c && c !== base; c = Object.getPrototypeOf(c) as Function) chain.unshift(c);
-  const shipment = new Shipment(chain.map((c) => c.name));
+  const shipment = new Shipment(chain.map((c) => c.name), where, where === 'process' ? 'process' : 'thread');
   for (const c of [...chain, cls]) {
     const expression = expressionOf(c, role, where);
     const facts = factsOf(`(${expression})`);
@@ -123,7 +185,7 @@ export function shipClass(cls: Function, base: Function, role: string, where: De
     if (c !== cls) shipment.prelude.push(`const ${c.name} = (${expression});`);
   }
   const advice = 'Set it as a field in the constructor (this.x = x) so it travels with the object, or require/define it inside the method.';
-  return shipment.finish(expressionOf(cls, role, where), cls.name, role, advice, where);
+  return shipment.finish(expressionOf(cls, role, where), cls.name, role, advice);
 }
 
-setFunctionEncoder((fn, path) => ({ kind: 'Function', id: 0, data: shipFunction(fn, path) }));
+setFunctionEncoder((fn, path, target) => ({ kind: 'Function', id: 0, data: shipFunction(fn, path, target, undefined, target) }));
