@@ -104,6 +104,7 @@ export class LabPage {
   /** Opens `dir/name.ipynb` by double-clicking through the file browser, as a person would. */
   async openFromFileBrowser(path) {
     const listing = this.page.locator('.jp-FileBrowser .jp-DirListing-content');
+    await this.page.locator('.jp-FileBrowser .jp-BreadCrumbs-home').click(); // from the server's root
     const parts = path.split('/');
     for (const [index, name] of parts.entries()) {
       const item = listing.locator('.jp-DirListing-item').filter({ has: this.page.locator('.jp-DirListing-itemText', { hasText: exactly(name) }) });

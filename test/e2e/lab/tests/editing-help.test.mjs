@@ -3,9 +3,10 @@
 // run nothing yet, the first completion loads TypeScript and can take longer
 // than JupyterLab waits for it (completer-extension's providerTimeout, 1 s).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import { launchBrowser } from '../harness/browser.mjs';
 import { LabPage } from '../harness/lab-page.mjs';
+import { labTest } from '../harness/lab-test.mjs';
 import { serverFromEnv, shutDownAllSessions } from '../harness/server-from-env.mjs';
 
 const server = serverFromEnv();
@@ -27,7 +28,7 @@ after(async () => {
   await shutDownAllSessions(server);
 });
 
-test('Tab after Math.fl offers floor, and choosing it completes the word', { timeout: 60_000 }, async () => {
+labTest('Tab after Math.fl offers floor, and choosing it completes the word', { timeout: 60_000 }, () => lab, async () => {
   await notebook.placeCursorAtEnd(1); // Math.fl
   await lab.page.keyboard.press('Tab');
   // JupyterLab lists the matches, or inserts the only one at once.
@@ -42,7 +43,7 @@ test('Tab after Math.fl offers floor, and choosing it completes the word', { tim
   await lab.page.keyboard.press('Escape');
 });
 
-test('Shift+Tab inside Math.max( shows its signature', { timeout: 60_000 }, async () => {
+labTest('Shift+Tab inside Math.max( shows its signature', { timeout: 60_000 }, () => lab, async () => {
   await notebook.placeCursorAtEnd(2); // Math.max()
   await lab.page.keyboard.press('ArrowLeft'); // between the brackets
   await lab.page.keyboard.press('Shift+Tab');

@@ -3,9 +3,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import { launchBrowser } from '../harness/browser.mjs';
 import { LabPage } from '../harness/lab-page.mjs';
+import { labTest } from '../harness/lab-test.mjs';
 import { ARTIFACTS } from '../harness/paths.mjs';
 import { runNotebookStepByStep } from '../harness/run-notebook.mjs';
 import { serverFromEnv, shutDownAllSessions } from '../harness/server-from-env.mjs';
@@ -25,7 +26,7 @@ after(async () => {
   await shutDownAllSessions(server);
 });
 
-test('File > Save and Export Notebook As > HTML downloads a page with the outputs', { timeout: 180_000 }, async () => {
+labTest('File > Save and Export Notebook As > HTML downloads a page with the outputs', { timeout: 180_000 }, () => lab, async () => {
   await runNotebookStepByStep(lab, 'fixtures/cell-expectations.ipynb');
   const [download] = await Promise.all([lab.page.waitForEvent('download', { timeout: 60_000 }), lab.menu('File', 'Save and Export Notebook As', 'HTML')]);
   // Kept for a person to look at, before any check can fail.

@@ -1,9 +1,10 @@
 // Kernel > Interrupt stops a busy loop and keeps the notebook's variables;
 // Kernel > Restart starts a fresh kernel without them.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import { launchBrowser } from '../harness/browser.mjs';
 import { LabPage } from '../harness/lab-page.mjs';
+import { labTest } from '../harness/lab-test.mjs';
 import { serverFromEnv, shutDownAllSessions } from '../harness/server-from-env.mjs';
 
 const server = serverFromEnv();
@@ -23,7 +24,7 @@ after(async () => {
   await shutDownAllSessions(server);
 });
 
-test('Kernel > Interrupt stops a busy loop, and the next cell still sees earlier variables', { timeout: 120_000 }, async () => {
+labTest('Kernel > Interrupt stops a busy loop, and the next cell still sees earlier variables', { timeout: 120_000 }, () => lab, async () => {
   await notebook.select(0);
   await notebook.runSelected(); // const kept = 41
   const loop = await notebook.startSelected(); // console.log('spinning'); while (true) spins++
@@ -39,7 +40,7 @@ test('Kernel > Interrupt stops a busy loop, and the next cell still sees earlier
   await lab.screenshot('kernel-interrupt');
 });
 
-test('Kernel > Restart clears the variables', { timeout: 120_000 }, async () => {
+labTest('Kernel > Restart clears the variables', { timeout: 120_000 }, () => lab, async () => {
   await notebook.restartKernelFromMenu();
   await notebook.select(2);
   await notebook.runSelected();

@@ -1,9 +1,10 @@
 // The launcher offers the Loom kernel with its logo, and a notebook made from
 // it runs on Loom with TypeScript highlighting.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
 import { launchBrowser } from '../harness/browser.mjs';
 import { LabPage } from '../harness/lab-page.mjs';
+import { labTest } from '../harness/lab-test.mjs';
 import { serverFromEnv, shutDownAllSessions } from '../harness/server-from-env.mjs';
 
 const server = serverFromEnv();
@@ -21,7 +22,7 @@ after(async () => {
   await shutDownAllSessions(server);
 });
 
-test('the launcher shows "TypeScript (Loom)" with its logo', { timeout: 60_000 }, async () => {
+labTest('the launcher shows "TypeScript (Loom)" with its logo', { timeout: 60_000 }, () => lab, async () => {
   const card = lab.launcherCard('TypeScript (Loom)');
   await card.waitFor();
   assert.equal((await card.locator('.jp-LauncherCard-label').innerText()).trim(), 'TypeScript (Loom)');
@@ -33,7 +34,7 @@ test('the launcher shows "TypeScript (Loom)" with its logo', { timeout: 60_000 }
   await lab.screenshot('launcher');
 });
 
-test('a new TypeScript notebook runs on the Loom kernel with TypeScript highlighting', { timeout: 90_000 }, async () => {
+labTest('a new TypeScript notebook runs on the Loom kernel with TypeScript highlighting', { timeout: 90_000 }, () => lab, async () => {
   const notebook = await lab.newNotebookFromLauncher('TypeScript (Loom)');
   assert.equal(await notebook.kernelName(), 'loom');
   assert.equal((await notebook.panel.locator('.jp-KernelName').innerText()).trim(), 'TypeScript (Loom)');
