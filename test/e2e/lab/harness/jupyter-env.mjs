@@ -1,10 +1,14 @@
 // A throwaway Jupyter world in one temp folder: the Loom kernelspec installed
 // into a prefix there (found through JUPYTER_PATH), Jupyter's data, runtime and
-// config folders, and the folder the server serves, holding copies of
-// notebooks/ and fixtures/ (the tests save notebooks; the originals stay as
-// they are). Nothing lands in the user's home or Jupyter folders.
+// config folders, and the folder the server serves. In it, `notebooks` is a
+// link to the repository's notebooks/, so each runs where it lives (a kernel's
+// working directory is its notebook's folder, and the chapter reads ../src and
+// starts scripts that import loom); the tests never save those (and JupyterLab
+// does not autosave: server/settings/overrides.json). `fixtures` is a copy of
+// fixtures/, which the tests do save. Nothing lands in the user's home or
+// Jupyter folders.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { FIXTURES, NOTEBOOKS, REPO } from './paths.mjs';
@@ -23,9 +27,8 @@ export function createJupyterEnv() {
     PYTHONDONTWRITEBYTECODE: '1',
   };
   mkdirSync(root);
-  const skipCheckpoints = (source) => basename(source) !== '.ipynb_checkpoints';
-  cpSync(NOTEBOOKS, join(root, 'notebooks'), { recursive: true, filter: skipCheckpoints });
-  cpSync(FIXTURES, join(root, 'fixtures'), { recursive: true, filter: skipCheckpoints });
+  symlinkSync(NOTEBOOKS, join(root, 'notebooks'), 'dir');
+  cpSync(FIXTURES, join(root, 'fixtures'), { recursive: true, filter: (source) => basename(source) !== '.ipynb_checkpoints' });
 
   const install = spawnSync(process.execPath, [join(REPO, 'bin', 'loom.js'), 'install', '--prefix', prefix], { env, encoding: 'utf8' });
   if (install.status !== 0) {
