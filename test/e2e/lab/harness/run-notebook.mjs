@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cellExpectations, unmetExpectations } from './cell-expectations.mjs';
-import { KERNEL_TIMEOUT_MS } from './lab-page.mjs';
+import { KERNEL_TIMEOUT_MS } from './notebook.mjs';
 
 const CELL_TIMEOUT_MS = 2 * KERNEL_TIMEOUT_MS;
 
