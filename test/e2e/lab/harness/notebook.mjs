@@ -159,8 +159,10 @@ export class Notebook {
     // The old kernel is idle too: wait for the restart to be seen first.
     await this.page.evaluate((id) => {
       window.loomRestartSeen = false;
-      const seen = (_, status) => {
-        if (status === 'restarting' || status === 'autorestarting') window.loomRestartSeen = true;
+      const seen = (sessionContext, status) => {
+        if (status !== 'restarting' && status !== 'autorestarting') return;
+        window.loomRestartSeen = true;
+        sessionContext.statusChanged.disconnect(seen);
       };
       window.loomPanel(id).sessionContext.statusChanged.connect(seen);
     }, this.id);
