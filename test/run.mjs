@@ -1,5 +1,6 @@
 // Runs every compiled test file (dist/test/**/*.test.js) with node's test runner,
-// then the conformance suite with Jupyter's own clients when they are installed.
+// then the conformance suite with Jupyter's own clients when they are installed,
+// then JupyterLab's client library against Jupyter's server (test/e2e/lab/services).
 import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -21,5 +22,10 @@ let status = node.status ?? 1;
 if (only.length === 0 && existsSync('test/conformance/run.mjs')) {
   const conformance = spawnSync(process.execPath, ['test/conformance/run.mjs'], { stdio: 'inherit' });
   status ||= conformance.status ?? 1;
+}
+
+if (only.length === 0 && existsSync('test/e2e/lab/run.mjs')) {
+  const services = spawnSync(process.execPath, ['test/e2e/lab/run.mjs', 'services'], { stdio: 'inherit' });
+  status ||= services.status ?? 1;
 }
 process.exit(status);
