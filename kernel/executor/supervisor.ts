@@ -40,7 +40,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private interruptTimer: NodeJS.Timeout | undefined;
   private interruptCount = 0;
   private stopping = false;
-  private inputPending = false;
+  /** input_requests the executor sent that no reply has answered yet (threads may ask at once). */
+  private inputsPending = 0;
   /** The last child that got as far as `ready`: only those are restarted eagerly. */
   private started: ChildProcess | undefined;
 
@@ -84,14 +85,19 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (this.child && this.child === this.started && !this.running) this.child.send({ type: 'prepare', code });
   }
 
-  /** Marks that an input() is waiting for its one reply (see `sendInput`). */
-  inputRequested(): void {
-    this.inputPending = true;
+  /** How many input() calls wait for a reply. */
+  get inputsWaiting(): number {
+    return this.inputsPending;
   }
 
-  /** Answers an input() waiting in the executor. */
+  /** Counts an input() that waits for its one reply (see `sendInput`). */
+  inputRequested(): void {
+    this.inputsPending += 1;
+  }
+
+  /** Answers an input() waiting in the executor (an interrupt answers them all). */
   sendInput(reply: InputReply): void {
-    this.inputPending = false;
+    this.inputsPending = reply.type === 'input_interrupted' ? 0 : Math.max(0, this.inputsPending - 1);
     const input = (this.child?.stdio as unknown as Writable[] | undefined)?.[INPUT_FD];
     input?.write(`${JSON.stringify(reply)}\n`);
   }
@@ -108,7 +114,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   interrupt(): void {
     this.interruptCount += 1;
     if (!this.child) return;
-    if (this.inputPending) this.sendInput({ type: 'input_interrupted' });
+    if (this.inputsPending > 0) this.sendInput({ type: 'input_interrupted' });
     this.child.kill('SIGINT');
     if (!this.running || this.interruptTimer) return;
     const parent = this.running.parent;
@@ -212,7 +218,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Forgets the current child; a cell still running ends with the given error. */
   private detach(ename: string, evalue: string): void {
     this.child = undefined;
-    this.inputPending = false;
+    this.inputsPending = 0;
     this.ready = undefined;
     if (this.running) this.finish({ type: 'done', parent: this.running.parent, status: 'error', error: { ename, evalue, traceback: [`${ename}: ${evalue}`] }, userExpressions: {}, stateLost: true });
   }
