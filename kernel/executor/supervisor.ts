@@ -143,7 +143,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const child = this.child;
     this.detach(ename, evalue);
     child?.kill('SIGKILL');
-    void this.start();
+    // A replacement that fails to start (or is stopped while starting) must not
+    // be an unhandled rejection: that would end the kernel. The next cell retries.
+    void this.start().catch((error: Error) => log.error(error.message));
   }
 
   async stop(): Promise<void> {
