@@ -13,6 +13,7 @@ import { IOPub } from './protocol/iopub.js';
 import { openChannels, type Channels } from './sockets/channels.js';
 import { decode, encode } from './wire/codec.js';
 import { readConnectionFile } from './wire/connection.js';
+import { ReplayGuard } from './wire/replay-guard.js';
 import { Signer } from './wire/signer.js';
 
 /**
@@ -22,6 +23,8 @@ import { Signer } from './wire/signer.js';
 export async function startKernel(connectionFile: string): Promise<void> {
   const info = readConnectionFile(connectionFile);
   const signer = new Signer(info.signature_scheme, info.key);
+  // One history of signatures for all channels, as jupyter_client's Session has.
+  const replays = new ReplayGuard();
   const channels = await openChannels(info);
   const identity: Identity = { session: randomUUID(), username: 'kernel' };
   const iopub = new IOPub(identity, (message) => void channels.send.iopub.send(encode(message, signer)));
@@ -46,9 +49,9 @@ export async function startKernel(connectionFile: string): Promise<void> {
     const cell = ctx.cells.last();
     if (cell) iopub.stream(cell.request, 'stderr', `\n[loom] ${what}\n`);
   });
-  void serveStdin(channels, signer, ctx);
+  void serveStdin(channels, signer, replays, ctx);
 
-  const dispatcher = new Dispatcher(ctx, signer);
+  const dispatcher = new Dispatcher(ctx, signer, replays);
   void dispatcher.serve({ name: 'shell', socket: channels.shell, sender: channels.send.shell });
   void dispatcher.serve({ name: 'control', socket: channels.control, sender: channels.send.control });
   iopub.status(undefined, 'starting');
@@ -83,18 +86,25 @@ function forwardRaw(ctx: KernelContext, name: 'stdout' | 'stderr', text: string)
   else log.info(`executor ${name}: ${text.trimEnd()}`);
 }
 
-/** The stdin channel: input replies go to the executor's waiting input(). */
-async function serveStdin(channels: Channels, signer: Signer, ctx: KernelContext): Promise<void> {
+/**
+ * The stdin channel: input replies go to the executor's waiting input(). A
+ * reply that answers no input() is dropped here: sent on, it would sit in the
+ * pipe and pile up there while nothing reads it.
+ */
+async function serveStdin(channels: Channels, signer: Signer, replays: ReplayGuard, ctx: KernelContext): Promise<void> {
   try {
     for await (const frames of channels.stdin) {
-      const decoded = decode(frames, signer);
+      const decoded = decode(frames, signer, replays);
+      const type = decoded.ok ? decoded.message.header.msg_type : '';
       if (!decoded.ok) {
         log.warn(`stdin: dropped a message (${decoded.reason})`);
-      } else if (decoded.message.header.msg_type === 'input_reply') {
+      } else if (type !== 'input_reply') {
+        log.warn(`stdin: ignored a message of type ${JSON.stringify(type.slice(0, 80))}: only input_reply is expected`);
+      } else if (ctx.executor.inputsWaiting === 0) {
+        log.warn('stdin: ignored an input_reply: no input() is waiting');
+      } else {
         const value = decoded.message.content.value;
         ctx.executor.sendInput({ type: 'input_reply', value: typeof value === 'string' ? value : String(value ?? '') });
-      } else {
-        log.warn(`stdin: unexpected ${decoded.message.header.msg_type}; ignored`);
       }
     }
   } catch (error) {

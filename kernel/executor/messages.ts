@@ -129,6 +129,8 @@ export interface DoneFrame {
   userExpressions: Record<string, UserExpressionResult>;
   /** Set by the kernel's supervisor when the executor was replaced: every variable is gone. */
   stateLost?: boolean;
+  /** Set by the kernel's supervisor when the cell was interrupted before the executor got it. */
+  notRun?: boolean;
 }
 
 export type FromExecutor =

@@ -3,11 +3,14 @@ import { EventEmitter, once } from 'node:events';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { log } from '../log.js';
+import { describeExit, StderrTail } from './exit-reason.js';
 import { readFrames } from './frame-reader.js';
 import { FRAMES_FD, INPUT_FD, type DoneFrame, type ExecuteCommand, type FromExecutor, type InputReply } from './messages.js';
 
 /** How long an interrupted cell may take to stop before the executor is replaced. */
 export const INTERRUPT_GRACE_MS = 3000;
+/** How often SIGINT is sent again while an interrupted cell has not stopped (see `interrupt`). */
+const INTERRUPT_REPEAT_MS = 200;
 
 const RUNTIME = join(__dirname, 'runtime', 'main.js');
 const STARTUP_TIMEOUT_MS = 30_000;
@@ -35,8 +38,10 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private ready: Promise<void> | undefined;
   private running: RunningCell | undefined;
   private interruptTimer: NodeJS.Timeout | undefined;
+  private interruptCount = 0;
   private stopping = false;
-  private inputPending = false;
+  /** input_requests the executor sent that no reply has answered yet (threads may ask at once). */
+  private inputsPending = 0;
   /** The last child that got as far as `ready`: only those are restarted eagerly. */
   private started: ChildProcess | undefined;
 
@@ -48,15 +53,26 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return this.child?.pid;
   }
 
+  /** How many interrupts were asked for so far: a cell compares it before and after it waits. */
+  get interrupts(): number {
+    return this.interruptCount;
+  }
+
   /** Starts the executor if it is not running; resolves when it takes commands. */
   start(): Promise<void> {
     this.ready ??= this.spawnExecutor();
     return this.ready;
   }
 
-  async execute(command: Omit<ExecuteCommand, 'type'>): Promise<DoneFrame> {
+  /**
+   * Runs a cell. `interruptsBefore` is `interrupts` when the kernel took the
+   * request: an interrupt since then (while the cell was type-checked, or while
+   * the executor restarted) was meant for this cell, so it does not run.
+   */
+  async execute(command: Omit<ExecuteCommand, 'type'>, interruptsBefore = this.interruptCount): Promise<DoneFrame> {
     await this.start();
     if (this.running) throw new Error('the executor is already running a cell');
+    if (this.interruptCount !== interruptsBefore) return notStarted(command.parent);
     const done = new Promise<DoneFrame>((resolve) => {
       this.running = { parent: command.parent, resolve };
     });
@@ -69,33 +85,57 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     if (this.child && this.child === this.started && !this.running) this.child.send({ type: 'prepare', code });
   }
 
-  /** Marks that an input() is waiting for its one reply (see `sendInput`). */
-  inputRequested(): void {
-    this.inputPending = true;
+  /** How many input() calls wait for a reply. */
+  get inputsWaiting(): number {
+    return this.inputsPending;
   }
 
-  /** Answers an input() waiting in the executor. */
+  /** Counts an input() that waits for its one reply (see `sendInput`). */
+  inputRequested(): void {
+    this.inputsPending += 1;
+  }
+
+  /** Answers an input() waiting in the executor (an interrupt answers them all). */
   sendInput(reply: InputReply): void {
-    this.inputPending = false;
+    this.inputsPending = reply.type === 'input_interrupted' ? 0 : Math.max(0, this.inputsPending - 1);
     const input = (this.child?.stdio as unknown as Writable[] | undefined)?.[INPUT_FD];
     input?.write(`${JSON.stringify(reply)}\n`);
   }
 
-  /** SIGINT to the executor; a cell that does not stop in time gets the executor replaced. */
+  /**
+   * SIGINT to the executor; a cell that does not stop in time gets the executor replaced.
+   *
+   * SIGINT is sent again until the cell ends: one that lands after the cell was
+   * handed over but before its script started (while the executor transpiles
+   * it) goes to the event loop, which a spinning cell never returns to, and
+   * would be lost. Repeats stop when the cell's `done` arrives, so they never
+   * reach the next cell.
+   */
   interrupt(): void {
+    this.interruptCount += 1;
     if (!this.child) return;
-    if (this.inputPending) this.sendInput({ type: 'input_interrupted' });
+    if (this.inputsPending > 0) this.sendInput({ type: 'input_interrupted' });
     this.child.kill('SIGINT');
     if (!this.running || this.interruptTimer) return;
     const parent = this.running.parent;
-    this.interruptTimer = setTimeout(() => {
-      this.interruptTimer = undefined;
-      if (this.running?.parent !== parent) return;
+    const deadline = Date.now() + INTERRUPT_GRACE_MS;
+    this.interruptTimer = setInterval(() => {
+      if (this.running?.parent !== parent) return this.stopInterrupting();
+      if (Date.now() < deadline) {
+        this.child?.kill('SIGINT');
+        return;
+      }
+      this.stopInterrupting();
       this.replace(
         'KeyboardInterrupt',
         `the cell did not stop within ${INTERRUPT_GRACE_MS / 1000} s of the interrupt, so the executor was restarted: all variables were lost`,
       );
-    }, INTERRUPT_GRACE_MS);
+    }, INTERRUPT_REPEAT_MS);
+  }
+
+  private stopInterrupting(): void {
+    clearInterval(this.interruptTimer);
+    this.interruptTimer = undefined;
   }
 
   /** Kills the executor and starts a fresh one (kernel restart, or a cell that will not stop). */
@@ -103,7 +143,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const child = this.child;
     this.detach(ename, evalue);
     child?.kill('SIGKILL');
-    void this.start();
+    // A replacement that fails to start (or is stopped while starting) must not
+    // be an unhandled rejection: that would end the kernel. The next cell retries.
+    void this.start().catch((error: Error) => log.error(error.message));
   }
 
   async stop(): Promise<void> {
@@ -124,12 +166,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       stdio: ['pipe', 'pipe', 'pipe', 'ipc', 'pipe', 'pipe'],
     });
     this.child = child;
+    // What Node prints as it dies (out of memory, a fatal error) explains the exit.
+    const stderrTail = new StderrTail();
+    child.stderr!.on('data', (text: string) => stderrTail.add(text));
     const started = new Promise<void>((resolve, reject) => {
       readFrames(child.stdio[FRAMES_FD] as Readable, (frame) => {
         if (frame.type === 'ready') resolve();
         else this.onFrame(frame);
       });
-      child.once('exit', (code, signal) => reject(new Error(`the executor exited while starting (${describeExit(code, signal)})`)));
+      child.once('exit', (code, signal) => reject(new Error(`the executor exited while starting (${describeExit(code, signal, String(stderrTail))})`)));
     });
     for (const name of ['stdout', 'stderr'] as const) {
       child[name]!.setEncoding('utf8');
@@ -140,11 +185,12 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     (child.stdio as unknown as Writable[])[INPUT_FD].on('error', () => {});
     child.on('error', (error) => log.error(`executor: ${error.message}`));
     child.once('exit', (code, signal) => {
-      // Frames written just before the exit (the cell's last output) may still be in the pipe.
-      const drained = once(child.stdio[FRAMES_FD]!, 'close');
+      // Frames written just before the exit (the cell's last output) and Node's
+      // last words on stderr may still be in their pipes.
+      const drained = Promise.all([once(child.stdio[FRAMES_FD]!, 'close'), once(child.stderr!, 'close')]);
       void withTimeout(drained, 500, 'frame pipe still open')
         .catch(() => {})
-        .then(() => this.onExit(child, code, signal));
+        .then(() => this.onExit(child, code, signal, String(stderrTail)));
     });
     await withTimeout(started, STARTUP_TIMEOUT_MS, 'the executor did not start within 30 s');
     this.started = child;
@@ -159,9 +205,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.emit('frame', frame);
   }
 
-  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null, stderr: string): void {
     if (child !== this.child || this.stopping) return;
-    const what = `the executor process ${describeExit(code, signal)}; it was restarted and all variables were lost`;
+    const what = `the executor process ${describeExit(code, signal, stderr)}; it was restarted and all variables were lost`;
     log.warn(what);
     const wasRunning = this.running !== undefined;
     this.detach('ExecutorDied', what);
@@ -174,18 +220,23 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Forgets the current child; a cell still running ends with the given error. */
   private detach(ename: string, evalue: string): void {
     this.child = undefined;
-    this.inputPending = false;
+    this.inputsPending = 0;
     this.ready = undefined;
     if (this.running) this.finish({ type: 'done', parent: this.running.parent, status: 'error', error: { ename, evalue, traceback: [`${ename}: ${evalue}`] }, userExpressions: {}, stateLost: true });
   }
 
   private finish(done: DoneFrame): void {
-    clearTimeout(this.interruptTimer);
-    this.interruptTimer = undefined;
+    this.stopInterrupting();
     const running = this.running!;
     this.running = undefined;
     running.resolve(done);
   }
+}
+
+/** The answer for a cell interrupted before the executor got it: it did not run at all. */
+function notStarted(parent: string): DoneFrame {
+  const error = { ename: 'KeyboardInterrupt', evalue: 'Interrupted before the cell started' };
+  return { type: 'done', parent, status: 'error', error: { ...error, traceback: [`${error.ename}: ${error.evalue}`] }, userExpressions: {}, notRun: true };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
@@ -196,9 +247,3 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
-  if (signal === 'SIGABRT') return 'aborted (SIGABRT)';
-  if (signal) return `was killed by ${signal}`;
-  if (code === 134) return 'ran out of memory or aborted (exit code 134)';
-  return `exited with code ${code}`;
-}

@@ -2,6 +2,7 @@ import type { Router } from 'zeromq';
 import { log } from '../log.js';
 import type { OrderedSender } from '../sockets/sender.js';
 import { decode, encode, type WireMessage } from '../wire/codec.js';
+import type { ReplayGuard } from '../wire/replay-guard.js';
 import type { Signer } from '../wire/signer.js';
 import { childOf } from './builder.js';
 import type { KernelContext } from './context.js';
@@ -26,6 +27,7 @@ export class Dispatcher {
   constructor(
     private readonly ctx: KernelContext,
     private readonly signer: Signer,
+    private readonly replays: ReplayGuard,
   ) {}
 
   /** Reads a channel until its socket closes. */
@@ -50,7 +52,7 @@ export class Dispatcher {
 
   /** Verifies and decodes; a rejected message is logged once and dropped, never handled. */
   private accept(channelName: string, frames: Buffer[]): WireMessage | undefined {
-    const decoded = decode(frames, this.signer);
+    const decoded = decode(frames, this.signer, this.replays);
     if (decoded.ok) return decoded.message;
     log.warn(`${channelName}: dropped a message (${decoded.reason})`);
     return undefined;
@@ -64,15 +66,14 @@ export class Dispatcher {
         continue;
       }
       const reply = await this.handle(channel, request);
-      if (reply?.status === 'error' && request.header.msg_type === 'execute_request' && (request as Request<'execute_request'>).content.stop_on_error !== false) {
-        await this.abortQueued(channel, queue);
-      }
+      if (failedCell(request, reply)) await this.abortQueued(channel, queue);
     }
   }
 
   private async handle(channel: Channel, request: Request): Promise<ReplyContent | undefined> {
     const type = request.header.msg_type;
-    const handler = handlers[type as RequestType] as Handler<RequestType> | undefined;
+    // Own properties only: "constructor" or "toString" must not find Object.prototype's.
+    const handler = Object.hasOwn(handlers, type) ? (handlers[type as RequestType] as Handler<RequestType>) : undefined;
     this.ctx.iopub.status(request, 'busy');
     let reply: ReplyContent | undefined;
     try {
@@ -109,4 +110,13 @@ export class Dispatcher {
     const type = request.header.msg_type.replace(/_request$/, '_reply');
     void channel.sender.send(encode(childOf(this.ctx.identity, request, type, content), this.signer));
   }
+}
+
+/**
+ * stop_on_error: a cell that failed aborts the cells queued behind it. A request
+ * that could not be read (BadRequest) never ran, so nothing failed that they need.
+ */
+function failedCell(request: Request, reply: ReplyContent | undefined): boolean {
+  if (reply?.status !== 'error' || reply.ename === 'BadRequest' || request.header.msg_type !== 'execute_request') return false;
+  return (request as Request<'execute_request'>).content.stop_on_error !== false;
 }

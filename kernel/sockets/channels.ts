@@ -1,4 +1,4 @@
-import { Publisher, Router, type Reply } from 'zeromq';
+import { Publisher, Router } from 'zeromq';
 import { endpoint, type ConnectionInfo } from '../wire/connection.js';
 import { startHeartbeat } from './heartbeat.js';
 import { OrderedSender } from './sender.js';
@@ -9,7 +9,7 @@ export interface Channels {
   control: Router;
   stdin: Router;
   iopub: Publisher;
-  hb: Reply;
+  hb: Router;
   send: { shell: OrderedSender; control: OrderedSender; stdin: OrderedSender; iopub: OrderedSender };
   close(): void;
 }

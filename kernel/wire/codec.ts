@@ -1,4 +1,5 @@
 import { Message } from 'jmp';
+import type { ReplayGuard } from './replay-guard.js';
 import type { Signer } from './signer.js';
 
 /** The protocol header every message carries. */
@@ -25,39 +26,59 @@ export type Decoded = { ok: true; message: WireMessage } | { ok: false; reason: 
 
 const DELIMITER = Buffer.from('<IDS|MSG>');
 
+/** The four JSON parts after the signature, in wire order. */
+const PARTS = ['header', 'parent_header', 'metadata', 'content'] as const;
+
 /**
- * Frames -> message. The signature is checked here, in constant time, before
- * any JSON is parsed; jmp's Message then parses the parts (its own signature
- * check compares with `!==`, so it is given no key).
+ * Frames -> message. The signature is checked first, in constant time, before
+ * any JSON is parsed. With `replays`, a signature seen before is refused (the
+ * kernel passes one; a client need not). Each part must be a JSON object, as
+ * every Jupyter client sends it: jmp's decoder would turn `null` (or `0`) into
+ * `{}`, so it is not used here. A reason is one short line: it goes to the log.
  */
-export function decode(frames: Buffer[], signer: Signer): Decoded {
+export function decode(frames: Buffer[], signer: Signer, replays?: ReplayGuard): Decoded {
   const at = frames.findIndex((frame) => frame.equals(DELIMITER));
   if (at < 0) return { ok: false, reason: 'missing delimiter' };
   if (frames.length - at < 6) return { ok: false, reason: `expected 5 frames after the delimiter, got ${frames.length - at - 1}` };
   const [signature, ...parts] = frames.slice(at + 1, at + 6);
   if (!signer.verify(signature, parts)) return { ok: false, reason: 'bad signature' };
-  let parsed: Message | null;
-  try {
-    parsed = Message._decode(frames, signer.algorithm, '');
-  } catch (error) {
-    return { ok: false, reason: `bad JSON: ${(error as Error).message}` };
+  if (signer.enabled && replays && !replays.firstSight(signature)) return { ok: false, reason: 'replayed: this signature was seen before' };
+  const objects: Record<string, unknown>[] = [];
+  for (const [index, name] of PARTS.entries()) {
+    const parsed = parseObject(parts[index]);
+    if (typeof parsed === 'string') return { ok: false, reason: `${name}: ${parsed}` };
+    objects.push(parsed);
   }
-  if (parsed === null) return { ok: false, reason: 'undecodable frames' };
-  const problem = checkShape(parsed);
+  const [header, parent_header, metadata, content] = objects;
+  const problem = checkHeader(header);
   if (problem) return { ok: false, reason: problem };
-  return { ok: true, message: parsed as unknown as WireMessage };
+  return { ok: true, message: { idents: frames.slice(0, at), header: header as unknown as Header, parent_header, metadata, content, buffers: frames.slice(at + 6) } };
 }
 
-function checkShape(message: Message): string | undefined {
-  const { header, content, parent_header, metadata } = message;
-  if (!isObject(header)) return 'header is not an object';
+/** The JSON object in a frame, or what is wrong with it. */
+function parseObject(frame: Buffer): Record<string, unknown> | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(frame.toString('utf8'));
+  } catch (error) {
+    // V8 quotes the start of the bad text in its message, newlines and all.
+    return `bad JSON: ${oneLine((error as Error).message)}`;
+  }
+  if (isObject(value)) return value;
+  return `not a JSON object: ${oneLine(JSON.stringify(value), 40)}`;
+}
+
+function checkHeader(header: Record<string, unknown>): string | undefined {
   if (typeof header.msg_id !== 'string') return 'header.msg_id is not a string';
   if (typeof header.msg_type !== 'string') return 'header.msg_type is not a string';
   if (header.session !== undefined && typeof header.session !== 'string') return 'header.session is not a string';
-  if (!isObject(content)) return 'content is not an object';
-  if (!isObject(parent_header)) return 'parent_header is not an object';
-  if (!isObject(metadata)) return 'metadata is not an object';
   return undefined;
+}
+
+/** Text from outside, safe for one log line: control characters escaped, at most 200 characters. */
+export function oneLine(text: string, max = 200): string {
+  const escaped = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escaped.length > max ? `${escaped.slice(0, max)}...` : escaped;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,3 +1,4 @@
+import { getHashes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 /** The connection file a Jupyter client writes for the kernel it starts. */
@@ -21,13 +22,24 @@ export class ConnectionFileError extends Error {
   readonly code = 'ERR_LOOM_CONNECTION_FILE';
 }
 
-/** Reads and checks a connection file; every problem names the field and the value. */
+/**
+ * Reads and checks a connection file; every problem names the field (and the
+ * value, except the key's). It holds the key, so an error never quotes the
+ * file: V8's JSON errors do (`Unexpected token 'a', "{"key": abc..."`).
+ */
 export function readConnectionFile(path: string): ConnectionInfo {
-  let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new ConnectionFileError(`cannot read connection file ${path}: ${(error as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    const position = /at position (\d+)/.exec((error as Error).message)?.[1];
+    throw new ConnectionFileError(`connection file ${path} is not valid JSON${position === undefined ? '' : ` (at character ${position})`}`);
   }
   return parseConnectionInfo(raw);
 }
@@ -53,6 +65,9 @@ export function parseConnectionInfo(raw: unknown): ConnectionInfo {
   const scheme = info.signature_scheme ?? 'hmac-sha256';
   if (typeof scheme !== 'string' || !scheme.startsWith('hmac-')) {
     throw new ConnectionFileError(`signature_scheme must look like "hmac-sha256", got ${JSON.stringify(scheme)}`);
+  }
+  if (!getHashes().includes(scheme.slice('hmac-'.length))) {
+    throw new ConnectionFileError(`signature_scheme ${JSON.stringify(scheme)} is not supported: Node has no hash ${JSON.stringify(scheme.slice('hmac-'.length))}`);
   }
   return { ...(info as unknown as ConnectionInfo), transport, key, signature_scheme: scheme };
 }

@@ -10,6 +10,7 @@
 import { join } from 'node:path';
 import { setEnvironmentData, Worker } from 'node:worker_threads';
 import { type FromExecutor, type StreamFrame } from '../messages.js';
+import { interruptible } from './context.js';
 import { OutputBuffer } from './output-buffer.js';
 import { OUTPUT_BUFFER_KEY, streamPrefix } from './stream-prefix.js';
 
@@ -27,7 +28,7 @@ let output: OutputBuffer | undefined;
 /** The buffer of this process, with its flusher thread started on first use. */
 function outputBuffer(): OutputBuffer {
   if (output) return output;
-  output = new OutputBuffer();
+  output = new OutputBuffer(undefined, interruptible);
   // Threads that cells start write into the same buffer (see thread-output.ts).
   setEnvironmentData(OUTPUT_BUFFER_KEY, output.shared);
   new Worker(join(__dirname, 'output-flusher.js'), { workerData: { shared: output.shared } }).unref();
@@ -52,7 +53,9 @@ export function sendFrame(frame: FromExecutor): void {
     for (const piece of splitStream(frame)) buffer.appendStream(prefixOf(piece), JSON.stringify(piece.text).slice(1, -1));
   } else {
     buffer.appendText(`${JSON.stringify(frame)}\n`);
-    buffer.flush();
+    // Inside a cell's script an interrupt could cut this thread's write short: the flusher writes.
+    if (interruptible()) buffer.flushSoon();
+    else buffer.flush();
   }
 }
 

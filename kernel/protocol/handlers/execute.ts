@@ -20,6 +20,8 @@ export async function execute(request: Request<'execute_request'>, ctx: KernelCo
     { silent: 'boolean', store_history: 'boolean', allow_stdin: 'boolean', stop_on_error: 'boolean', user_expressions: 'object' },
   );
   if (problem) return errorReply('BadRequest', problem);
+  // From here on, an interrupt is meant for this cell, even before it reaches the executor.
+  const interruptsBefore = ctx.executor.interrupts;
 
   const { code, user_expressions: userExpressions = {} } = request.content;
   const silent = request.content.silent === true;
@@ -45,14 +47,14 @@ export async function execute(request: Request<'execute_request'>, ctx: KernelCo
 
   let done;
   try {
-    done = await ctx.executor.execute({ parent: request.header.msg_id, code, executionCount, silent, userExpressions, allowStdin });
+    done = await ctx.executor.execute({ parent: request.header.msg_id, code, executionCount, silent, userExpressions, allowStdin }, interruptsBefore);
   } catch (error) {
     done = { status: 'error' as const, error: { ename: 'ExecutorUnavailable', evalue: (error as Error).message, traceback: [] }, userExpressions: {} };
   }
 
   if (done.stateLost) {
     ctx.language.reset();
-  } else if (done.status === 'ok' || !NEVER_RAN.has(done.error?.ename ?? '')) {
+  } else if (!done.notRun && (done.status === 'ok' || !NEVER_RAN.has(done.error?.ename ?? ''))) {
     // What a cell declared before it failed exists at run time, so later cells may use it.
     ctx.language.addCell(code);
   }
