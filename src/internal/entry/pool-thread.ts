@@ -11,6 +11,7 @@ import { packedBytes, type Serialized } from '../../queue/codec.js';
 import { QueueCore } from '../../queue/queue-core.js';
 import { currentThread } from '../../threading/current.js';
 import { serializeError, type SerializedError } from '../error-wire.js';
+import { hooks } from '../hooks.js';
 import { loadFn } from '../pool/fn-ref.js';
 import { FnCache, runItems } from '../pool/run-task.js';
 import { REGISTERED, SLOT_CELLS, SLOTS, type PoolThreadInit, type ResultMessage, type TaskMessage } from '../pool/thread-messages.js';
@@ -21,6 +22,8 @@ import { useDirectStdio } from './direct-stdio.js';
 
 const init = (workerData as { loomPool: PoolThreadInit }).loomPool;
 if (init.stdio === 'direct') useDirectStdio();
+// The preloads reach the threads this thread starts too.
+hooks.threadPreload = init.preload;
 for (const file of init.preload) require(file);
 // Every shareable kind registers itself on load; tasks may hold any of them.
 require('../../index.js');
@@ -83,6 +86,8 @@ function take(): TaskMessage & { error?: unknown } {
 
 async function run(task: TaskMessage & { error?: unknown }): Promise<ResultMessage> {
   try {
+    // Its output goes where it was submitted, whichever cell created the pool.
+    hooks.enterOutputTag(task.t === '' ? undefined : task.t);
     if (task.error !== undefined) throw task.error;
     const fn = await fns.get(task.f, () => wire.fnSpec(task.f));
     const value = await runItems(fn, task.k, task.x as unknown[]);
