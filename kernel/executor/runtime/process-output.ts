@@ -11,14 +11,23 @@
 import { join } from 'node:path';
 import { hooks } from '../../../src/internal/hooks.js';
 import { askLineAsync } from './ask-line.js';
+import { KeyboardInterrupt } from './errors.js';
 import { sendFrameNow, sendStream, sharedOutput } from './worker-frames.js';
 
 /** What every child process a cell starts requires first (hooks.processPreload). */
 const CHILD_PRELOAD = join(__dirname, 'child-process.js');
 
+/** As in thread-input.ts: an interrupted child's input() throws a moment later, once the cell's own code has been stopped. */
+const INTERRUPT_DELAY_MS = 200;
+
+async function afterInterrupt(error: unknown): Promise<never> {
+  if (error instanceof KeyboardInterrupt) await new Promise((resolve) => setTimeout(resolve, INTERRUPT_DELAY_MS));
+  throw error;
+}
+
 if (sharedOutput !== undefined) {
   hooks.childOutput = (cell, name, text) => sendStream(cell, name, text);
-  hooks.childInput = (cell, prompt, password) => askLineAsync(cell, prompt, password, sendFrameNow);
+  hooks.childInput = (cell, prompt, password) => askLineAsync(cell, prompt, password, sendFrameNow).catch(afterInterrupt);
   // Processes this thread starts get what the executor's own get.
   hooks.processPreload = [CHILD_PRELOAD];
 }

@@ -19,9 +19,11 @@ import { ThreadWire } from '../pool/thread-wire.js';
 import { decode } from '../share/encode.js';
 import { runSync } from '../wait.js';
 import { useDirectStdio } from './direct-stdio.js';
+import { routeThreadOutputInChild } from './process-output.js';
 
 const init = (workerData as { loomPool: PoolThreadInit }).loomPool;
-if (init.stdio === 'direct') useDirectStdio();
+// In a child process whose output goes to its hub, so does this thread's; elsewhere, straight to fd 1 and 2.
+if (!routeThreadOutputInChild() && init.stdio === 'direct') useDirectStdio();
 // The preloads reach the threads this thread starts too.
 hooks.threadPreload = init.preload;
 for (const file of init.preload) require(file);

@@ -43,7 +43,7 @@ setChildChannel(channel);
 const first = channel.read();
 if (first.kind !== F.INIT) throw new Error(`loom child: expected INIT, got frame kind ${first.kind}`);
 const init = deserialize(first.body) as ChildInit;
-routeChildOutput(channel, init.tag);
+routeChildOutput(channel, init.tag, outbox);
 // The preloads reach this child's own children too.
 hooks.processPreload = init.preload;
 for (const file of init.preload) require(file);

@@ -9,17 +9,24 @@ import { dirname, sep } from 'node:path';
 import { inspect } from 'node:util';
 import { hooks } from '../hooks.js';
 
-/** loom's own files (src/ of this build, or of the sources under tsx). */
-const LOOM_DIR = `${dirname(dirname(__dirname))}${sep}`;
+/** loom's own files: the library (src/) and its kernel (kernel/), of this build or of the sources under tsx. */
+const ROOT = dirname(dirname(dirname(__dirname)));
+const LOOM_DIRS = [`${ROOT}${sep}src${sep}`, `${ROOT}${sep}kernel${sep}`];
 
 /** A stack line of loom or Node itself: `at f (/…/src/threading/thread.js:68:29)`, `at g (node:internal/…)`. */
 function isInternalFrame(line: string): boolean {
-  const where = /^\s+at (?:.*\()?([^()]*?)\)?$/.exec(line)?.[1];
-  return where !== undefined && (where.startsWith('node:') || where.startsWith(LOOM_DIR));
+  const where = /^\s+at (?:.*\()?([^()]*?)\)?(?: \{)?$/.exec(line)?.[1];
+  return where !== undefined && (where.startsWith('node:') || LOOM_DIRS.some((dir) => where.startsWith(dir)));
 }
 
 export function describeError(error: unknown): string {
-  return inspect(error).split('\n').filter((line) => !isInternalFrame(line)).join('\n');
+  const kept: string[] = [];
+  for (const line of inspect(error).split('\n')) {
+    if (!isInternalFrame(line)) kept.push(line);
+    // The last frame opens the error's own fields (`at f (…) {`): the brace stays.
+    else if (line.endsWith(' {') && kept.length > 0) kept[kept.length - 1] += ' {';
+  }
+  return kept.join('\n');
 }
 
 /** Prints `heading` and the error to this worker's stderr when the host wants it done here; true when printed. */

@@ -15,11 +15,13 @@ import { CONTROL, STATE_FINISHED, type DroppedField, type FinishedReply, type Th
 import { threadFinished } from '../process-state.js';
 import { encode } from '../share/encode.js';
 import { useDirectStdio } from './direct-stdio.js';
+import { routeThreadOutputInChild } from './process-output.js';
 
 const init = (workerData as { loom: ThreadInit }).loom;
 const control = new Int32Array(init.control);
 
-if (init.stdio === 'direct') useDirectStdio();
+// In a child process whose output goes to its hub, so does this thread's; elsewhere, straight to fd 1 and 2.
+if (!routeThreadOutputInChild() && init.stdio === 'direct') useDirectStdio();
 Atomics.store(control, CONTROL.NATIVE_ID, osThreadId() ?? 0);
 Atomics.store(control, CONTROL.BOOTED, 1);
 Atomics.notify(control, CONTROL.BOOTED);
