@@ -13,7 +13,7 @@ export interface LoomHooks {
    * @default () => undefined
    */
   resolveDeclaration: (name: string) => string | undefined;
-  /** Absolute paths of modules every new thread requires before user code (e.g. the kernel's output routing). @default [] */
+  /** Absolute paths of modules every new thread requires before user code (e.g. the kernel's output routing); hub threads and threads started inside threads too. @default [] */
   threadPreload: string[];
   /**
    * How a thread's console output reaches stdout/stderr. `'direct'` writes
@@ -35,6 +35,7 @@ export interface LoomHooks {
    * Absolute paths of modules every new loom child process requires before
    * anything else, e.g. one that routes console output to a notebook cell
    * (see internal/entry/process-output.ts for where child output goes).
+   * A child passes the list on to its own children.
    * @default []
    */
   processPreload: string[];
