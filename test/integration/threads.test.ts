@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { KernelClient } from '../../kernel/client/client.js';
 import { ofType, streamText } from '../helpers/outputs.js';
+import { promptsInTurn } from '../helpers/prompts.js';
 
 describe('threads started by cells', () => {
   let kernel: KernelClient;
@@ -100,12 +101,7 @@ describe('threads started by cells', () => {
   it('two_threads_asking_for_input_are_asked_in_turn', async () => {
     // Each thread says it is about to ask, then asks. The test answers a prompt only once both
     // have said so: were the prompts not taken in turn, the second would be open by then.
-    const prompts: string[] = [];
-    let open = 0;
-    let mostOpen = 0;
-    let said = '';
-    let bothAsking!: () => void;
-    const asking = new Promise<void>((resolve) => (bothAsking = resolve));
+    const answers = promptsInTurn(['a', 'b']);
     const { reply, iopub } = await kernel.execute(
       [
         'const ask = (name: string) => {',
@@ -118,24 +114,11 @@ describe('threads started by cells', () => {
         'b.start();',
         'while (a.isAlive() || b.isAlive()) {}',
       ].join('\n'),
-      {
-        onOutput: (m) => {
-          if (m.header.msg_type !== 'stream') return;
-          said += String(m.content.text);
-          if (said.includes('a asks') && said.includes('b asks')) bothAsking();
-        },
-        onInput: async (prompt) => {
-          prompts.push(prompt);
-          mostOpen = Math.max(mostOpen, ++open);
-          await asking;
-          open--;
-          return `answer to ${prompt.trim()}`;
-        },
-      },
+      answers,
     );
     assert.equal(reply.content.status, 'ok', reply.content.evalue);
-    assert.deepEqual([...prompts].sort(), ['a? ', 'b? ']);
-    assert.equal(mostOpen, 1);
+    assert.deepEqual([...answers.prompts].sort(), ['a? ', 'b? ']);
+    assert.equal(answers.mostOpen(), 1);
     // Each thread got the answer to its own question.
     const lines = streamText(iopub).split('\n');
     assert.ok(lines.includes('a got answer to a?'), streamText(iopub));

@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { KernelClient, type Message } from '../../kernel/client/client.js';
 import { descendantsOf, waitForExit } from '../helpers/processes.js';
 import { ofType, streamText } from '../helpers/outputs.js';
+import { promptsInTurn } from '../helpers/prompts.js';
 
 describe('processes and pool tasks started by cells', () => {
   let kernel: KernelClient;
@@ -180,6 +181,31 @@ describe('processes and pool tasks started by cells', () => {
     );
     assert.deepEqual(prompts, ['name, please: ']);
     assert.equal(streamText(iopub), 'the process got Ada\n');
+  });
+
+  it('two_processes_asking_for_input_are_asked_in_turn', async () => {
+    // Both children ask through the same hub. As with threads, a prompt is answered only once
+    // both processes have said they are about to ask: the second must not be open by then.
+    const answers = promptsInTurn(['a', 'b']);
+    const iopub = await ok(
+      [
+        'const ask = (name: string) => {',
+        '  console.log(`${name} asks`);',
+        '  console.log(`${name} got ${input(`${name}? `)}`);',
+        '};',
+        "const first = new Process({ target: ask, args: ['a'] });",
+        "const second = new Process({ target: ask, args: ['b'] });",
+        'first.start();',
+        'second.start();',
+        'while (first.isAlive() || second.isAlive()) {}',
+      ].join('\n'),
+      answers,
+    );
+    assert.deepEqual([...answers.prompts].sort(), ['a? ', 'b? ']);
+    assert.equal(answers.mostOpen(), 1);
+    const lines = streamText(iopub).split('\n');
+    assert.ok(lines.includes('a got answer to a?'), streamText(iopub));
+    assert.ok(lines.includes('b got answer to b?'), streamText(iopub));
   });
 
   it('interrupting_a_process_waiting_for_input_gives_it_keyboard_interrupt', async () => {

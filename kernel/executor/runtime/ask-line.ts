@@ -4,9 +4,7 @@
  * (thread-input.ts), a hub thread on behalf of a child process
  * (process-output.ts, without blocking its event loop).
  *
- * The kernel holds one question open at a time and fd 5 carries the answers
- * of all, so askers take turns: a lock in shared memory (environment data),
- * held from the question to its answer. A second thread asking waits its turn.
+ * Askers take turns (input-turn.ts): one question is open at a time.
  *
  * fd 5 is non-blocking (see prepareInput), for one reason: before asking,
  * the asker throws away whatever is already there. A reply that was sent for
@@ -15,17 +13,10 @@
  */
 import { readSync } from 'node:fs';
 import { Socket } from 'node:net';
-import { getEnvironmentData, setEnvironmentData, threadId } from 'node:worker_threads';
 import { INPUT_FD, type InputReply, type InputRequestFrame } from '../messages.js';
 import { KeyboardInterrupt, StdinNotImplementedError } from './errors.js';
+import { createTurns, delay, takeTurn, takeTurnAsync, turnCells } from './input-turn.js';
 
-/** Environment data: the turn lock, there once fd 5 is non-blocking. */
-const TURN_KEY = 'loom:input-turn';
-/** Cells of the turn lock: who holds it (threadId + 1, 0: nobody), and a counter its holder bumps as it polls. */
-const HOLDER = 0;
-const BEAT = 1;
-/** A holder that has not polled for this long is gone (its thread was terminated while it waited): its turn is taken over. */
-const ABANDONED_MS = 2000;
 /** How often an asker looks at fd 5 (a person is typing). */
 const POLL_MS = 10;
 
@@ -45,7 +36,7 @@ export function prepareInput(): void {
   } catch {
     return; // not started by the kernel (no fd 5): asking will report the closed channel
   }
-  setEnvironmentData(TURN_KEY, new SharedArrayBuffer(8));
+  createTurns();
 }
 
 /**
@@ -109,95 +100,10 @@ function answerOf(line: string): string | undefined {
   return undefined;
 }
 
-// ---------------------------------------------------------------- turns
-
-interface Turn {
-  beat(): void;
-  release(): void;
-}
-
-let turnCells: Int32Array | undefined;
-
-function cells(): Int32Array | undefined {
-  if (turnCells) return turnCells;
-  const shared = getEnvironmentData(TURN_KEY) as SharedArrayBuffer | undefined;
-  turnCells = shared === undefined ? undefined : new Int32Array(shared);
-  return turnCells;
-}
-
-const NO_TURN: Turn = { beat: () => {}, release: () => {} };
-
-/** Tells a holder that is alive (its counter moves) from one that is gone. */
-class HolderWatch {
-  private holder = 0;
-  private beat = -1;
-  private since = Date.now();
-
-  constructor(private readonly turn: Int32Array) {}
-
-  /** True when `holder` has held the turn without polling for ABANDONED_MS. */
-  abandoned(holder: number): boolean {
-    const beat = Atomics.load(this.turn, BEAT);
-    if (holder !== this.holder || beat !== this.beat) {
-      this.holder = holder;
-      this.beat = beat;
-      this.since = Date.now();
-      return false;
-    }
-    return Date.now() - this.since > ABANDONED_MS;
-  }
-}
-
-/** One attempt: the turn is ours (true), or the holder to wait for. */
-function tryTake(turn: Int32Array, me: number, watch: HolderWatch): true | number {
-  const holder = Atomics.compareExchange(turn, HOLDER, 0, me);
-  // Held by this very thread: an interrupt (breakOnSigint) ended its input() without running `finally`.
-  if (holder === 0 || holder === me) return true;
-  if (watch.abandoned(holder) && Atomics.compareExchange(turn, HOLDER, holder, me) === holder) return true;
-  return holder;
-}
-
-function turnOf(turn: Int32Array, me: number): Turn {
-  return {
-    beat: () => void Atomics.add(turn, BEAT, 1),
-    release: () => {
-      Atomics.compareExchange(turn, HOLDER, me, 0);
-      Atomics.notify(turn, HOLDER);
-    },
-  };
-}
-
-function takeTurn(): Turn {
-  const turn = cells();
-  if (turn === undefined) return NO_TURN;
-  const me = threadId + 1;
-  const watch = new HolderWatch(turn);
-  for (;;) {
-    const holder = tryTake(turn, me, watch);
-    if (holder === true) return turnOf(turn, me);
-    Atomics.wait(turn, HOLDER, holder, 100);
-  }
-}
-
-async function takeTurnAsync(): Promise<Turn> {
-  const turn = cells();
-  if (turn === undefined) return NO_TURN;
-  const me = threadId + 1;
-  const watch = new HolderWatch(turn);
-  for (;;) {
-    if (tryTake(turn, me, watch) === true) return turnOf(turn, me);
-    await delay(POLL_MS);
-  }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 // ---------------------------------------------------------------- fd 5
 
 function discardStaleReplies(): void {
-  if (cells() !== undefined) while (readChunk() > 0);
+  if (turnCells() !== undefined) while (readChunk() > 0);
   pending = Buffer.alloc(0);
 }
 

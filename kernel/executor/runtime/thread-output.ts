@@ -14,6 +14,7 @@
  * (hooks.outputTag). An error its run() throws is printed at once, to that
  * cell's stderr, as Python does (hooks.reportErrorsInWorker).
  */
+import { StringDecoder } from 'node:string_decoder';
 import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
 import { hooks } from '../../../src/internal/hooks.js';
 import { CELL_KEY } from './stream-prefix.js';
@@ -35,8 +36,10 @@ function enterCell(tag: string | undefined): void {
 
 if (sharedOutput !== undefined && cell !== undefined) {
   for (const name of ['stdout', 'stderr'] as const) {
+    // Bytes may end inside a UTF-8 sequence: the rest comes with the next write.
+    const decoder = new StringDecoder('utf8');
     process[name].write = ((chunk: string | Uint8Array, encoding?: unknown, callback?: unknown): boolean => {
-      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      const text = typeof chunk === 'string' ? chunk : decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
       sendStream(cell!, name, text);
       const done = typeof encoding === 'function' ? encoding : callback;
       if (typeof done === 'function') process.nextTick(done as () => void);
