@@ -13,7 +13,7 @@ export interface LoomHooks {
    * @default () => undefined
    */
   resolveDeclaration: (name: string) => string | undefined;
-  /** Absolute paths of modules every new thread requires before user code (e.g. the kernel's output routing); hub threads and threads started inside threads too. @default [] */
+  /** Absolute paths of modules every new thread requires before user code (e.g. the kernel's output routing). @default [] */
   threadPreload: string[];
   /**
    * How a thread's console output reaches stdout/stderr. `'direct'` writes
