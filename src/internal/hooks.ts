@@ -2,6 +2,7 @@
  * The places where a host (the loom kernel) plugs into the library. Plain
  * scripts never touch these; the defaults are what a script wants.
  */
+import { writeAll } from './write-all.js';
 
 /**
  * What a host says a free name of shipped code stands for (see `resolveDeclaration`):
@@ -55,6 +56,7 @@ export interface LoomHooks {
    * Absolute paths of modules every new loom child process requires before
    * anything else, e.g. one that routes console output to a notebook cell
    * (see internal/entry/process-output.ts for where child output goes).
+   * A child passes the list on to its own children.
    * @default []
    */
   processPreload: string[];
@@ -75,6 +77,46 @@ export interface LoomHooks {
    * @default undefined (plain scripts show nothing)
    */
   progress?: (map: ProgressStart) => ProgressReporter;
+  /**
+   * Names where the output of work started now belongs, as an opaque tag (the
+   * kernel: the cell that runs the code), or undefined. Asked when a Process
+   * starts, when a pool is made and for every pool task submitted; the tag
+   * travels with the work. A child process given a tag sends its console
+   * output, as frames, to the hub of the thread that started it, which hands
+   * it to `childOutput`; without one it writes its stdout and stderr itself.
+   * @default () => undefined
+   */
+  outputTag: () => string | undefined;
+  /**
+   * Inside a pool's worker thread: called with the tag of each task just
+   * before it runs, so that a preload can send the task's output where the
+   * task was submitted.
+   * @default () => {}
+   */
+  enterOutputTag: (tag: string | undefined) => void;
+  /**
+   * In a hub thread: console output of a child process, with the tag of the
+   * work the child was running. Called in order for each child.
+   * @default writes the text to this process's stdout or stderr
+   */
+  childOutput: (tag: string, name: 'stdout' | 'stderr', text: string) => void;
+  /**
+   * In a hub thread: a child process asks for a line of input (its input(),
+   * which a host defines there). Resolves with the answer or rejects (the
+   * child's input() throws that error); the child waits meanwhile.
+   * @default rejects: there is nobody to ask
+   */
+  childInput: (tag: string, prompt: string, password: boolean) => Promise<string>;
+  /**
+   * Where an error thrown by a Thread's or a Process's run() is printed
+   * ("Exception in thread NAME:" and the error). false: by the starter, when
+   * the worker ends and nobody has joined it. true: by the worker itself, at
+   * once, to its own stderr, as Python does (a notebook then shows it in the
+   * cell, live); join() still rethrows it. Read inside the worker: a preload
+   * sets it there.
+   * @default false
+   */
+  reportErrorsInWorker: boolean;
 }
 
 /** Mutable on purpose: a host assigns the fields it needs once at start-up. */
@@ -86,6 +128,11 @@ export const hooks: LoomHooks = {
   disableConcurrentOsr: true,
   processPreload: [],
   maxProcessDepth: Number(process.env.LOOM_MAX_PROCESS_DEPTH) || 4,
+  outputTag: () => undefined,
+  enterOutputTag: () => {},
+  childOutput: (_tag, name, text) => writeAll(name === 'stdout' ? 1 : 2, Buffer.from(text, 'utf8')),
+  childInput: () => Promise.reject(new Error('input() in a child process needs a host that answers it (the loom kernel)')),
+  reportErrorsInWorker: false,
 };
 
 /** What a map tells the progress hook when it starts. */

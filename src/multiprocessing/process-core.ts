@@ -27,6 +27,8 @@ export interface ProcessCore {
   thrown: unknown;
   /** join() was called, so an error is seen there and need not be printed. */
   observed: boolean;
+  /** The child printed its error itself (hooks.reportErrorsInWorker): not again here. */
+  reported: boolean;
   /** The hub reported the exit (hub released). */
   reaped: boolean;
   pid: number | undefined;
@@ -47,7 +49,7 @@ export function coreOf(proc: object): ProcessCore {
 export function newCore(fields: Partial<ProcessCore> & Pick<ProcessCore, 'name' | 'daemon'>): ProcessCore {
   return {
     target: undefined, args: [], identity: [], inside: false, started: false, control: undefined, hub: undefined, id: 0,
-    error: undefined, thrown: undefined, observed: false, reaped: false, pid: undefined, ...fields,
+    error: undefined, thrown: undefined, observed: false, reported: false, reaped: false, pid: undefined, ...fields,
   };
 }
 

@@ -90,12 +90,15 @@ export class Process {
     hub.acquire();
     if (!core.daemon) hub.hold();
     hub.listen(core.id, (event) => {
-      if (event.t === 'proc-finished') core.error = event.error;
+      if (event.t === 'proc-finished') {
+        core.error = event.error;
+        core.reported = event.reported === true;
+      }
       else if (event.t === 'proc-exit' || event.t === 'hub-failed') this.#reaped(core, event.t === 'hub-failed' ? event.reason : undefined);
     });
     hub.send({
       t: 'proc-start', proc: core.id, control: control.buffer as SharedArrayBuffer, execArgv: childExecArgv(undefined),
-      init: { mode: 'process', job, preload: hooks.processPreload, threadStdio: hooks.threadStdio, identity: core.identity },
+      init: { mode: 'process', job, preload: hooks.processPreload, threadStdio: hooks.threadStdio, identity: core.identity, tag: hooks.outputTag() },
     });
     // At once, not with the next batch: a busy loop on isAlive() may follow.
     hub.flush();
@@ -128,7 +131,7 @@ export class Process {
       Atomics.store(core.control!, PC.STATE, 2);
       Atomics.notify(core.control!, PC.STATE);
     }
-    if (core.error && !core.observed) {
+    if (core.error && !core.observed && !core.reported) {
       // Nobody joined: report like Python's child does, rather than lose the error.
       process.stderr.write(`Exception in process ${core.name} (pid ${this.pid}):\n${inspect(this.#thrown(core))}\n`);
     }

@@ -30,6 +30,8 @@ export interface ThreadCore {
   thrown: unknown;
   /** join() was called, so an error will be seen there and need not be printed. */
   observed: boolean;
+  /** The thread printed its error itself (hooks.reportErrorsInWorker). */
+  reported: boolean;
 }
 
 const cores = new WeakMap<object, ThreadCore>();
@@ -47,7 +49,7 @@ export function coreOf(thread: object): ThreadCore {
 export function newCore(fields: Partial<ThreadCore> & Pick<ThreadCore, 'name' | 'daemon'>): ThreadCore {
   return {
     target: undefined, args: [], transfer: [], inside: false, started: false, control: undefined, agent: undefined,
-    ident: undefined, settled: false, error: undefined, thrown: undefined, observed: false, ...fields,
+    ident: undefined, settled: false, error: undefined, thrown: undefined, observed: false, reported: false, ...fields,
   };
 }
 
@@ -92,6 +94,7 @@ export function settle(thread: object, core: ThreadCore): void {
     process.emitWarning(`thread ${core.name}: field '${field}' could not be copied back (${reason})`, { code: 'LOOM_FIELD_DROPPED' });
   }
   core.error ??= reply.error;
+  core.reported = reply.reported === true;
   core.agent?.unref();
 }
 

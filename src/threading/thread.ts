@@ -127,7 +127,7 @@ export class Thread {
       Atomics.notify(control, CONTROL.STATE);
     }
     settle(this, core);
-    if (core.error && !core.observed) {
+    if (core.error && !core.observed && !core.reported) {
       // Nobody joined: report like Python's threading.excepthook rather than lose the error.
       const error = (core.thrown ??= deserializeError(core.error)) as Error;
       process.stderr.write(`Exception in thread ${core.name}:\n${inspect(error)}\n`);

@@ -7,7 +7,7 @@ import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { getEnvironmentData, Worker } from 'node:worker_threads';
 import { hooks } from '../../../src/internal/hooks.js';
 import { loomModuleFile } from '../../interpreter/loom-modules.js';
 import { transpileCell } from '../../interpreter/transpile.js';
@@ -22,6 +22,7 @@ import { input, prepareInput } from './input.js';
 import { rememberDeclarations, shipNotebookDeclarations } from './notebook-declarations.js';
 import { mapProgress } from './progress.js';
 import { interruptRunningCell, reportLateError, runCell } from './run-cell.js';
+import { CELL_KEY } from './stream-prefix.js';
 import { beforeRequire, importFromCell } from './ts-modules.js';
 
 /**
@@ -113,16 +114,23 @@ function rememberCell(code: string): void {
   if (compiled.syntaxErrors.length === 0) rememberDeclarations(compiled);
 }
 
-/** loom's threads, started from cells, send their output to the cell that started them. */
-function routeThreadOutput(): void {
-  hooks.threadPreload.push(join(__dirname, 'thread-output.js'));
+/**
+ * What loom's threads, processes and pool tasks do reaches the cell that
+ * started them (a pool task: the cell that submitted it): their console
+ * output, their input() prompts, an error their run() throws.
+ */
+function routeWorkerOutput(): void {
+  hooks.threadPreload.push(...['thread-output.js', 'thread-input.js', 'process-output.js'].map((file) => join(__dirname, file)));
+  hooks.processPreload.push(join(__dirname, 'child-process.js'));
+  // The cell whose code starts the work, also from a timer it left behind; between cells, the last one.
+  hooks.outputTag = () => currentCell()?.parent ?? (getEnvironmentData(CELL_KEY) as string | undefined);
 }
 
 function main(): void {
   startLifelineWatchdog();
   silenceLoaderWarning();
   routeOutput();
-  routeThreadOutput();
+  routeWorkerOutput();
   hooks.progress = mapProgress; // long maps show a bar in their cell
   prepareInput();
   installGlobals();

@@ -1,26 +1,52 @@
 /**
- * Preloaded into every thread a cell starts (loom's hooks.threadPreload): the
- * thread's console output goes into the executor's shared output buffer as
- * stream frames of the cell that started it, so it shows up in that cell, live,
- * even while the cell's own code busy-loops.
+ * Preloaded into every thread of the executor that loom starts (its
+ * hooks.threadPreload): threads cells start, pool threads, hub threads, and
+ * the threads those start. The thread's console output goes into the
+ * executor's shared output buffer as stream frames of the cell it works for,
+ * so it shows up in that cell, live, even while the cell's own code
+ * busy-loops, and after the cell has ended.
+ *
+ * The cell it works for: the one that started it (environment data the
+ * executor sets as each cell runs, inherited by a thread when it is created);
+ * in a pool thread, the cell that submitted the task it runs
+ * (hooks.enterOutputTag, called before each task). Work this thread starts in
+ * turn (threads, processes, pool tasks) belongs to the same cell
+ * (hooks.outputTag). An error its run() throws is printed at once, to that
+ * cell's stderr, as Python does (hooks.reportErrorsInWorker).
  */
-import { getEnvironmentData } from 'node:worker_threads';
-import { OutputBuffer } from './output-buffer.js';
-import { CELL_KEY, OUTPUT_BUFFER_KEY, streamPrefix } from './stream-prefix.js';
+import { StringDecoder } from 'node:string_decoder';
+import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
+import { hooks } from '../../../src/internal/hooks.js';
+import { CELL_KEY } from './stream-prefix.js';
+import { sendStream, sharedOutput } from './worker-frames.js';
 
-const shared = getEnvironmentData(OUTPUT_BUFFER_KEY) as SharedArrayBuffer | undefined;
-const parent = getEnvironmentData(CELL_KEY) as string | undefined;
+let cell = getEnvironmentData(CELL_KEY) as string | undefined;
 
-if (shared !== undefined && parent !== undefined) {
-  const buffer = new OutputBuffer(shared);
+/** The cell this thread works for now (msg_id of its execute_request); undefined outside the executor. */
+export function threadCell(): string | undefined {
+  return cell;
+}
+
+function enterCell(tag: string | undefined): void {
+  if (tag === undefined || tag === cell) return;
+  cell = tag;
+  // Threads this one creates from now on inherit it.
+  setEnvironmentData(CELL_KEY, tag);
+}
+
+if (sharedOutput !== undefined && cell !== undefined) {
   for (const name of ['stdout', 'stderr'] as const) {
-    const prefix = streamPrefix(parent, name);
+    // Bytes may end inside a UTF-8 sequence: the rest comes with the next write.
+    const decoder = new StringDecoder('utf8');
     process[name].write = ((chunk: string | Uint8Array, encoding?: unknown, callback?: unknown): boolean => {
-      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-      if (text !== '') buffer.appendStream(prefix, JSON.stringify(text).slice(1, -1));
+      const text = typeof chunk === 'string' ? chunk : decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      sendStream(cell!, name, text);
       const done = typeof encoding === 'function' ? encoding : callback;
       if (typeof done === 'function') process.nextTick(done as () => void);
       return true;
     }) as typeof process.stdout.write;
   }
+  hooks.outputTag = () => cell;
+  hooks.enterOutputTag = enterCell;
+  hooks.reportErrorsInWorker = true;
 }

@@ -4,10 +4,19 @@
  * ever blocks.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { hooks } from '../hooks.js';
 import { Hub } from '../hub/hub.js';
 import type { HubCommand, HubInit } from '../hub/protocol.js';
+import { routeThreadOutputInChild } from './process-output.js';
 
-const hub = new Hub((workerData as { loomHub: HubInit }).loomHub);
+const init = (workerData as { loomHub: HubInit }).loomHub;
+// In a child process whose output goes to its own hub, the output of its children goes there too.
+routeThreadOutputInChild();
+// A host's thread preloads run here too: they set where child output and input go (hooks.childOutput, childInput).
+hooks.threadPreload = init.preload;
+for (const file of init.preload) require(file);
+
+const hub = new Hub(init);
 parentPort!.on('message', (commands: HubCommand[]) => {
   for (const command of commands) hub.command(command);
 });

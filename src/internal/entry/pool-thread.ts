@@ -11,6 +11,7 @@ import { packedBytes, type Serialized } from '../../queue/codec.js';
 import { QueueCore } from '../../queue/queue-core.js';
 import { currentThread } from '../../threading/current.js';
 import { serializeError, type SerializedError } from '../error-wire.js';
+import { hooks } from '../hooks.js';
 import { loadFn } from '../pool/fn-ref.js';
 import { FnCache, runItems } from '../pool/run-task.js';
 import { REGISTERED, SLOT_CELLS, SLOTS, type PoolThreadInit, type ResultMessage, type TaskMessage } from '../pool/thread-messages.js';
@@ -18,9 +19,13 @@ import { ThreadWire } from '../pool/thread-wire.js';
 import { decode } from '../share/encode.js';
 import { runSync } from '../wait.js';
 import { useDirectStdio } from './direct-stdio.js';
+import { routeThreadOutputInChild } from './process-output.js';
 
 const init = (workerData as { loomPool: PoolThreadInit }).loomPool;
-if (init.stdio === 'direct') useDirectStdio();
+// In a child process whose output goes to its hub, so does this thread's; elsewhere, straight to fd 1 and 2.
+if (!routeThreadOutputInChild() && init.stdio === 'direct') useDirectStdio();
+// The preloads reach the threads this thread starts too.
+hooks.threadPreload = init.preload;
 for (const file of init.preload) require(file);
 // Every shareable kind registers itself on load; tasks may hold any of them.
 require('../../index.js');
@@ -83,6 +88,8 @@ function take(): TaskMessage & { error?: unknown } {
 
 async function run(task: TaskMessage & { error?: unknown }): Promise<ResultMessage> {
   try {
+    // Its output goes where it was submitted, whichever cell created the pool.
+    hooks.enterOutputTag(task.t === '' ? undefined : task.t);
     if (task.error !== undefined) throw task.error;
     const fn = await fns.get(task.f, () => wire.fnSpec(task.f));
     const value = await runItems(fn, task.k, task.x as unknown[]);

@@ -1,12 +1,119 @@
 /**
- * Where a loom child process's console output goes: the one place to change
- * it. Today a child inherits the parent's fds 1 and 2, so its output reaches
- * the parent's stdout and stderr directly and live, even while the parent
- * busy-loops (Node writes to pipes and files synchronously on Linux). A host
- * that wants it elsewhere (the notebook kernel, to tag it with the cell that
- * started the process) can replace process.stdout.write here, or list a module
- * that does in hooks.processPreload, which children require first.
+ * Where a loom child process's console output goes: the one place that
+ * decides.
+ *
+ * A child started without an output tag (by a plain script) inherits the
+ * parent's fds 1 and 2 and writes there, live, even while the parent
+ * busy-loops (Node writes to pipes and files synchronously on Linux).
+ *
+ * A child started with one (hooks.outputTag answered in the parent: the
+ * kernel names the cell) sends each write as an OUTPUT frame to its hub
+ * instead, tagged with the work it runs now: its Process, or the pool task it
+ * is running. The frames go through the outbox (hub/outbox.ts), so the
+ * child's helper thread writes them out in batches even while the child's
+ * main thread busy-loops, and in order with the results that follow them.
+ * The child's own threads and its hub (for the child's children) send theirs
+ * the same way: the outbox and the tag reach them as environment data.
  */
-export function routeChildOutput(): void {
-  // Inherited fds 1 and 2: nothing to do.
+import { StringDecoder } from 'node:string_decoder';
+import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
+import { hooks } from '../hooks.js';
+import { frameHead, type SyncChannel } from '../hub/frames.js';
+import { Outbox } from '../hub/outbox.js';
+import { CONTROL_FD, F, FRAME_HEAD } from '../hub/protocol.js';
+
+/** Environment data of a child whose output goes to its hub: what its threads need to send theirs. */
+const CHILD_OUTPUT_KEY = 'loom:child-output';
+
+interface ChildOutput {
+  /** The child's outbox (shared memory; hub/outbox.ts). */
+  outbox: SharedArrayBuffer;
+  /** The tag of the work the child runs now. */
+  tag: string;
+}
+
+let current: string | undefined;
+let currentBytes = Buffer.alloc(0);
+let shared: SharedArrayBuffer | undefined;
+
+/** The tag of the work this child runs now; undefined when its output is not routed. */
+export function outputTagOfChild(): string | undefined {
+  return current;
+}
+
+function setTag(tag: string): void {
+  current = tag;
+  currentBytes = Buffer.from(tag, 'utf8');
+  // Threads this child starts from now on (and its hub) work for the same tag.
+  if (shared) setEnvironmentData(CHILD_OUTPUT_KEY, { outbox: shared, tag } satisfies ChildOutput);
+}
+
+/** A pool worker starts a task: its output belongs where the task was submitted. */
+export function enterChildTag(tag: string | undefined): void {
+  if (tag === undefined || current === undefined || tag === current) return;
+  setTag(tag);
+}
+
+function outputFrame(stream: 1 | 2, tag: Buffer, text: string): Buffer {
+  const size = Buffer.byteLength(text, 'utf8');
+  const out = frameHead(F.OUTPUT, stream, tag.length, tag.length + size);
+  tag.copy(out, FRAME_HEAD);
+  out.write(text, FRAME_HEAD + tag.length, 'utf8');
+  return out;
+}
+
+type WriteCallback = (error?: Error | null) => void;
+
+/** Replaces this thread's stdout and stderr writes with `send(stream, text)`. */
+function replaceWrites(send: (stream: 1 | 2, text: string) => void): void {
+  for (const [stream, number] of [[process.stdout, 1], [process.stderr, 2]] as const) {
+    // Bytes may end inside a UTF-8 sequence: the rest comes with the next write, and frames carry whole characters.
+    const decoder = new StringDecoder('utf8');
+    stream.write = ((chunk: string | Uint8Array, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean => {
+      const done = typeof encoding === 'function' ? encoding : callback;
+      const text = typeof chunk === 'string' && (typeof encoding !== 'string' || encoding === 'utf8' || encoding === 'utf-8')
+        ? chunk
+        : decoder.write(typeof chunk === 'string' ? Buffer.from(chunk, encoding as BufferEncoding) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      if (text !== '') send(number, text);
+      if (done) process.nextTick(done);
+      return true;
+    }) as typeof stream.write;
+  }
+}
+
+/** The child's main thread, once it has its INIT: routes its output when the parent gave it a tag. */
+export function routeChildOutput(channel: SyncChannel, tag: string | undefined, outbox: SharedArrayBuffer): void {
+  if (tag === undefined) return; // inherited fds 1 and 2: nothing to do
+  shared = outbox;
+  setTag(tag);
+  // Work this child starts (its own processes and pools) belongs where its own work does.
+  hooks.outputTag = () => current;
+  replaceWrites((stream, text) => channel.post(outputFrame(stream, currentBytes, text)));
+}
+
+/**
+ * In a thread of a child whose output is routed (a Thread, a pool thread, its
+ * hub): this thread's output goes the same way, through the outbox, tagged as
+ * the child's work was when the thread started (a pool thread: as each task).
+ * The hub passes on the output of the child's own children unchanged.
+ * False in any other thread: nothing changes.
+ */
+export function routeThreadOutputInChild(): boolean {
+  const data = getEnvironmentData(CHILD_OUTPUT_KEY) as ChildOutput | undefined;
+  if (data === undefined) return false;
+  const box = new Outbox(data.outbox, CONTROL_FD);
+  const send = (frame: Buffer): void => {
+    if (!box.tryAdd(frame)) box.writeDirect(frame);
+  };
+  let tag = data.tag;
+  let tagBytes = Buffer.from(tag, 'utf8');
+  replaceWrites((stream, text) => send(outputFrame(stream, tagBytes, text)));
+  hooks.outputTag = () => tag;
+  hooks.enterOutputTag = (next) => {
+    if (next === undefined || next === tag) return;
+    tag = next;
+    tagBytes = Buffer.from(next, 'utf8');
+  };
+  hooks.childOutput = (childTag, name, text) => send(outputFrame(name === 'stdout' ? 1 : 2, Buffer.from(childTag, 'utf8'), text));
+  return true;
 }

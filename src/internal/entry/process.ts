@@ -19,7 +19,8 @@ import { loadFn, type FnSpec } from '../pool/fn-ref.js';
 import { inboundFromProcess, KINDS, readFromProcess, writeForProcess } from '../pool/process-engine.js';
 import { FnCache, runItems } from '../pool/run-task.js';
 import { Reader, Writer } from '../pool/wire-codec.js';
-import { routeChildOutput } from './process-output.js';
+import { enterChildTag, routeChildOutput } from './process-output.js';
+import { reportErrorHere } from './report-error.js';
 
 /**
  * The helper thread (child-io.ts): watches the lifeline and writes queued
@@ -34,7 +35,6 @@ function startHelper(outbox: SharedArrayBuffer): void {
 
 const outbox = new SharedArrayBuffer(OUTBOX_BYTES);
 startHelper(outbox);
-routeChildOutput();
 
 // fd 3 closed: the parent's hub is gone, and so is the reason to be here.
 const channel = new SyncChannel(CONTROL_FD, new Outbox(outbox, CONTROL_FD), () => process.exit(70));
@@ -43,6 +43,9 @@ setChildChannel(channel);
 const first = channel.read();
 if (first.kind !== F.INIT) throw new Error(`loom child: expected INIT, got frame kind ${first.kind}`);
 const init = deserialize(first.body) as ChildInit;
+routeChildOutput(channel, init.tag, outbox);
+// The preloads reach this child's own children too.
+hooks.processPreload = init.preload;
 for (const file of init.preload) require(file);
 hooks.threadStdio = init.threadStdio;
 // Every shareable kind registers itself on load, and shipped code finds loom's names.
@@ -70,7 +73,8 @@ async function runProcess(job: ProcessInit): Promise<void> {
     channel.write(F.FINISHED, 0, 0);
   } catch (error) {
     handBack();
-    channel.write(F.FINISHED, 0, 1, serialize(serializeError(error)));
+    const reported = reportErrorHere(`Exception in process ${job.job.name} (pid ${process.pid}):`, error);
+    channel.write(F.FINISHED, reported ? 1 : 0, 1, serialize(serializeError(error)));
     process.exitCode = 1;
   }
   // Then the process ends as a Node script does: when nothing is left to do.
@@ -110,6 +114,8 @@ async function runPool(worker: PoolWorkerInit): Promise<void> {
     try {
       const reader = new Reader(received.body);
       const kind = KINDS[reader.u8()];
+      const tag = reader.string();
+      enterChildTag(tag === '' ? undefined : tag);
       const items = readFromProcess(reader) as unknown[];
       const fn = await fns.get(received.b, () => specs.get(received.b)!);
       const value = await runItems(fn, kind, items);

@@ -9,18 +9,24 @@ import { WorkerDiedError } from '../../errors.js';
 import { reviveThread } from '../../threading/inside.js';
 import { osThreadId } from '../../threading/thread-core.js';
 import { serializeError } from '../error-wire.js';
+import { hooks } from '../hooks.js';
+import { reportErrorHere } from './report-error.js';
 import { CONTROL, STATE_FINISHED, type DroppedField, type FinishedReply, type ThreadInit } from '../messages.js';
 import { threadFinished } from '../process-state.js';
 import { encode } from '../share/encode.js';
 import { useDirectStdio } from './direct-stdio.js';
+import { routeThreadOutputInChild } from './process-output.js';
 
 const init = (workerData as { loom: ThreadInit }).loom;
 const control = new Int32Array(init.control);
 
-if (init.stdio === 'direct') useDirectStdio();
+// In a child process whose output goes to its hub, so does this thread's; elsewhere, straight to fd 1 and 2.
+if (!routeThreadOutputInChild() && init.stdio === 'direct') useDirectStdio();
 Atomics.store(control, CONTROL.NATIVE_ID, osThreadId() ?? 0);
 Atomics.store(control, CONTROL.BOOTED, 1);
 Atomics.notify(control, CONTROL.BOOTED);
+// The preloads reach the threads this thread starts too.
+hooks.threadPreload = init.preload;
 for (const file of init.preload) require(file);
 // Every shareable kind registers itself on load; args may hold any of them.
 require('../../index.js');
@@ -80,7 +86,8 @@ async function main(): Promise<void> {
     await revived.run();
     finish({ type: 'finished', ...fieldsOf(thread) });
   } catch (error) {
-    finish({ type: 'finished', ...fieldsOf(thread), error: serializeError(error) });
+    const reported = reportErrorHere(`Exception in thread ${init.job.name}:`, error);
+    finish({ type: 'finished', ...fieldsOf(thread), error: serializeError(error), ...(reported ? { reported } : {}) });
   }
 }
 

@@ -53,7 +53,9 @@ export class HubClient {
   constructor() {
     const { port1, port2 } = new MessageChannel();
     this.#events = port1;
-    const init: HubInit = { events: port2, mail: this.#mail.buffer as SharedArrayBuffer, depth: processDepth(), maxDepth: hooks.maxProcessDepth };
+    const init: HubInit = {
+      events: port2, mail: this.#mail.buffer as SharedArrayBuffer, depth: processDepth(), maxDepth: hooks.maxProcessDepth, preload: hooks.threadPreload,
+    };
     this.#worker = new Worker(ENTRY, { workerData: { loomHub: init }, transferList: [port2], name: 'loom hub' });
     // The hub never keeps the process alive by itself: what is waited for (a task, a non-daemon process) holds it.
     this.#worker.unref();

@@ -7,6 +7,7 @@
 import { serialize } from 'node:v8';
 import type { MessagePort } from 'node:worker_threads';
 import { Child } from './child.js';
+import { relayInput, relayOutput } from './child-stdio.js';
 import { ownCopy, type Frame } from './frames.js';
 import { F, PC, type ChildInit, type HubCommand, type HubEvent, type HubInit, type PoolWorkerInit } from './protocol.js';
 import { QueueService } from './queue-service.js';
@@ -120,18 +121,30 @@ export class Hub {
   #spawn(init: ChildInit, execArgv: string[], onFrame: (child: Child, frame: Frame) => void, onExit: (child: Child) => void): Child {
     let child: Child | undefined;
     child = new Child(init, { execArgv, env: this.#env }, (frames) => {
-      // Queue operations in runs (a burst of puts goes into the queue at once); other frames one by one, in order.
+      // Queue operations and output in runs (a burst of puts goes into the queue at once,
+      // a burst of lines to the host as one text); other frames one by one; all in order.
       let run: Frame[] = [];
+      let output: Frame[] = [];
+      const passRuns = (): void => {
+        if (run.length > 0) this.#queues.handle(child!, run);
+        if (output.length > 0) relayOutput(output);
+        run = [];
+        output = [];
+      };
       for (const received of frames) {
         if (received.kind === F.Q_OP) {
+          if (output.length > 0) passRuns();
           run.push(received);
-          continue;
+        } else if (received.kind === F.OUTPUT) {
+          if (run.length > 0) passRuns();
+          output.push(received);
+        } else {
+          passRuns();
+          if (received.kind === F.INPUT) relayInput(child!, received);
+          else onFrame(child!, received);
         }
-        if (run.length > 0) this.#queues.handle(child!, run);
-        run = [];
-        onFrame(child!, received);
       }
-      if (run.length > 0) this.#queues.handle(child!, run);
+      passRuns();
     }, (gone) => {
       this.#children.delete(gone);
       this.#queues.forget(gone);
@@ -281,7 +294,7 @@ export class Hub {
     const control = new Int32Array(command.control);
     const child = this.#spawn(command.init, command.execArgv, (_child, received) => {
       if (received.kind !== F.FINISHED) return;
-      this.#emit({ t: 'proc-finished', proc: command.proc, error: received.b === 0 ? undefined : ownCopy(received.body) });
+      this.#emit({ t: 'proc-finished', proc: command.proc, error: received.b === 0 ? undefined : ownCopy(received.body), reported: received.a === 1 });
     }, (gone) => {
       // The exit first, then the state: a thread that sees FINISHED finds the code there.
       Atomics.store(control, PC.EXIT, gone.exitCode ?? 1);

@@ -14,8 +14,11 @@
  *
  * A child process gets these file descriptors:
  *   fd 0  ignored (Python's children read /dev/null)
- *   fd 1, 2  the parent's stdout and stderr, inherited: output is live
- *            (entry/process-output.ts is where it could be routed elsewhere)
+ *   fd 1, 2  the parent's stdout and stderr, inherited: a child started
+ *            without an output tag (a plain script) writes its output there,
+ *            live; a child with one sends it as OUTPUT frames on fd 3
+ *            instead (entry/process-output.ts), and the hub hands it to
+ *            hooks.childOutput
  *   fd 3  a socket to the hub: frames both ways, read and written by the
  *         child's main thread with blocking fs calls
  *   fd 4  the lifeline: the hub never writes it; EOF means the parent process
@@ -39,21 +42,30 @@ export const F = {
   INIT: 1,
   /** a = function number; body: v8 FnSpec. Sent before the first task that names it. */
   DEFINE: 2,
-  /** a = task id, b = function number; body: wire-codec u8 kind (0 apply, 1 map, 2 star), then the items. */
+  /** a = task id, b = function number; body: wire-codec u8 kind (0 apply, 1 map, 2 star), string output tag ('' for none), then the items. */
   TASK: 3,
   /** Finish the tasks already sent, then exit (pool closing, or maxtasksperchild reached). */
   STOP: 4,
   /** a = request id, b = QueueStatus; body: the answer (see queue ops). */
   Q_REPLY: 5,
+  /** The answer to INPUT. b = 0: body is the line (UTF-8); b = 1: body is a v8 SerializedError to throw. */
+  INPUT_REPLY: 6,
 
   /** Child → hub. b = 0 ready, 1 the pool initializer threw (body: v8 SerializedError). */
   READY: 20,
   /** a = task id, b = 0 ok (body: wire-codec value) or 1 error (body: v8 SerializedError). */
   RESULT: 21,
-  /** Process mode: run() has returned; b = 0 ok, 1 threw (body: v8 SerializedError). */
+  /**
+   * Process mode: run() has returned; b = 0 ok, 1 threw (body: v8 SerializedError);
+   * a = 1 when the child has printed the error itself (hooks.reportErrorsInWorker).
+   */
   FINISHED: 22,
   /** a = request id (0: no answer wanted), b = QueueOp; body: see queue ops. */
   Q_OP: 23,
+  /** Console output. a = 1 stdout, 2 stderr; b = byte length of the tag; body: the tag, then the text (UTF-8, whole characters). */
+  OUTPUT: 24,
+  /** input(prompt): a = 1 for a password; b = byte length of the tag; body: the tag, then the prompt. Answered by INPUT_REPLY. */
+  INPUT: 25,
 } as const;
 
 /** What a queue operation from a child asks (Q_OP's b). Bodies start with u32 queue id. */
@@ -91,6 +103,12 @@ interface InitCommon {
   threadStdio: 'direct' | 'node';
   /** Process name parts (Python's _identity), e.g. [1, 2] for "Process-1:2". */
   identity: number[];
+  /**
+   * hooks.outputTag() of the starter: where the output of a Process belongs, or
+   * of a pool worker outside its tasks (each task carries its own). Undefined:
+   * the child writes fd 1 and 2 itself.
+   */
+  tag?: string;
 }
 
 export interface ProcessInit extends InitCommon {
@@ -141,7 +159,8 @@ export type HubEvent =
   | { t: 'broken'; pool: number; task: number; reason: string }
   | { t: 'pool-exited'; pool: number }
   | { t: 'reply'; req: number; value: unknown }
-  | { t: 'proc-finished'; proc: number; error?: Uint8Array }
+  /** `reported`: the child printed the error itself. */
+  | { t: 'proc-finished'; proc: number; error?: Uint8Array; reported?: boolean }
   | { t: 'proc-exit'; proc: number; code: number }
   | { t: 'spawned'; pid: number }
   | { t: 'reaped'; pid: number };
@@ -164,4 +183,6 @@ export interface HubInit {
   /** This process's depth in the tree of loom processes (children get one more). */
   depth: number;
   maxDepth: number;
+  /** hooks.threadPreload of the starter: the hub is a thread too (a host sets hooks.childOutput and childInput there). */
+  preload: string[];
 }

@@ -70,7 +70,7 @@ export class ProcessEngine implements Engine {
     this.#hub.acquire();
     this.#hub.listen(this.#id, this.#onEvent);
     const init: PoolWorkerInit = {
-      mode: 'pool', name: '', preload: hooks.processPreload, threadStdio: hooks.threadStdio, identity: options.identity,
+      mode: 'pool', name: '', preload: hooks.processPreload, threadStdio: hooks.threadStdio, identity: options.identity, tag: hooks.outputTag(),
       initializer: options.initializer, initargs: outboundForProcess(options.initargs, 'initargs') as unknown[],
     };
     this.#hub.send({ t: 'pool-open', pool: this.#id, size: options.size, init, maxTasks: options.maxTasks, execArgv: childExecArgv(options.execArgv) });
@@ -138,7 +138,9 @@ export class ProcessEngine implements Engine {
 
   submit(fn: FnSpec, kind: TaskKind, items: unknown[], done: (outcome: Outcome) => void): number {
     if (this.#state !== 'running') throw new PoolStateError(`the pool is ${this.#state}: it takes no new tasks`);
-    const body = writeForProcess(this.#writer.reset().u8(KINDS.indexOf(kind)), items, 'args').takeOwned();
+    // The task's output goes where it was submitted (its tag), whichever worker runs it.
+    const head = this.#writer.reset().u8(KINDS.indexOf(kind)).string(hooks.outputTag() ?? '');
+    const body = writeForProcess(head, items, 'args').takeOwned();
     const id = newTaskId();
     const fnId = this.#fnId(fn);
     if (this.#pending.size === 0) this.#hub.hold();

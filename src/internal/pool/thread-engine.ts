@@ -153,7 +153,7 @@ export class ThreadEngine implements Engine {
   submit(fn: FnSpec, kind: TaskKind, items: unknown[], done: (outcome: Outcome) => void): number {
     if (this.#state !== 'running') throw new PoolStateError(`the pool is ${this.#state}: it takes no new tasks`);
     const id = newTaskId();
-    const message: TaskMessage = { i: id, f: this.#fnId(fn), k: kind, x: items };
+    const message: TaskMessage = { i: id, f: this.#fnId(fn), k: kind, x: items, t: hooks.outputTag() ?? '' };
     const packed = packedBytes(this.#wire.encodeTask(message), id);
     this.#pending.set(id, done);
     if (this.#backlogAt < this.#backlog.length || !this.#tasks.tryPut(packed)) this.#backlog.push(packed);

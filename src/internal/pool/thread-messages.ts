@@ -40,6 +40,8 @@ export interface TaskMessage {
   k: TaskKind;
   /** Items, as ThreadWire.outbound made them. */
   x: unknown;
+  /** hooks.outputTag() where the task was submitted: where its output goes ('' for none). */
+  t: string;
 }
 
 export interface ResultMessage {

@@ -228,7 +228,7 @@ export class ThreadWire {
 
   /** A task for the ring, its items live (they are encoded here), with its function's spec. */
   encodeTask(task: TaskMessage): Buffer {
-    const writer = this.#writer.reset().u8(INLINE).u32(task.i).u32(task.f).bytes(this.#fnBytes.get(task.f)!).u8(KINDS.indexOf(task.k));
+    const writer = this.#writer.reset().u8(INLINE).u32(task.i).u32(task.f).bytes(this.#fnBytes.get(task.f)!).u8(KINDS.indexOf(task.k)).string(task.t);
     return this.#finish(this.#write(writer, task.x, 'args'));
   }
 
@@ -239,7 +239,7 @@ export class ThreadWire {
     const f = reader.u32();
     const spec = reader.bytes();
     if (!this.#fns.has(f)) this.#fns.set(f, this.#restore(deserialize(spec), new Set()) as FnSpec);
-    const task: TaskMessage & { error?: unknown } = { i, f, k: KINDS[reader.u8()], x: undefined };
+    const task: TaskMessage & { error?: unknown } = { i, f, k: KINDS[reader.u8()], t: reader.string(), x: undefined };
     try {
       task.x = this.#read(reader);
     } catch (error) {
