@@ -2,14 +2,15 @@
  * Runs one notebook's code cells in order in a fresh Loom kernel, the way
  * Jupyter's nbclient does: stop at the first cell that fails (unless it is
  * tagged `raises-exception`), skip empty cells and cells tagged
- * `skip-execution`, give each cell a time limit, and answer input() prompts.
+ * `skip-execution`, give each cell a time limit, and answer input() prompts
+ * (from the answers file, the cell's `loom.answer` metadata, or the default).
  * The kernel is always shut down, also when a cell fails, times out or the
  * run is aborted.
  */
 import { KernelClient, type Message } from '../client/client.js';
 import type { Answerer } from './answers.js';
 import { OutputCollector } from './collect-outputs.js';
-import { cellTags, joinText, type CodeCell, type Notebook } from './nbformat.js';
+import { cellAnswer, cellTags, joinText, type CodeCell, type Notebook } from './nbformat.js';
 
 export type CellStatus = 'ok' | 'failed' | 'timed out' | 'skipped' | 'interrupted' | 'kernel died';
 
@@ -104,7 +105,7 @@ async function runCells(client: KernelClient, cells: CodeCell[], options: Execut
         timeoutMs: Math.min(options.timeoutMs + 60_000, 2 ** 31 - 1),
         onOutput: (message) => cellOfRequest.set(message.parent_header.msg_id ?? '', cell),
         onInput: (prompt, password) => {
-          const answer = options.answer(prompt);
+          const answer = options.answer(prompt, cellAnswer(cell));
           collect();
           collector.addInput(cell, prompt, answer, password);
           return answer;

@@ -81,3 +81,14 @@ export function cellTags(cell: Cell): string[] {
   const tags = cell.metadata.tags;
   return Array.isArray(tags) ? tags.filter((tag): tag is string => typeof tag === 'string') : [];
 }
+
+/**
+ * The answer a cell stores for its input() prompts (metadata `loom.answer`), so
+ * an unattended run types what the notebook's author meant.
+ */
+export function cellAnswer(cell: Cell): string | undefined {
+  const loom = cell.metadata.loom;
+  if (typeof loom !== 'object' || loom === null) return undefined;
+  const answer = (loom as JsonObject).answer;
+  return typeof answer === 'string' ? answer : undefined;
+}

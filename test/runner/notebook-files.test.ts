@@ -89,6 +89,11 @@ describe('finding notebooks and answers', () => {
     assert.equal(loadAnswers(undefined, 'dflt')('x'), 'dflt');
     assert.throws(() => answerer({ a: 1 }, 'hello', 'a.json'), /a\.json: the answer for "a" must be a string/);
     assert.throws(() => loadAnswers(join(temp, 'nope.json'), 'x'), /answers file .*nope\.json: no such file/);
+    // The cell's stored answer (metadata loom.answer) comes after the file and before the default.
+    assert.equal(byPrompt('Name? ', 'from the cell'), 'anything');
+    assert.equal(answerer({ colour: 'blue' }, 'hello')('Name? ', 'from the cell'), 'from the cell');
+    assert.equal(inOrder('', 'from the cell'), 'from the cell');
+    assert.equal(loadAnswers(undefined, 'dflt')('x', 'from the cell'), 'from the cell');
     const file = join(temp, 'answers.json');
     writeFileSync(file, '["x"]');
     assert.equal(loadAnswers(file, 'd')('?'), 'x');
