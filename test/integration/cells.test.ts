@@ -212,6 +212,12 @@ describe('cells', () => {
       assert.equal(result(await run("const { Queue: DynamicQueue } = await import('loom/queue');\nconst dq = new DynamicQueue<string>();\ndq.putNowait('x');\ndq.qsize()")), '1');
     });
 
+    it('require_resolve_of_a_loom_module_names_the_file_require_loads', async () => {
+      // The notebook lives in a temp folder with no loom in node_modules: both find loom's own files.
+      const code = "const file = require.resolve('loom/queue');\n[file.endsWith('/src/queue/index.js'), require(file) === require('loom/queue')].join(' ')";
+      assert.equal(result(await run(code)), "'true true'");
+    });
+
     it('an_error_thrown_in_an_imported_typescript_file_points_at_its_line', async () => {
       assertOk(await run("import { explode } from './lib/explode.ts';"));
       const { reply } = await run("explode('from the file')");

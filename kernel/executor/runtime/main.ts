@@ -63,11 +63,16 @@ function startLifelineWatchdog(): void {
  */
 function notebookRequire(): NodeJS.Require {
   const base = createRequire(join(process.cwd(), '<notebook>'));
+  // require.resolve('loom/queue') must name the file require('loom/queue') loads, wherever the notebook is.
+  const resolve = Object.assign(
+    (id: string, options?: { paths?: string[] }) => loomModuleFile(id) ?? base.resolve(id, options),
+    { paths: base.resolve.paths },
+  );
   return Object.assign((id: string) => {
     const loom = loomModuleFile(id);
     if (loom === undefined && typeof id === 'string') beforeRequire(id);
     return base(loom ?? id);
-  }, base);
+  }, base, { resolve });
 }
 
 /** The names cells see, besides Node's own globals. */
