@@ -68,6 +68,7 @@ interface Row {
 
 function report(name: string, seconds: number, extra: Omit<Row, 'name' | 'seconds'> = {}): void {
   console.log(JSON.stringify({ name, seconds, cpu: lastCpu, ...extra }));
+  lastCpu = undefined;
 }
 
 /**
@@ -76,7 +77,7 @@ function report(name: string, seconds: number, extra: Omit<Row, 'name' | 'second
  * the share of the cores it gets; its CPU time does not, so cpu(sequential) /
  * cpu(threads) says how much work the threads add (start-up, tiering).
  */
-let lastCpu = 0;
+let lastCpu: number | undefined;
 
 async function best(fn: () => unknown, repeat = CONFIG.repeat): Promise<number> {
   let fastest = Infinity;
