@@ -76,6 +76,7 @@ function report(name: string, seconds: number, extra: Omit<Row, 'name' | 'second
  * machine shared with other work the wall time of a parallel run depends on
  * the share of the cores it gets; its CPU time does not, so cpu(sequential) /
  * cpu(threads) says how much work the threads add (start-up, tiering).
+ * Child processes are not counted: ignore it on process rows.
  */
 let lastCpu: number | undefined;
 
