@@ -18,6 +18,7 @@
 import { spawnSync, fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import {
   multiprocessing, Pool, Process, ProcessPoolExecutor, Thread, ThreadPool, ThreadPoolExecutor,
@@ -60,20 +61,37 @@ function primesInput(count: number): number[] {
 interface Row {
   name: string;
   seconds: number;
+  cpu?: number;
   tasks?: number;
   items?: number;
 }
 
 function report(name: string, seconds: number, extra: Omit<Row, 'name' | 'seconds'> = {}): void {
-  console.log(JSON.stringify({ name, seconds, ...extra }));
+  console.log(JSON.stringify({ name, seconds, cpu: lastCpu, ...extra }));
+  lastCpu = undefined;
 }
+
+/**
+ * CPU seconds of the whole process (every thread) in the best run. On a
+ * machine shared with other work the wall time of a parallel run depends on
+ * the share of the cores it gets; its CPU time does not, so cpu(sequential) /
+ * cpu(threads) says how much work the threads add (start-up, tiering).
+ * Child processes are not counted: ignore it on process rows.
+ */
+let lastCpu: number | undefined;
 
 async function best(fn: () => unknown, repeat = CONFIG.repeat): Promise<number> {
   let fastest = Infinity;
   for (let i = 0; i < repeat; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     await fn();
-    fastest = Math.min(fastest, (performance.now() - t0) / 1000);
+    const seconds = (performance.now() - t0) / 1000;
+    if (seconds < fastest) {
+      fastest = seconds;
+      const used = process.cpuUsage(c0);
+      lastCpu = (used.user + used.system) / 1e6;
+    }
   }
   return fastest;
 }
@@ -126,6 +144,21 @@ const sections: Record<string, () => Promise<void>> = {
     report('13.3 raw fork', await best(() => Promise.all(Array.from({ length: workers }, () => new Promise((resolve) => {
       fork(WORKERS_FILE, ['spin', String(n)]).once('exit', resolve);
     }))), 1));
+  },
+
+  /**
+   * The ceiling for loom's threads: bare Workers running the loop in a function
+   * (as loom's run() does), with the flag loom sets, and nothing else to load.
+   * The row above runs it as top-level script code, slower in itself.
+   */
+  async '13.3-ceiling'() {
+    const { workers, spin: n } = CONFIG;
+    setFlagsFromString('--no-concurrent-osr');
+    report('13.3 raw worker_threads, function, no concurrent OSR', await best(() => Promise.all(Array.from({ length: workers }, () => new Promise((resolve) => {
+      const worker = new Worker(`const { parentPort, workerData } = require('node:worker_threads'); function spin(n) { let x = 0; for (let i = 0; i < n; i++) x = (x + i) | 0; return x; } parentPort.postMessage(spin(workerData));`, { eval: true, workerData: n });
+      worker.once('message', resolve);
+    }))), 1));
+    report('13.3 sequential, no concurrent OSR', await best(() => { for (let i = 0; i < workers; i++) spin(n); }, 1));
   },
 
   async '13.4'() {
@@ -295,7 +328,7 @@ function main(): void {
   console.log(`loom library bench: ${availableParallelism()} cores, Node ${process.version}${quick ? ' (quick)' : ''}`);
   const node = new Map<string, Row>();
   for (const part of parts) {
-    for (const section of part === '13.3' ? ['13.3', '13.3-raw'] : [part]) {
+    for (const section of part === '13.3' ? ['13.3', '13.3-raw', '13.3-ceiling'] : [part]) {
       process.stdout.write(`  running ${section}...\n`);
       for (const row of runSection(section)) node.set(row.name, row);
     }
@@ -307,7 +340,7 @@ function main(): void {
     const count = row?.tasks ?? row?.items;
     return row && count ? `${Math.round(count / row.seconds).toLocaleString('en-US')}/s` : '';
   };
-  const lines: string[][] = [['workload', 'seconds', 'rate', 'compared with', 'ratio']];
+  const lines: string[][] = [['workload', 'seconds', 'rate', 'compared with', 'ratio', 'cpu s']];
   const add = (name: string, base?: { name: string; map?: Map<string, Row>; higherIsBetter?: boolean }, map = node): void => {
     const row = map.get(name);
     if (!row) return;
@@ -320,12 +353,14 @@ function main(): void {
         against = base.name;
       }
     }
-    lines.push([name, row.seconds.toFixed(3), rate(row), against, ratio]);
+    lines.push([name, row.seconds.toFixed(3), rate(row), against, ratio, row.cpu === undefined ? '' : row.cpu.toFixed(2)]);
   };
   const py = (name: string): void => add(name, undefined, python);
   if (parts.includes('13.3')) {
     add('13.3 sequential');
     for (const name of ['13.3 loom threads', '13.3 loom processes', '13.3 raw worker_threads', '13.3 raw fork']) add(name, { name: '13.3 sequential' });
+    add('13.3 sequential, no concurrent OSR');
+    add('13.3 raw worker_threads, function, no concurrent OSR', { name: '13.3 sequential, no concurrent OSR' });
     py('13.3 sequential');
     add('13.3 threads', { name: '13.3 sequential', map: python }, python);
     add('13.3 processes', { name: '13.3 sequential', map: python }, python);
@@ -372,6 +407,7 @@ function main(): void {
     return x && y ? y / x : undefined;
   };
   const goals: [string, number | undefined, number][] = [
+    ['6 busy Threads vs sequential (13.3)', ratio('13.3 loom threads', '13.3 sequential'), 1.7],
     ['Pool.map on primes vs sequential', ratio('13.4 loom Pool.map', '13.4 sequential'), 1.9],
     ['ThreadPool dispatch (map) vs bare piscina', ratio('tiny loom ThreadPool.map', 'tiny piscina.run'), 1],
     ['ThreadPool dispatch (applyAsync per task) vs bare piscina', ratio('tiny loom ThreadPool.applyAsync', 'tiny piscina.run'), 1],

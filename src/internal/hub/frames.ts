@@ -28,9 +28,12 @@ export function frame(kind: number, a = 0, b = 0, body: Uint8Array = EMPTY): Buf
   return out;
 }
 
-/** A frame of `bodySize` body bytes with its head written; the caller fills the body from FRAME_HEAD on. */
-export function frameHead(kind: number, a: number, b: number, bodySize: number): Buffer {
-  const out = Buffer.allocUnsafe(FRAME_HEAD + bodySize);
+/**
+ * A frame of `bodySize` body bytes with its head written; the caller fills the body from FRAME_HEAD on.
+ * `held`: how many body bytes this buffer holds, when the rest follows in buffers of its own (writeParts).
+ */
+export function frameHead(kind: number, a: number, b: number, bodySize: number, held = bodySize): Buffer {
+  const out = Buffer.allocUnsafe(FRAME_HEAD + held);
   out.writeUInt32LE(FRAME_HEAD - 4 + bodySize, 0);
   out[4] = kind;
   out.writeUInt32LE(a >>> 0, 5);
@@ -45,48 +48,75 @@ export function ownCopy(data: Uint8Array): Buffer {
   return out;
 }
 
-/** Splits chunks of a stream into frames. */
+/**
+ * Splits chunks of a stream into frames. A frame cut by a chunk's end is held
+ * back and completed from the next chunk's first bytes alone: the rest of
+ * that chunk is read in place. (Joining the whole next chunk to it copied
+ * every byte of a stream of large frames once more, in fresh memory.)
+ */
 export class FrameParser {
-  /** Chunks of a frame not yet complete, and their total size (joined once, when complete). */
+  /** The start of a frame not yet complete: its bytes so far, and how many there will be (0 while its length is unknown). */
   #held: Buffer[] = [];
   #heldSize = 0;
+  #heldNeeds = 0;
 
-  /**
-   * The complete frames in `chunk` (plus what was held back); the rest waits
-   * for later chunks. Bodies are views: copy what is kept or sent on.
-   */
+  /** The complete frames in `chunk` (plus what was held back); the rest waits for later chunks. Bodies are views: copy what is kept or sent on. */
   push(chunk: Buffer): Frame[] {
-    let data = chunk;
-    if (this.#heldSize > 0) {
-      this.#held.push(chunk);
-      this.#heldSize += chunk.length;
-      const head = this.#held[0].length >= 4 ? this.#held[0] : Buffer.concat(this.#held);
-      if (head.length >= 4 && this.#heldSize < 4 + head.readUInt32LE(0)) return [];
-      data = Buffer.concat(this.#held, this.#heldSize);
-      this.#held = [];
-      this.#heldSize = 0;
-    }
     const frames: Frame[] = [];
     let at = 0;
-    while (data.length - at >= 4) {
-      const length = data.readUInt32LE(at);
-      if (data.length - at - 4 < length) break;
-      frames.push({
-        kind: data[at + 4],
-        a: data.readUInt32LE(at + 5),
-        b: data.readUInt32LE(at + 9),
-        body: data.subarray(at + FRAME_HEAD, at + 4 + length),
-      });
+    if (this.#heldSize > 0) {
+      at = this.#complete(chunk);
+      if (at < 0) return frames;
+      const whole = Buffer.concat(this.#held, this.#heldSize);
+      this.#held = [];
+      this.#heldSize = 0;
+      this.#heldNeeds = 0;
+      frames.push(frameAt(whole, 0));
+    }
+    while (chunk.length - at >= 4) {
+      const length = chunk.readUInt32LE(at);
+      if (chunk.length - at - 4 < length) break;
+      frames.push(frameAt(chunk, at));
       at += 4 + length;
     }
-    if (at < data.length) {
-      // A copy: the stream may reuse its chunk's memory.
-      const rest = Buffer.from(data.subarray(at));
-      this.#held = [rest];
-      this.#heldSize = rest.length;
-    }
+    if (at < chunk.length) this.#hold(chunk.subarray(at));
     return frames;
   }
+
+  /** Adds the start of `chunk` to the held frame; where the rest of the chunk starts once the frame is complete, or -1. */
+  #complete(chunk: Buffer): number {
+    let at = 0;
+    if (this.#heldNeeds === 0) {
+      // Not even the 4 bytes of the length yet.
+      const missing = Math.min(4 - this.#heldSize, chunk.length);
+      this.#hold(chunk.subarray(0, missing));
+      at = missing;
+      if (this.#heldSize < 4) return -1;
+    }
+    const take = Math.min(this.#heldNeeds - this.#heldSize, chunk.length - at);
+    if (take > 0) this.#hold(chunk.subarray(at, at + take));
+    return this.#heldSize === this.#heldNeeds ? at + take : -1;
+  }
+
+  /** Keeps a copy of `part` (the stream may reuse its chunk's memory) as the next bytes of the held frame. */
+  #hold(part: Buffer): void {
+    this.#held.push(Buffer.from(part));
+    this.#heldSize += part.length;
+    if (this.#heldNeeds === 0 && this.#heldSize >= 4) {
+      const head = this.#held.length === 1 ? this.#held[0] : Buffer.concat(this.#held, this.#heldSize);
+      this.#heldNeeds = 4 + head.readUInt32LE(0);
+    }
+  }
+}
+
+/** The frame that starts at `at` in `data` (complete there); its body a view. */
+function frameAt(data: Buffer, at: number): Frame {
+  return {
+    kind: data[at + 4],
+    a: data.readUInt32LE(at + 5),
+    b: data.readUInt32LE(at + 9),
+    body: data.subarray(at + FRAME_HEAD, at + 4 + data.readUInt32LE(at)),
+  };
 }
 
 
@@ -181,6 +211,16 @@ export class SyncChannel {
   writeFrame(data: Buffer): void {
     try {
       this.outbox.writeDirect(data);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EPIPE') this.onClosed();
+      throw error;
+    }
+  }
+
+  /** A frame whose body ends with a large payload, written now from the caller's buffers (see Outbox.writeDirectParts). */
+  writeParts(parts: Uint8Array[]): void {
+    try {
+      this.outbox.writeDirectParts(parts);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EPIPE') this.onClosed();
       throw error;

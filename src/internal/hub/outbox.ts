@@ -7,8 +7,9 @@
  * write out what waits here, under the same write lock, so fd 3 sees every
  * frame in the order the main thread made it.
  */
+import { writevSync } from 'node:fs';
 import { lockSync, unlock } from '../futex.js';
-import { writeAll } from '../write-all.js';
+import { sleepMs, writeAll } from '../write-all.js';
 
 const OUT_LOCK = 0;
 /** Held for the whole of a write to fd 3 (the batch and any frame after it). */
@@ -76,10 +77,48 @@ export class Outbox {
     }
   }
 
+  /**
+   * Writes one frame given in parts (a head, then a large payload as it is)
+   * after everything waiting, with one writev(2): a large queue item goes
+   * from the caller's Buffer to the kernel without a copy of its own.
+   */
+  writeDirectParts(parts: Uint8Array[]): void {
+    lockSync(this.#cells, WRITE_LOCK);
+    try {
+      const batch = this.#take();
+      writevAll(this.fd, batch ? [batch, ...parts] : parts);
+    } finally {
+      unlock(this.#cells, WRITE_LOCK);
+    }
+  }
+
   /** The helper thread: blocks until something waits or `ms` pass; true when something waits. */
   waitForWork(ms: number): boolean {
     if (Atomics.load(this.#cells, LENGTH) > 0) return true;
     Atomics.wait(this.#cells, LENGTH, 0, ms);
     return Atomics.load(this.#cells, LENGTH) > 0;
+  }
+}
+
+/** writeAll for several buffers: one writev(2) in the common case, the rest written on after a short write. */
+function writevAll(fd: number, parts: Uint8Array[]): void {
+  let written: number;
+  for (;;) {
+    try {
+      written = writevSync(fd, parts);
+      break;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EAGAIN' && code !== 'EINTR') throw error;
+      sleepMs(1);
+    }
+  }
+  for (const part of parts) {
+    if (written >= part.length) {
+      written -= part.length;
+      continue;
+    }
+    writeAll(fd, written > 0 ? part.subarray(written) : part);
+    written = 0;
   }
 }
