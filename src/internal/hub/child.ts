@@ -107,6 +107,8 @@ export class Child {
 
   /** How it ended, for messages: "exited with code 3" or "was killed by SIGKILL". */
   describeExit(): string {
+    // Node dies of a full heap by abort(): without the hint, running out of memory reads like a process.abort() call.
+    if (this.#signal === 'SIGABRT') return 'was killed by SIGABRT (process.abort(), running out of memory, or a crash in native code)';
     if (this.#signal) return `was killed by ${this.#signal}`;
     return `exited with code ${this.exitCode}`;
   }
