@@ -95,7 +95,8 @@ interface Cell {
 }
 
 export class NotebookCells {
-  private cells: Cell[] = [];
+  /** By index; undefined once a cell can never matter again (see retire), so a long notebook does not keep every parse. */
+  private cells: (Cell | undefined)[] = [];
   /** name -> indexes of the cells whose declarations of it are live: the newest, and those it merges with. */
   private owners = new Map<string, number[]>();
   private readonly fileMap = new Map<string, VirtualFile>();
@@ -140,6 +141,19 @@ export class NotebookCells {
       cell.meanings = resolveMeanings(this.importsFile(cell.index), cell.bindings.map((b) => b.alias));
     }
     for (const index of dirty) this.render(this.cells[index]!);
+    for (const index of dirty) this.retire(this.cells[index]!);
+  }
+
+  /**
+   * Forgets a cell that owns no live name and keeps no file: no later cell
+   * can make it live again (ownership only passes to newer cells), so its
+   * syntax tree would only take memory. A notebook that runs the same cells
+   * over and over would otherwise keep one tree per run.
+   */
+  private retire(cell: Cell): void {
+    if (cell.keepScript || cell.keepImports) return;
+    if ([...cell.names].some((name) => this.isLive(cell, name))) return;
+    this.cells[cell.index] = undefined;
   }
 
   private scriptFile(index: number): string {

@@ -79,7 +79,7 @@ async function evaluate(source: string, cell: CellContext): Promise<CellCompleti
   const compiled = transpileCell(source);
   const syntaxError = compiled.syntaxErrors[0];
   if (syntaxError) throw new CellSyntaxError(syntaxErrorContent(cell.executionCount, source, syntaxError));
-  const filename = registerScript(cell.executionCount, source, compiled);
+  const filename = registerScript(cell.executionCount, source);
   // The script's value is the promise of the cell's async wrapper. Code up to its
   // first await runs inside runInThisContext, where SIGINT can break even a busy loop.
   const completion = runInCell(cell, () => whileInterruptible(() => vm.runInThisContext(compiled.code, {

@@ -1,19 +1,21 @@
 /**
  * Errors as Jupyter shows them: ename, evalue, and a traceback whose frames
  * point at cell lines (`at f (cell 3, line 2)`), without the executor's own
- * frames. Every cell's script is kept with its source map, because a function a
- * cell defined can throw much later, from another cell.
+ * frames. Every cell's source is kept, because a function a cell defined can
+ * throw much later, from another cell; its source map is made again from the
+ * source when a frame needs it (transpiling is deterministic, and cached), so
+ * thousands of cells do not keep thousands of maps.
  */
 import { resolve, sep } from 'node:path';
 import { inspect } from 'node:util';
-import type { CellPosition, TranspiledCell } from '../../interpreter/transpile.js';
+import { transpileCell, type CellPosition } from '../../interpreter/transpile.js';
 import type { ErrorContent } from '../messages.js';
 import { isInterruption } from './errors.js';
 
 interface Script {
   executionCount: number;
+  /** The cell as transpileCell got it. */
   source: string;
-  compiled: TranspiledCell;
 }
 
 const scripts = new Map<string, Script>();
@@ -25,11 +27,16 @@ const LOCATION = /\b(cell-(\d+)(?:\.\d+)?):(\d+):(\d+)/g;
 const MAX_CAUSES = 5;
 
 /** Keeps the script for mapping frames; returns the unique filename to compile it under. */
-export function registerScript(executionCount: number, source: string, compiled: TranspiledCell): string {
+export function registerScript(executionCount: number, source: string): string {
   let filename = `cell-${executionCount}`;
   for (let n = 1; scripts.has(filename); n++) filename = `cell-${executionCount}.${n}`;
-  scripts.set(filename, { executionCount, source, compiled });
+  scripts.set(filename, { executionCount, source });
   return filename;
+}
+
+/** Where line (and column) of a script's code are in its cell. */
+function toCell(script: Script, line: number, column?: number): CellPosition | undefined {
+  return transpileCell(script.source).toCell(line, column);
 }
 
 export function errorContent(thrown: unknown): ErrorContent {
@@ -99,7 +106,7 @@ function mapFrame(line: string): string | undefined {
   const mapped = line.replace(LOCATION, (match, filename: string, count: string, row: string, column: string) => {
     const script = scripts.get(filename);
     if (script === undefined) return match;
-    const position = script.compiled.toCell(Number(row), Number(column));
+    const position = toCell(script, Number(row), Number(column));
     // The call of the cell's async wrapper: the executor's doing, not the user's.
     if (position === undefined) wrapper = true;
     return position ? `cell ${count}, line ${position.line}` : `cell ${count}`;
@@ -110,7 +117,7 @@ function mapFrame(line: string): string | undefined {
 function compileErrorSite(filename: string, line: number): string[] {
   const script = scripts.get(filename);
   if (script === undefined) return [];
-  const position = script.compiled.toCell(line);
+  const position = toCell(script, line);
   return position ? pointAt(script.executionCount, script.source, { line: position.line, column: 0 }) : [`    at cell ${script.executionCount}`];
 }
 
