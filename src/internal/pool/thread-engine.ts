@@ -202,7 +202,11 @@ export class ThreadEngine implements Engine {
     return true;
   }
 
-  /** A running task of an interrupt: its worker thread is terminated and the task failed; false when no worker names it. */
+  /**
+   * A running task of an interrupt: its worker thread is terminated and the
+   * task failed; false when no worker names it (a worker putting its result
+   * names it negated: that result is taken in instead).
+   */
   #stopRunning(id: number): boolean {
     for (let slot = 0; slot < SLOTS; slot++) {
       const at = slot * SLOT_CELLS;
@@ -293,7 +297,8 @@ export class ThreadEngine implements Engine {
     for (let slot = 0; slot < SLOTS; slot++) {
       const at = slot * SLOT_CELLS;
       if (Atomics.load(this.#control, at) !== thread) continue;
-      const task = Atomics.load(this.#control, at + 1);
+      // Negative while it was putting the result (see pool-thread.ts).
+      const task = Math.abs(Atomics.load(this.#control, at + 1));
       Atomics.store(this.#control, at + 1, 0);
       Atomics.store(this.#control, at, 0);
       // Its result may be in the ring already (it died after putting it).
