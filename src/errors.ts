@@ -29,7 +29,8 @@ export type LoomErrorCode =
   | 'ERR_LOOM_TIMEOUT'
   | 'ERR_LOOM_CANCELLED'
   | 'ERR_LOOM_RECURSIVE_SPAWN'
-  | 'ERR_LOOM_EOF';
+  | 'ERR_LOOM_EOF'
+  | 'ERR_LOOM_INTERRUPTED';
 
 /** Base class of loom's own conditions (not of argument errors, which extend TypeError/RangeError). */
 export class LoomError extends Error {
@@ -216,5 +217,16 @@ export class RecursiveSpawnError extends LoomError {
 export class EOFError extends LoomError {
   constructor(message = 'the other end of the connection was closed') {
     super('ERR_LOOM_EOF', message);
+  }
+}
+
+/**
+ * The work was stopped because the code that started it was interrupted (in a
+ * notebook: the cell, by Kernel > Interrupt): a pool task or executor call
+ * that had not finished. Python's `KeyboardInterrupt`, as a pool's caller sees it.
+ */
+export class Interrupted extends LoomError {
+  constructor(message = 'interrupted: the task was stopped before it finished') {
+    super('ERR_LOOM_INTERRUPTED', message);
   }
 }

@@ -23,3 +23,4 @@ export * as futures from './futures/index.js';
 export { hooks, type LoomHooks, type ProgressStart, type ProgressReporter } from './internal/hooks.js';
 export { liveWorkerCount, whenWorkersExited } from './internal/workers.js';
 export { liveChildPids } from './internal/hub/client.js';
+export { interruptWork } from './internal/interrupt-work.js';

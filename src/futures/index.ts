@@ -11,4 +11,4 @@ export { Executor, type ShutdownOptions, type ExecutorMapOptions, type ExecutorF
 export { ThreadPoolExecutor, type ThreadPoolExecutorOptions } from './thread-executor.js';
 export { ProcessPoolExecutor, type ProcessPoolExecutorOptions } from './process-executor.js';
 export { wait, waitSync, asCompleted, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED, type ReturnWhen, type WaitOptions, type DoneAndNotDone } from './wait.js';
-export { CancelledError, TimeoutError, BrokenWorkerError, PoolStateError } from '../errors.js';
+export { CancelledError, TimeoutError, BrokenWorkerError, PoolStateError, Interrupted } from '../errors.js';

@@ -14,7 +14,7 @@ export { AsyncResult, ResultIterator } from './async-result.js';
 export { cpuCount, type PoolOptions, type ThreadPoolOptions, type MapOptions, type AsyncCallbacks } from './options.js';
 export type { PoolFunction } from './pool-base.js';
 export type { ModuleFunction, TaskFunction } from '../internal/pool/fn-ref.js';
-export { BrokenWorkerError, PoolStateError, ProcessStateError, TimeoutError, RecursiveSpawnError } from '../errors.js';
+export { BrokenWorkerError, PoolStateError, ProcessStateError, TimeoutError, RecursiveSpawnError, Interrupted } from '../errors.js';
 export { Queue, JoinableQueue, SimpleQueue } from './queues.js';
 export { Pipe, Connection } from './connection.js';
 export { Value, SharedArray as Array, SharedArray, RawValue, RawArray, type Typecode, type SharedOptions } from './sharedctypes.js';

@@ -32,6 +32,8 @@ export interface ProcessCore {
   /** The hub reported the exit (hub released). */
   reaped: boolean;
   pid: number | undefined;
+  /** Stops hearing of interrupts (internal/interrupt-work.ts); set while it runs with an output tag. */
+  unwatch: (() => void) | undefined;
 }
 
 const cores = new WeakMap<object, ProcessCore>();
@@ -49,7 +51,7 @@ export function coreOf(proc: object): ProcessCore {
 export function newCore(fields: Partial<ProcessCore> & Pick<ProcessCore, 'name' | 'daemon'>): ProcessCore {
   return {
     target: undefined, args: [], identity: [], inside: false, started: false, control: undefined, hub: undefined, id: 0,
-    error: undefined, thrown: undefined, observed: false, reported: false, reaped: false, pid: undefined, ...fields,
+    error: undefined, thrown: undefined, observed: false, reported: false, reaped: false, pid: undefined, unwatch: undefined, ...fields,
   };
 }
 

@@ -7,6 +7,7 @@ import { childExecArgv } from '../internal/hub/child.js';
 import { hubClient, nextHubId } from '../internal/hub/client.js';
 import { PC, type ProcessJob } from '../internal/hub/protocol.js';
 import { hooks } from '../internal/hooks.js';
+import { watchInterrupts } from '../internal/interrupt-work.js';
 import { encode } from '../internal/share/encode.js';
 import { shipClass, shipFunction } from '../internal/ship/ship.js';
 import { guardSpawn } from '../internal/spawn-guard.js';
@@ -96,9 +97,12 @@ export class Process {
       }
       else if (event.t === 'proc-exit' || event.t === 'hub-failed') this.#reaped(core, event.t === 'hub-failed' ? event.reason : undefined);
     });
+    // The code that started it is interrupted (in a notebook: its cell): it is terminated, as terminate().
+    const tag = hooks.outputTag();
+    if (tag !== undefined) core.unwatch = watchInterrupts({ interruptWork: (of) => of === tag && this.terminate() });
     hub.send({
       t: 'proc-start', proc: core.id, control: control.buffer as SharedArrayBuffer, execArgv: childExecArgv(undefined),
-      init: { mode: 'process', job, preload: hooks.processPreload, threadStdio: hooks.threadStdio, identity: core.identity, tag: hooks.outputTag() },
+      init: { mode: 'process', job, preload: hooks.processPreload, threadStdio: hooks.threadStdio, identity: core.identity, tag },
     });
     // At once, not with the next batch: a busy loop on isAlive() may follow.
     hub.flush();
@@ -123,6 +127,7 @@ export class Process {
     core.reaped = true;
     const hub = core.hub!;
     hub.unlisten(core.id);
+    core.unwatch?.();
     if (!core.daemon) hub.unhold();
     hub.release();
     stoppedChild(this);

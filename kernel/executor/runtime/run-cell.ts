@@ -12,7 +12,8 @@ import type { ErrorContent, ExecuteCommand, UserExpressionResult } from '../mess
 import { sendFrame } from './channel.js';
 import { runInCell, setRunningCell, whileInterruptible, type CellContext } from './context.js';
 import { bundleOf } from './display.js';
-import { KeyboardInterrupt } from './errors.js';
+import { interruptWork } from '../../../src/internal/interrupt-work.js';
+import { isInterruption, KeyboardInterrupt } from './errors.js';
 import { errorContent, registerScript, syntaxErrorContent } from './traceback.js';
 
 interface ActiveCell {
@@ -38,6 +39,8 @@ export async function runCell(command: ExecuteCommand): Promise<void> {
     }
     userExpressions = await evaluateUserExpressions(command.userExpressions, cell);
   } catch (thrown) {
+    // Interrupted (while it awaited, or in a busy loop): the pool tasks and processes it started stop too.
+    if (isInterruption(thrown)) interruptWork(cell.parent);
     error = thrown instanceof CellSyntaxError ? thrown.content : errorContent(thrown);
   } finally {
     active = undefined;

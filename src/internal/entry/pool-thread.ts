@@ -108,6 +108,9 @@ async function loop(): Promise<void> {
     current = task.i;
     Atomics.store(control, slot * SLOT_CELLS + 1, task.i);
     const result = initError ? { i: task.i, ok: false, v: initError } : await run(task);
+    // Negated while the result goes into the ring: an interrupt then leaves this thread alone (it
+    // would die holding the ring's lock) and takes the result instead.
+    Atomics.store(control, slot * SLOT_CELLS + 1, -task.i);
     // The result first, then the slot: a thread that dies in between has its result delivered anyway.
     put(result);
     Atomics.store(control, slot * SLOT_CELLS + 1, 0);

@@ -111,6 +111,7 @@ export class Hub {
         const queued = this.#pools.get(command.pool)?.queue.some((task) => task.id === command.task) ?? false;
         return this.#emit({ t: 'reply', req: command.req, value: queued });
       }
+      case 'pool-interrupt': return this.#interruptTasks(command.pool, new Set(command.tasks));
       case 'pool-close': return this.#closePool(command.pool);
       case 'pool-terminate': return this.#terminatePool(command.pool);
       case 'proc-start': return this.#startProcess(command);
@@ -260,6 +261,35 @@ export class Hub {
     if (at < 0) return false;
     pool!.queue.splice(at, 1);
     return true;
+  }
+
+  /**
+   * An interrupt: the tasks leave the queue; a worker running one of them is
+   * killed (SIGTERM, then SIGKILL as terminate() does) and replaced when it
+   * has exited, and the other tasks it was sent go back to the queue then.
+   * Its caller has already settled these tasks, so the 'broken' event its
+   * exit causes is ignored. A task sent ahead to a worker that runs another
+   * cell's task cannot be taken back: it runs, and its result is ignored.
+   */
+  #interruptTasks(poolId: number, tasks: Set<number>): void {
+    const pool = this.#pools.get(poolId);
+    if (!pool) return;
+    pool.queue = pool.queue.filter((task) => !tasks.has(task.id));
+    for (const worker of pool.workers) {
+      const [running, ...waiting] = worker.inflight;
+      if (!running || !tasks.has(running.id) || worker.child.exited) continue;
+      worker.inflight = [running, ...waiting.filter((task) => !tasks.has(task.id))];
+      // Stopping: no new task goes to it, and its exit is not a failure to start.
+      worker.stopping = true;
+      this.#killSoon(worker.child);
+    }
+    this.#dispatch(pool);
+  }
+
+  /** SIGTERM now, SIGKILL if it is still there after the grace period. */
+  #killSoon(child: Child): void {
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), TERM_GRACE_MS).unref();
   }
 
   #closePool(poolId: number): void {

@@ -145,6 +145,8 @@ export type HubCommand =
   | { t: 'pool-cancel'; pool: number; task: number; req: number }
   /** Answered with a reply: true when the task is still queued. */
   | { t: 'pool-queued'; pool: number; task: number; req: number }
+  /** Stop these tasks (an interrupt): drop the queued ones, kill the workers running the others (replaced as usual). */
+  | { t: 'pool-interrupt'; pool: number; tasks: number[] }
   | { t: 'pool-close'; pool: number }
   | { t: 'pool-terminate'; pool: number }
   | { t: 'proc-start'; proc: number; control: SharedArrayBuffer; init: ProcessInit; execArgv: string[] }

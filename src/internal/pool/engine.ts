@@ -43,6 +43,12 @@ export interface Engine {
   close(): void;
   /** Stops the workers now; unfinished tasks fail with PoolStateError. */
   terminate(): void;
+  /**
+   * Stops the tasks submitted with output tag `tag` (internal/interrupt-work.ts):
+   * queued ones are removed, running ones stopped by replacing their worker;
+   * each fails with Interrupted. Other tasks go on; the pool stays usable.
+   */
+  interruptWork(tag: string): void;
   /** Resolves once the engine is closed or terminated, its tasks are done and its workers have exited. */
   whenJoined(): Promise<void>;
   /** Blocks until the tasks of a closed engine are done and its workers are told to stop, at most `ms`; true when done. */

@@ -4,12 +4,13 @@
  * workers; results come back as hub events, taken in by poll() or by the
  * event loop, whichever comes first.
  */
-import { BrokenWorkerError, PoolStateError } from '../../errors.js';
+import { BrokenWorkerError, Interrupted, PoolStateError } from '../../errors.js';
 import { deserializeError, type SerializedError } from '../error-wire.js';
 import { childExecArgv } from '../hub/child.js';
 import { hubClient, nextHubId, type HubClient, type HubListener } from '../hub/client.js';
 import type { PoolWorkerInit } from '../hub/protocol.js';
 import { hooks } from '../hooks.js';
+import { watchInterrupts } from '../interrupt-work.js';
 import { decode, encode, isPlain } from '../share/encode.js';
 import type { Engine, EngineState, Outcome, TaskKind } from './engine.js';
 import { waitSyncUntil } from './engine.js';
@@ -57,6 +58,9 @@ export class ProcessEngine implements Engine {
   readonly #hub: HubClient;
   readonly #id = nextHubId();
   readonly #pending = new Map<number, (outcome: Outcome) => void>();
+  /** The output tag of each pending task that has one: what interruptWork(tag) stops. */
+  readonly #tags = new Map<number, string>();
+  readonly #unwatch = watchInterrupts(this);
   readonly #fnIds = new Map<string, number>();
   readonly #writer = new Writer();
   #exited = false;
@@ -112,6 +116,7 @@ export class ProcessEngine implements Engine {
     const done = this.#pending.get(id);
     if (!done) return undefined;
     this.#pending.delete(id);
+    this.#tags.delete(id);
     if (this.#pending.size === 0) this.#hub.unhold();
     return done;
   }
@@ -119,6 +124,7 @@ export class ProcessEngine implements Engine {
   #finish(): void {
     if (this.#exited) return;
     this.#exited = true;
+    this.#unwatch();
     if (this.#state !== 'running') this.#hub.unhold();
     this.#hub.unlisten(this.#id);
     this.#hub.release();
@@ -139,12 +145,14 @@ export class ProcessEngine implements Engine {
   submit(fn: FnSpec, kind: TaskKind, items: unknown[], done: (outcome: Outcome) => void): number {
     if (this.#state !== 'running') throw new PoolStateError(`the pool is ${this.#state}: it takes no new tasks`);
     // The task's output goes where it was submitted (its tag), whichever worker runs it.
-    const head = this.#writer.reset().u8(KINDS.indexOf(kind)).string(hooks.outputTag() ?? '');
+    const tag = hooks.outputTag();
+    const head = this.#writer.reset().u8(KINDS.indexOf(kind)).string(tag ?? '');
     const body = writeForProcess(head, items, 'args').takeOwned();
     const id = newTaskId();
     const fnId = this.#fnId(fn);
     if (this.#pending.size === 0) this.#hub.hold();
     this.#pending.set(id, done);
+    if (tag !== undefined) this.#tags.set(id, tag);
     this.#hub.send({ t: 'pool-task', pool: this.#id, task: id, fn: fnId, body }, [body.buffer as ArrayBuffer]);
     return id;
   }
@@ -154,6 +162,17 @@ export class ProcessEngine implements Engine {
     const removed = this.#hub.request({ t: 'pool-cancel', pool: this.#id, task: id, req: nextHubId() }) === true;
     if (removed) this.#take(id);
     return removed;
+  }
+
+  interruptWork(tag: string): void {
+    if (this.#exited) return;
+    const tasks = [...this.#tags].filter(([, of]) => of === tag).map(([id]) => id);
+    if (tasks.length === 0) return;
+    // The hub drops the queued ones and kills the workers running the others (it replaces them).
+    this.#hub.send({ t: 'pool-interrupt', pool: this.#id, tasks });
+    this.#hub.flush();
+    // Settled here and now: a result or a 'broken' that arrives for them later finds nothing pending.
+    for (const id of tasks) this.#take(id)?.({ ok: false, error: new Interrupted() });
   }
 
   isQueued(id: number): boolean {

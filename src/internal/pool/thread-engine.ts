@@ -16,12 +16,13 @@
 import { join } from 'node:path';
 import { threadId, type ResourceLimits, type Worker } from 'node:worker_threads';
 import type { Piscina as PiscinaType } from 'piscina';
-import { BrokenWorkerError, PoolStateError } from '../../errors.js';
+import { BrokenWorkerError, Interrupted, PoolStateError } from '../../errors.js';
 import { packedBytes, Serialized, type Packed } from '../../queue/codec.js';
 import { FIFO } from '../../queue/layout.js';
 import { QueueCore } from '../../queue/queue-core.js';
 import { deserializeError } from '../error-wire.js';
 import { hooks } from '../hooks.js';
+import { watchInterrupts } from '../interrupt-work.js';
 import { processBlock } from '../process-state.js';
 import { encode } from '../share/encode.js';
 import { trackWorker } from '../workers.js';
@@ -37,6 +38,8 @@ import { REGISTERED, SLOT_CELLS, SLOTS } from './thread-messages.js';
 const ENTRY = join(__dirname, '..', 'entry', `pool-thread${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
 const RING_BYTES = 1 << 20;
 const NONE = Symbol('none');
+/** How long interruptWork looks for a task a worker has taken from the ring but not yet named in its slot. */
+const IN_TRANSIT_MS = 1000;
 let pools = 0;
 
 export interface ThreadEngineOptions {
@@ -58,6 +61,9 @@ export class ThreadEngine implements Engine {
   readonly #control = new Int32Array(new SharedArrayBuffer((SLOTS * SLOT_CELLS + 1) * 4));
   readonly #wire: ThreadWire;
   readonly #pending = new Map<number, (outcome: Outcome) => void>();
+  /** The output tag of each pending task that has one: what interruptWork(tag) stops. */
+  readonly #tags = new Map<number, string>();
+  readonly #unwatch = watchInterrupts(this);
   /** Tasks that did not fit in the ring yet, oldest first from #backlogAt. */
   #backlog: Packed[] = [];
   #backlogAt = 0;
@@ -153,9 +159,11 @@ export class ThreadEngine implements Engine {
   submit(fn: FnSpec, kind: TaskKind, items: unknown[], done: (outcome: Outcome) => void): number {
     if (this.#state !== 'running') throw new PoolStateError(`the pool is ${this.#state}: it takes no new tasks`);
     const id = newTaskId();
-    const message: TaskMessage = { i: id, f: this.#fnId(fn), k: kind, x: items, t: hooks.outputTag() ?? '' };
+    const tag = hooks.outputTag();
+    const message: TaskMessage = { i: id, f: this.#fnId(fn), k: kind, x: items, t: tag ?? '' };
     const packed = packedBytes(this.#wire.encodeTask(message), id);
     this.#pending.set(id, done);
+    if (tag !== undefined) this.#tags.set(id, tag);
     if (this.#backlogAt < this.#backlog.length || !this.#tasks.tryPut(packed)) this.#backlog.push(packed);
     this.#startPump();
     return id;
@@ -169,6 +177,57 @@ export class ThreadEngine implements Engine {
     return removed;
   }
 
+  interruptWork(tag: string): void {
+    if (this.#destroyed) return;
+    this.poll();
+    let left = [...this.#tags].filter(([, of]) => of === tag).map(([id]) => id);
+    // Queued: removed. Running: its worker thread is terminated (piscina starts another).
+    // Neither: a worker has just taken it from the ring and names it in its slot a moment later.
+    const deadline = Date.now() + IN_TRANSIT_MS;
+    while (left.length > 0) {
+      left = left.filter((id) => this.#pending.has(id) && !this.#cancelQueued(id) && !this.#stopRunning(id));
+      if (left.length === 0 || Date.now() > deadline) break;
+      Atomics.wait(this.#control, REGISTERED, Atomics.load(this.#control, REGISTERED), 1);
+      this.poll();
+    }
+    // Still not found (a worker slow to name it): it may run, but nobody waits for it any more.
+    for (const id of left) this.#interrupted(id);
+  }
+
+  /** A queued task of an interrupt, removed and failed; false when it is not queued. */
+  #cancelQueued(id: number): boolean {
+    const done = this.#pending.get(id);
+    if (!done || !this.cancel(id)) return false;
+    done({ ok: false, error: new Interrupted() });
+    return true;
+  }
+
+  /**
+   * A running task of an interrupt: its worker thread is terminated and the
+   * task failed; false when no worker names it (a worker putting its result
+   * names it negated: that result is taken in instead).
+   */
+  #stopRunning(id: number): boolean {
+    for (let slot = 0; slot < SLOTS; slot++) {
+      const at = slot * SLOT_CELLS;
+      if (Atomics.load(this.#control, at + 1) !== id) continue;
+      const thread = Atomics.load(this.#control, at);
+      const worker = this.#piscina.threads.find((w: Worker) => w.threadId === thread);
+      if (!worker) return false;
+      void worker.terminate();
+      this.#interrupted(id);
+      return true;
+    }
+    return false;
+  }
+
+  #interrupted(id: number): void {
+    const done = this.#pending.get(id);
+    if (!done) return;
+    this.#forget(id);
+    done({ ok: false, error: new Interrupted() });
+  }
+
   isQueued(id: number): boolean {
     if (!this.#pending.has(id)) return false;
     return this.#backlog.some((p, i) => i >= this.#backlogAt && p.key === id) || this.#tasks.hasKey(id);
@@ -176,6 +235,7 @@ export class ThreadEngine implements Engine {
 
   #forget(id: number): void {
     this.#pending.delete(id);
+    this.#tags.delete(id);
     if (this.#pending.size === 0) this.#idle();
   }
 
@@ -237,7 +297,8 @@ export class ThreadEngine implements Engine {
     for (let slot = 0; slot < SLOTS; slot++) {
       const at = slot * SLOT_CELLS;
       if (Atomics.load(this.#control, at) !== thread) continue;
-      const task = Atomics.load(this.#control, at + 1);
+      // Negative while it was putting the result (see pool-thread.ts).
+      const task = Math.abs(Atomics.load(this.#control, at + 1));
       Atomics.store(this.#control, at + 1, 0);
       Atomics.store(this.#control, at, 0);
       // Its result may be in the ring already (it died after putting it).
@@ -263,6 +324,7 @@ export class ThreadEngine implements Engine {
     this.#state = 'terminated';
     const unfinished = [...this.#pending.values()];
     this.#pending.clear();
+    this.#tags.clear();
     this.#backlog = [];
     this.#backlogAt = 0;
     this.#idle();
@@ -278,6 +340,7 @@ export class ThreadEngine implements Engine {
     void this.#piscina.destroy().finally(() => {
       clearInterval(keepAlive);
       this.#wire.close();
+      this.#unwatch();
       this.#markJoined();
     });
   }

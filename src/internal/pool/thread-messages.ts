@@ -13,7 +13,10 @@ export interface PoolThreadInit {
   tasks: SharedArrayBuffer;
   /** Ring of ResultMessages. */
   results: SharedArrayBuffer;
-  /** SLOTS x SLOT_CELLS Int32 cells: [worker threadId, task it runs] (a dead worker's slot names its task), then REGISTERED. */
+  /**
+   * SLOTS x SLOT_CELLS Int32 cells: [worker threadId, task it runs] (a dead worker's slot names its
+   * task; negated while the worker puts its result), then REGISTERED.
+   */
   control: SharedArrayBuffer;
   /** The pool's BroadcastChannel (functions, shared buffers: see thread-wire.ts). */
   channel: string;

@@ -1,0 +1,96 @@
+/**
+ * interruptWork(tag) in a plain script, without the kernel: a host names work
+ * with hooks.outputTag and stops what it started under one tag. Tasks say
+ * they started (and where) through a multiprocessing Queue, and block their
+ * worker for ten minutes: a task that was not stopped would keep its worker.
+ */
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { hooks, Interrupted, interruptWork, multiprocessing, Pool, Process, ThreadPool } from '../../src/index.js';
+import { isAlive, waitForExit } from '../helpers/processes.js';
+import { assertNothingLeftAtEnd } from './helpers.js';
+
+assertNothingLeftAtEnd();
+
+let tag: string | undefined;
+hooks.outputTag = () => tag;
+after(() => {
+  hooks.outputTag = () => undefined;
+});
+
+/** Runs `fn` as code tagged `name` (what it starts carries the tag). */
+function under<T>(name: string, fn: () => T): T {
+  tag = name;
+  try {
+    return fn();
+  } finally {
+    tag = undefined;
+  }
+}
+
+/** Tells `started` where it runs, then blocks its worker for ten minutes. */
+const slow = (started: multiprocessing.Queue<string>): void => {
+  started.putSync(`${process.pid}:${require('node:worker_threads').threadId}`);
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 600_000);
+};
+
+/** Tells `started`, then waits for the gate and returns what it got. */
+const gated = (started: multiprocessing.Queue<string>, gate: multiprocessing.Queue<string>): string => {
+  started.putSync(`${process.pid}:gated`);
+  return `got ${gate.getSync()}`;
+};
+
+test('a process pool: the tag\'s running task loses its worker, its queued task is cancelled, other work goes on', async () => {
+  const started = new multiprocessing.Queue<string>();
+  const gate = new multiprocessing.Queue<string>();
+  await using pool = new Pool(2);
+  const other = under('b', () => pool.applyAsync(gated, [started, gate]));
+  const otherPid = Number((await started.get()).split(':')[0]);
+  const running = under('a', () => pool.applyAsync(slow, [started]));
+  const queued = under('a', () => pool.applyAsync(slow, [started]));
+  const runningPid = Number((await started.get()).split(':')[0]);
+  interruptWork('a');
+  await assert.rejects(running.get(), Interrupted);
+  await assert.rejects(queued.get(), (error: Interrupted) => error.code === 'ERR_LOOM_INTERRUPTED');
+  await waitForExit([runningPid]);
+  assert.ok(isAlive(otherPid), 'the other tag\'s worker was stopped');
+  // A replacement worker takes new work; the queued task never started (it would hold it).
+  assert.equal(await pool.apply((x: number) => x + 1, [1]), 2);
+  assert.equal(started.qsize(), 0);
+  gate.putSync('go');
+  assert.equal(await other.get(), 'got go');
+});
+
+test('a thread pool: the tag\'s tasks stop, the pool goes on with new threads', async () => {
+  const started = new multiprocessing.Queue<string>();
+  const pool = new ThreadPool(2);
+  const mapped = under('a', () => pool.mapAsync(slow, [started, started, started], 1));
+  const threads = [await started.get(), await started.get()].map((place) => place.split(':')[1]);
+  interruptWork('a');
+  await assert.rejects(mapped.get(), Interrupted);
+  const next = await pool.map(() => String(require('node:worker_threads').threadId), [1, 2, 3, 4], 1);
+  for (const id of next) assert.ok(!threads.includes(id), `thread ${id} ran an interrupted task`);
+  assert.equal(started.qsize(), 0);
+  pool.close();
+  await pool.join();
+});
+
+test('a Process started under the tag is terminated; one started under another tag runs on', async () => {
+  const started = new multiprocessing.Queue<string>();
+  const gate = new multiprocessing.Queue<string>();
+  const stopped = under('a', () => new Process({ target: slow, args: [started] }));
+  const other = under('b', () => new Process({ target: gated, args: [started, gate] }));
+  under('a', () => stopped.start());
+  under('b', () => other.start());
+  await started.get();
+  await started.get();
+  interruptWork('a');
+  await stopped.join();
+  assert.equal(stopped.exitCode, -15);
+  assert.ok(other.isAlive());
+  gate.putSync('go');
+  await other.join();
+  assert.equal(other.exitCode, 0);
+  // An interrupt of a tag with no work left is harmless.
+  interruptWork('a');
+});
