@@ -117,6 +117,14 @@ export interface LoomHooks {
    * @default false
    */
   reportErrorsInWorker: boolean;
+  /**
+   * In the thread that owns a thread pool: one of its worker threads has
+   * exited, also when it was terminated in the middle of a task (an
+   * interrupt). A host whose threads share locks of its own (the kernel's
+   * output buffer) frees what that thread still held.
+   * @default () => {}
+   */
+  threadExited: (threadId: number) => void;
 }
 
 /** Mutable on purpose: a host assigns the fields it needs once at start-up. */
@@ -133,6 +141,7 @@ export const hooks: LoomHooks = {
   childOutput: (_tag, name, text) => writeAll(name === 'stdout' ? 1 : 2, Buffer.from(text, 'utf8')),
   childInput: () => Promise.reject(new Error('input() in a child process needs a host that answers it (the loom kernel)')),
   reportErrorsInWorker: false,
+  threadExited: () => {},
 };
 
 /** What a map tells the progress hook when it starts. */

@@ -47,6 +47,11 @@ function prefixOf(frame: StreamFrame): string {
   return lastPrefix.text;
 }
 
+/** A pool thread that exited (terminated by an interrupt) may have held the output buffer's lock: free it (loom's hooks.threadExited). */
+export function releaseOutputLocksOf(threadId: number): void {
+  outputBuffer().releaseLocksOf(threadId);
+}
+
 export function sendFrame(frame: FromExecutor): void {
   const buffer = outputBuffer();
   if (frame.type === 'stream') {

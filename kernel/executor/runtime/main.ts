@@ -13,7 +13,7 @@ import { loomModuleFile } from '../../interpreter/loom-modules.js';
 import { transpileCell } from '../../interpreter/transpile.js';
 import { IMPORT_FUNCTION } from '../../interpreter/transpile-modules.js';
 import { LIFELINE_FD, type ExecuteCommand, type ToExecutor } from '../messages.js';
-import { sendFrame } from './channel.js';
+import { releaseOutputLocksOf, sendFrame } from './channel.js';
 import { routeOutput } from './console.js';
 import { currentCell } from './context.js';
 import { clearOutput, display } from './display.js';
@@ -129,6 +129,8 @@ function routeWorkerOutput(): void {
   hooks.processPreload.push(join(__dirname, 'child-process.js'));
   // The cell whose code starts the work, also from a timer it left behind; between cells, the last one.
   hooks.outputTag = () => currentCell()?.parent ?? (getEnvironmentData(CELL_KEY) as string | undefined);
+  // A pool thread an interrupt terminated mid-print must not leave the output buffer locked.
+  hooks.threadExited = releaseOutputLocksOf;
 }
 
 function main(): void {

@@ -199,6 +199,21 @@ export class OutputBuffer {
     }
   }
 
+  /**
+   * A thread that exited while it held a lock (a pool thread terminated by an
+   * interrupt in the middle of a console.log): undoes what it half did and
+   * frees the lock, so output does not stop for good. Bytes it had already
+   * written to the pipe under WRITING cannot be taken back.
+   */
+  releaseLocksOf(deadThreadId: number): void {
+    const dead = deadThreadId + 1;
+    if (Atomics.compareExchange(this.header, LOCK, dead, this.me) === dead) {
+      this.repair();
+      this.unlock();
+    }
+    if (Atomics.compareExchange(this.header, WRITING, dead, this.me) === dead) this.unlock(WRITING);
+  }
+
   private unlock(cell = LOCK): void {
     Atomics.store(this.header, cell, 0);
     if (Atomics.load(this.header, WAITERS) > 0) Atomics.notify(this.header, cell);

@@ -123,7 +123,10 @@ export class ThreadEngine implements Engine {
       this.#watched.add(worker);
       trackWorker(worker);
       const thread = worker.threadId;
-      worker.once('exit', () => this.#workerGone(thread));
+      worker.once('exit', () => {
+        hooks.threadExited(thread);
+        this.#workerGone(thread);
+      });
     }
   }
 
