@@ -12,7 +12,7 @@ import ts from 'typescript';
 import { loomTypePaths } from './loom-modules.js';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { NotebookCells, type ImportMeaning } from './notebook-cells.js';
+import { INTERNAL_PREFIX, NotebookCells, type ImportMeaning } from './notebook-cells.js';
 import { KERNEL_GLOBALS_D_TS } from './kernel-globals.js';
 import { ResolutionCache } from './resolution-cache.js';
 
@@ -106,6 +106,16 @@ export class NotebookService {
     // A cell that imports is looked at afresh even when unchanged: the package may have been installed since.
     const renewed = this.resolution.noteCell(code);
     if (code !== this.current.text || renewed) this.current = { text: code, version: this.current.version + 1 };
+  }
+
+  /**
+   * Type-checks throwaway text as the current cell, so that V8 optimises the
+   * checker before real cells come. Unlike setCurrent it confirms no cell as
+   * run, and the next real request replaces the text.
+   */
+  warmCheck(step: number): void {
+    this.current = { text: `const ${INTERNAL_PREFIX}warm_${step} = ${step};`, version: this.current.version + 1 };
+    this.service.getSemanticDiagnostics(this.currentFile);
   }
 
   /** What each internal import alias of a companion module refers to (value, type, namespace). */
