@@ -1,46 +1,31 @@
 // Kernel > Interrupt stops a busy loop and keeps the notebook's variables;
 // Kernel > Restart starts a fresh kernel without them.
 import assert from 'node:assert/strict';
-import { after, before } from 'node:test';
-import { launchBrowser } from '../harness/browser.mjs';
-import { LabPage } from '../harness/lab-page.mjs';
+import { labSession } from '../harness/lab-session.mjs';
 import { labTest } from '../harness/lab-test.mjs';
-import { serverFromEnv, shutDownAllSessions } from '../harness/server-from-env.mjs';
 
-const server = serverFromEnv();
-let browser;
-let lab;
 let notebook;
-
-before(async () => {
-  browser = await launchBrowser();
-  lab = await LabPage.open(browser, server);
+const session = labSession(async (lab) => {
   notebook = await lab.openFromFileBrowser('fixtures/kernel-menu.ipynb');
 });
 
-after(async () => {
-  await lab?.close();
-  await browser?.close();
-  await shutDownAllSessions(server);
-});
-
-labTest('Kernel > Interrupt stops a busy loop, and the next cell still sees earlier variables', { timeout: 120_000 }, () => lab, async () => {
+labTest('Kernel > Interrupt stops a busy loop, and the next cell still sees earlier variables', { timeout: 120_000 }, () => session.lab, async () => {
   await notebook.select(0);
   await notebook.runSelected(); // const kept = 41
   const loop = await notebook.startSelected(); // console.log('spinning'); while (true) spins++
   // Interrupt once the loop runs: before that (while the cell is type-checked) there is nothing to stop.
   await notebook.cell(1).locator('.jp-OutputArea', { hasText: 'spinning' }).waitFor();
-  await lab.menu('Kernel', 'Interrupt Kernel');
+  await session.lab.menu('Kernel', 'Interrupt Kernel');
   await loop.finished();
   assert.match(await notebook.outputText(1), /KeyboardInterrupt/);
 
   await notebook.runSelected(); // uses kept and spins
   assert.match(await notebook.outputText(2), /kept \+ 1 = 42, spun: true/);
   assert.deepEqual((await notebook.outputs(2)).map((output) => output.output_type), ['stream']);
-  await lab.screenshot('kernel-interrupt');
+  await session.lab.screenshot('kernel-interrupt');
 });
 
-labTest('Kernel > Restart clears the variables', { timeout: 120_000 }, () => lab, async () => {
+labTest('Kernel > Restart clears the variables', { timeout: 120_000 }, () => session.lab, async () => {
   await notebook.restartKernelFromMenu();
   await notebook.select(2);
   await notebook.runSelected();
@@ -49,6 +34,6 @@ labTest('Kernel > Restart clears the variables', { timeout: 120_000 }, () => lab
   assert.equal(output.output_type, 'error', `expected an error, got ${JSON.stringify(output)}`);
   assert.match(`${output.ename}: ${output.evalue}`, /kept/);
   assert.match(await notebook.cell(2).locator('.jp-InputPrompt').innerText(), /\[1\]/);
-  await lab.screenshot('kernel-restart');
-  assert.deepEqual(lab.problems, []);
+  await session.lab.screenshot('kernel-restart');
+  assert.deepEqual(session.lab.problems, []);
 });
