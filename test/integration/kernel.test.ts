@@ -65,6 +65,12 @@ describe('kernel over ZeroMQ', () => {
     assert.equal(ofType(iopub, 'execute_result')[0].content.data['text/plain'], '7');
   });
 
+  // Without it, each worker isolate a cell starts and ends leaves freed memory in glibc's arenas (kernel/executor/malloc-tuning.ts).
+  it('the_executor_runs_with_a_fixed_malloc_mmap_threshold', async () => {
+    const { iopub } = await kernel.execute('process.env.MALLOC_MMAP_THRESHOLD_');
+    assert.equal(ofType(iopub, 'execute_result')[0].content.data['text/plain'], "'131072'");
+  });
+
   it('silent_cells_publish_nothing_and_do_not_count', async () => {
     const before = (await kernel.execute('1')).reply.content.execution_count;
     const { reply, iopub } = await kernel.execute('console.log("quiet"); 5', { silent: true });
