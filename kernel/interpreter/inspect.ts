@@ -10,7 +10,7 @@
 import ts from 'typescript';
 import type { InspectReply } from './language-service.js';
 import { codePointsToUtf16 } from './code-points.js';
-import { userNames } from './notebook-cells.js';
+import { CELL_SCRIPT, userNames } from './notebook-cells.js';
 
 const MAX_SOURCE_CHARS = 4000;
 
@@ -75,7 +75,7 @@ function callAt(service: ts.LanguageService, fileName: string, cursor: number): 
 function notebookSource(service: ts.LanguageService, fileName: string, position: number): string | undefined {
   const definition = service.getDefinitionAtPosition(fileName, position)?.[0];
   // Only the script files of cells: an import's companion module would just show our plumbing.
-  if (!definition || !/__loom_cell_\d+__\.ts$/.test(definition.fileName)) return undefined;
+  if (!definition || !CELL_SCRIPT.test(definition.fileName)) return undefined;
   const source = service.getProgram()?.getSourceFile(definition.fileName);
   if (!source) return undefined;
   let node: ts.Node | undefined = findNode(source, definition.textSpan.start);

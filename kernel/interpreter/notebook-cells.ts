@@ -29,6 +29,11 @@
  * `declare global { ... }` in a cell is unwrapped: in a script its contents
  * are global already.
  *
+ * The scripts of every full run of CHUNK cells are shown to the language
+ * service as one file (see files()): each check makes a new program and type
+ * checker, which pay for every file, and 200 one-line cells cost a check as
+ * much again as the whole standard library did.
+ *
  * The cell being edited is a separate `.mts` file (always a module), so its
  * own declarations shadow everything here (see notebook-service.ts).
  */
@@ -37,6 +42,12 @@ import { join } from 'node:path';
 
 /** Names starting with this are ours; completion hides them. */
 export const INTERNAL_PREFIX = '__loom_';
+
+/** How many cells' scripts make one file once they are all there (see files()). */
+const CHUNK = 32;
+
+/** The script file of one cell, or of a chunk of cells: inspection shows declarations found in these. */
+export const CELL_SCRIPT = /__loom_cells?_\d+__\.ts$/;
 
 /** Text from the compiler with our internal names turned back into the names the user wrote. */
 export function userNames(text: string): string {
@@ -92,6 +103,8 @@ interface Cell {
   readonly keepScript: boolean;
   /** `import 'm'`: may augment types without binding a name. */
   readonly keepImports: boolean;
+  /** False when the script only works as a file's start (`/// <reference>` directives, `#!`): it keeps a file of its own. */
+  readonly chunkable: boolean;
 }
 
 export class NotebookCells {
@@ -99,20 +112,41 @@ export class NotebookCells {
   private cells: (Cell | undefined)[] = [];
   /** name -> indexes of the cells whose declarations of it are live: the newest, and those it merges with. */
   private owners = new Map<string, number[]>();
+  /** One file per cell script and per companion module. */
   private readonly fileMap = new Map<string, VirtualFile>();
+  /** What the language service sees (files()), made again after a change. */
+  private view: Map<string, VirtualFile> | undefined;
+  /** Chunk files by name, with the versions of the scripts they were made of. */
+  private readonly chunks = new Map<string, { made: string; file: VirtualFile }>();
   private nextVersion = 1;
+  /** Libraries cells named with `/// <reference lib>` (their cells are never retired). */
+  private readonly libs = new Set<string>();
 
   constructor(private readonly dir: string) {}
 
-  /** The virtual files, in cell order. */
+  referencedLibs(): ReadonlySet<string> {
+    return this.libs;
+  }
+
+  /**
+   * The virtual files, in cell order. The scripts of the cells of each full
+   * chunk (cells 0-31, 32-63, ...) are joined into one file; scripts of later
+   * cells, and every companion module, are files of their own. Scripts share
+   * the global scope whichever file they are in; `;` between them keeps one
+   * cell's last line from running into the next.
+   */
   files(): ReadonlyMap<string, VirtualFile> {
-    return this.fileMap;
+    this.view ??= this.makeView();
+    return this.view;
   }
 
   reset(): void {
     this.cells = [];
     this.owners.clear();
     this.fileMap.clear();
+    this.chunks.clear();
+    this.libs.clear();
+    this.view = undefined;
   }
 
   /**
@@ -125,6 +159,7 @@ export class NotebookCells {
     for (const code of codes) {
       const cell = parseCell(this.cells.length, code);
       this.cells.push(cell);
+      for (const lib of cell.source.libReferenceDirectives) this.libs.add(lib.fileName);
       added.push(cell);
       for (const name of cell.names) {
         const previous = this.owners.get(name) ?? [];
@@ -185,13 +220,48 @@ export class NotebookCells {
   }
 
   private writeOrDrop(fileName: string, text: string | undefined): void {
-    if (text === undefined) this.fileMap.delete(fileName);
-    else this.write(fileName, text);
+    if (text === undefined) {
+      if (this.fileMap.delete(fileName)) this.view = undefined;
+    } else this.write(fileName, text);
   }
 
   private write(fileName: string, text: string): void {
     if (this.fileMap.get(fileName)?.text === text) return;
     this.fileMap.set(fileName, { text, version: this.nextVersion++ });
+    this.view = undefined;
+  }
+
+  private makeView(): Map<string, VirtualFile> {
+    const view = new Map<string, VirtualFile>();
+    const sealed = Math.floor(this.cells.length / CHUNK) * CHUNK;
+    let chunk: { name: string; scripts: VirtualFile[] } | undefined;
+    for (let index = 0; index < this.cells.length; index++) {
+      if (index % CHUNK === 0 && index < sealed) {
+        if (chunk) this.addChunk(view, chunk.name, chunk.scripts);
+        chunk = { name: join(this.dir, `${INTERNAL_PREFIX}cells_${index / CHUNK}__.ts`), scripts: [] };
+      }
+      const imports = this.fileMap.get(this.importsFile(index));
+      if (imports) view.set(this.importsFile(index), imports);
+      const script = this.fileMap.get(this.scriptFile(index));
+      if (!script) continue;
+      if (index < sealed && this.cells[index]?.chunkable) chunk!.scripts.push(script);
+      else view.set(this.scriptFile(index), script);
+    }
+    if (chunk) this.addChunk(view, chunk.name, chunk.scripts);
+    for (const name of this.chunks.keys()) if (!view.has(name)) this.chunks.delete(name);
+    return view;
+  }
+
+  /** A chunk's file keeps its version (and so its parse) while its scripts are the same. */
+  private addChunk(view: Map<string, VirtualFile>, name: string, scripts: VirtualFile[]): void {
+    if (scripts.length === 0) return;
+    const made = scripts.map((script) => script.version).join(',');
+    let entry = this.chunks.get(name);
+    if (entry?.made !== made) {
+      entry = { made, file: { text: scripts.map((script) => script.text).join('\n;\n'), version: this.nextVersion++ } };
+      this.chunks.set(name, entry);
+    }
+    view.set(name, entry.file);
   }
 }
 
@@ -218,7 +288,11 @@ function parseCell(index: number, code: string): Cell {
       imports.push(`import ${alias} from ${statement.moduleReference.expression.getText(source)};\n`);
     }
   }
-  return { index, source, names, shapes: shapesOf(source), importText: imports.join(''), bindings, meanings: new Map(), keepScript, keepImports };
+  const directives = source.referencedFiles.length + source.typeReferenceDirectives.length + source.libReferenceDirectives.length;
+  const chunkable = directives === 0 && !code.startsWith('#!');
+  // A cell of `/// <reference>` directives alone still matters to later cells.
+  if (directives > 0) keepScript = true;
+  return { index, source, names, shapes: shapesOf(source), importText: imports.join(''), bindings, meanings: new Map(), keepScript, keepImports, chunkable };
 }
 
 /** What each name the cell declares is, for merging: see `merges`. */

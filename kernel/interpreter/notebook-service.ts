@@ -14,6 +14,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { INTERNAL_PREFIX, NotebookCells, type ImportMeaning } from './notebook-cells.js';
 import { KERNEL_GLOBALS_D_TS } from './kernel-globals.js';
+import { libBundleKey, libBundleText } from './lib-bundle.js';
 import { ResolutionCache } from './resolution-cache.js';
 
 /** The NotebookService behind each language service, for checkCell (check.ts). */
@@ -28,6 +29,7 @@ export class NotebookService {
   /** The last cell that passed its check, until it is reported as executed (addCells). */
   private unconfirmed: string | undefined;
   private readonly globalsFile: string;
+  private readonly libFile: string;
   readonly currentFile: string;
   private current = { text: '', version: 0 };
   private readonly resolution: ResolutionCache;
@@ -36,12 +38,14 @@ export class NotebookService {
   constructor(cwd: string) {
     this.cells = new NotebookCells(cwd);
     this.globalsFile = join(cwd, '__loom_kernel_globals__.d.ts');
+    this.libFile = join(cwd, '__loom_lib__.d.ts');
     this.currentFile = join(cwd, '__loom_current_cell__.mts');
     const options = compilerOptions(cwd);
     const disk = new DiskFiles();
     const textOf = (fileName: string): string | undefined => {
       if (fileName === this.currentFile) return this.current.text;
       if (fileName === this.globalsFile) return KERNEL_GLOBALS_D_TS;
+      if (fileName === this.libFile) return libBundleText(this.libs());
       return this.cells.files().get(fileName)?.text;
     };
     const fileExists = (fileName: string): boolean => textOf(fileName) !== undefined || ts.sys.fileExists(fileName);
@@ -50,10 +54,11 @@ export class NotebookService {
     const host: ts.LanguageServiceHost = {
       ...this.resolution.hostMethods(),
       getCompilationSettings: () => options,
-      getScriptFileNames: () => [this.globalsFile, ...this.cells.files().keys(), this.currentFile],
+      getScriptFileNames: () => [this.libFile, this.globalsFile, ...this.cells.files().keys(), this.currentFile],
       getScriptVersion: (fileName) => {
         if (fileName === this.currentFile) return String(this.current.version);
         if (fileName === this.globalsFile) return '1';
+        if (fileName === this.libFile) return libBundleKey(this.libs());
         return String(this.cells.files().get(fileName)?.version ?? diskVersion(fileName));
       },
       getScriptSnapshot: (fileName) => {
@@ -72,6 +77,12 @@ export class NotebookService {
     };
     this.service = ts.createLanguageService(host, ts.createDocumentRegistry());
     notebooks.set(this.service, this);
+  }
+
+  /** The libraries that cells, run or being edited, add with `/// <reference lib>`. */
+  private libs(): string[] {
+    const current = this.current.text.includes('<reference') ? ts.preProcessFile(this.current.text).libReferenceDirectives : [];
+    return [...this.cells.referencedLibs(), ...current.map((lib) => lib.fileName)];
   }
 
   addCells(codes: readonly string[]): void {
@@ -192,7 +203,8 @@ function compilerOptions(cwd: string): ts.CompilerOptions {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,
     moduleResolution: ts.ModuleResolutionKind.Bundler,
-    lib: ['lib.es2023.d.ts', 'lib.esnext.disposable.d.ts'],
+    // The lib files are one root file instead (lib-bundle.ts).
+    noLib: true,
     types: ['node'],
     typeRoots: typeRoots(cwd),
     strict: true,

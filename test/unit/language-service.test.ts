@@ -251,6 +251,41 @@ describe('language service lifecycle', () => {
     }
   });
 
+  // Cells are joined into one file per 32 (notebook-cells.ts): a long notebook must check as cell after cell still.
+  it('checks a long notebook as separate cells after their scripts are joined into chunks', async () => {
+    const ls = new LanguageService({ cwd: ROOT });
+    try {
+      ls.addCell('const chunkedNumber = 1'); // no semicolon, and the next cell starts with '('
+      ls.addCell('(globalThis as any).touched = true;\nconst afterParen = 2;');
+      ls.addCell('/** Adds one. */\nfunction addOne(n: number) { return n + 1; }');
+      ls.addCell('const laterRedeclared = 1;');
+      for (let i = 4; i < 70; i++) ls.addCell(`const filler${i} = ${i};`);
+      ls.addCell("const laterRedeclared = 'text';");
+      const messages = async (code: string): Promise<string> => (await ls.check(code)).map((d) => d.message).join('\n');
+      assert.match(await messages('const s: string = chunkedNumber;'), /Type 'number' is not assignable to type 'string'/);
+      assert.match(await messages('const n: number = laterRedeclared;'), /Type 'string' is not assignable to type 'number'/);
+      assert.equal(await messages('filler69 + addOne(filler4) + chunkedNumber + afterParen'), '');
+      const inspected = await ls.inspect('addOne', 6, 1);
+      assert.match(inspected.data['text/plain']!, /Adds one\./);
+      assert.match(inspected.data['text/plain']!, /return n \+ 1/, 'the source of a declaration inside a chunk');
+    } finally {
+      await ls.close();
+    }
+  });
+
+  it('adds the libraries cells reference, in the cell and in later cells', async () => {
+    const ls = new LanguageService({ cwd: ROOT });
+    try {
+      assert.match((await ls.check('document.title')).map((d) => d.message).join('\n'), /Cannot find name 'document'/);
+      const cell = '/// <reference lib="dom" />\nconst title: string = document.title;';
+      assert.deepEqual(await ls.check(cell), []);
+      ls.addCell(cell);
+      assert.deepEqual(await ls.check('const body: HTMLElement = document.body;'), []);
+    } finally {
+      await ls.close();
+    }
+  });
+
   it('restarts a crashed worker, failing only the request in flight', async () => {
     const ls = new LanguageService({ cwd: ROOT });
     try {
