@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Dealer, Request, Subscriber } from 'zeromq';
+import { withMallocTuning } from '../malloc-tuning.js';
 import { OrderedSender } from '../sockets/sender.js';
 import { decode, encode, type WireMessage } from '../wire/codec.js';
 import { endpoint, type ConnectionInfo } from '../wire/connection.js';
@@ -80,8 +81,9 @@ export class KernelClient {
   static async start(options: StartOptions = {}): Promise<KernelClient> {
     const { info, dir: tempDir, file } = await writeConnectionFile('loom-client-');
     const argv = (options.argv ?? [process.execPath, LOOM_KERNEL, 'kernel', '{connection_file}']).map((arg) => arg.replace('{connection_file}', file));
-    // JPY_PARENT_PID, as Jupyter's launchers set it: the kernel exits if this process dies.
-    const env = { ...(options.env ?? process.env), JPY_PARENT_PID: String(process.pid) };
+    // As Jupyter starts Loom: with its kernelspec's env (another kernel's argv gets none), and JPY_PARENT_PID, so that the kernel exits if this process dies.
+    const given = options.env ?? process.env;
+    const env = { ...(options.argv ? given : withMallocTuning(given)), JPY_PARENT_PID: String(process.pid) };
     const child = spawn(argv[0], argv.slice(1), { cwd: options.cwd, env, stdio: ['ignore', 'ignore', options.stderr ?? 'ignore'] });
     const client = new KernelClient(info, child, tempDir);
     client.connect();

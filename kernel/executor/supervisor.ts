@@ -3,9 +3,9 @@ import { EventEmitter, once } from 'node:events';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { log } from '../log.js';
+import { withMallocTuning } from '../malloc-tuning.js';
 import { describeExit, StderrTail } from './exit-reason.js';
 import { readFrames } from './frame-reader.js';
-import { executorEnv } from './malloc-tuning.js';
 import { FRAMES_FD, INPUT_FD, type DoneFrame, type ExecuteCommand, type FromExecutor, type InputReply } from './messages.js';
 
 /** How long an interrupted cell may take to stop before the executor is replaced. */
@@ -164,7 +164,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private async spawnExecutor(): Promise<void> {
     const child = spawn(process.execPath, [...(this.options.execArgv ?? []), RUNTIME], {
       cwd: this.options.cwd,
-      env: executorEnv(),
+      env: withMallocTuning(),
       stdio: ['pipe', 'pipe', 'pipe', 'ipc', 'pipe', 'pipe'],
     });
     this.child = child;

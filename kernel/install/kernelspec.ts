@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { kernelsDir, type Host, type Location, currentHost } from './locations.js';
 import { packageRoot } from './package-root.js';
+import { MALLOC_TUNING } from '../malloc-tuning.js';
 
 export const DEFAULT_NAME = 'loom';
 export const DEFAULT_DISPLAY_NAME = 'TypeScript (Loom)';
@@ -48,6 +49,7 @@ export function kernelJson(displayName: string = DEFAULT_DISPLAY_NAME): object {
     display_name: displayName,
     language: 'typescript',
     interrupt_mode: 'message',
+    env: MALLOC_TUNING,
     metadata: { debugger: false },
   };
 }

@@ -81,6 +81,7 @@ describe('loom install --prefix', () => {
       display_name: 'TypeScript (Loom)',
       language: 'typescript',
       interrupt_mode: 'message',
+      env: { MALLOC_MMAP_THRESHOLD_: '131072' },
       metadata: { debugger: false },
     });
     assert.ok(existsSync(CLI), 'argv[1] exists');
