@@ -49,7 +49,12 @@ function executorPid(kernel: number): number {
 async function main(): Promise<void> {
   const total = cellCount();
   const warmup = Math.max(50, Math.round(total / 10));
-  const sampleEvery = Math.max(1, Math.floor(total / SAMPLES));
+  // Whole cycles of the cell kinds, so that every sample comes after the same kind: the 'result'
+  // cell, two cells after the last one that ended pools. A sample taken just after a pool closed
+  // would count its workers' memory, which the process is still giving back.
+  const cycle = CELL_KINDS.length;
+  const sampleEvery = Math.max(1, Math.round(total / SAMPLES / cycle)) * cycle;
+  const sampleAfter = CELL_KINDS.findIndex((kind) => kind.name === 'result');
   const dir = mkdtempSync(join(tmpdir(), 'loom-soak-'));
   const kernel = await KernelClient.start({ cwd: dir, stderr: 'inherit' });
   const kernelPid = kernel.process!.pid!;
@@ -72,7 +77,7 @@ async function main(): Promise<void> {
         failures.push(`cell ${i} (${kind.name}): no reply: ${(error as Error).message}`);
       }
       if (i + 1 === warmup) memory.markWarm();
-      if ((i + 1) % sampleEvery === 0) memory.sample();
+      if (i % sampleEvery === sampleAfter) memory.sample();
       if ((i + 1) % 500 === 0) console.log(`${i + 1}/${total} cells, ${((Date.now() - started) / 1000).toFixed(0)} s, ${memory.now()}`);
       if (failures.length > 20) break;
     }
