@@ -20,13 +20,17 @@ import { dirname, join } from 'node:path';
 /** The libraries cells are checked against (what `lib` would name). */
 export const LIBS = ['lib.es2023.d.ts', 'lib.esnext.disposable.d.ts'];
 
+/** What a lib's name looks like (`dom`, `es2015.core`): anything else names no lib file. */
+const LIB_NAME = /^[a-z0-9.]+$/;
+
 const REFERENCE_LIB = /^\/\/\/\s*<reference\s+lib="([^"]+)"\s*\/>\s*$/gm;
 
 const bundles = new Map<string, string>();
 
 /** Names the set of libraries LIBS plus `extra` (as `/// <reference lib>` names them): the bundle's version. */
 export function libBundleKey(extra: Iterable<string>): string {
-  return ['', ...[...new Set([...extra].map((name) => name.toLowerCase()))].sort()].join(' ');
+  const names = new Set([...extra].map((name) => name.toLowerCase()).filter((name) => LIB_NAME.test(name)));
+  return ['lib', ...[...names].sort()].join(' ');
 }
 
 /** The text of every lib file LIBS and `extra` need, each after the files it references; unknown names are left out. */
@@ -34,7 +38,7 @@ export function libBundleText(extra: Iterable<string> = []): string {
   const key = libBundleKey(extra);
   let text = bundles.get(key);
   if (text === undefined) {
-    text = bundle(key.split(' ').filter(Boolean));
+    text = bundle(key.split(' ').slice(1));
     bundles.clear();
     bundles.set(key, text);
   }
