@@ -8,6 +8,7 @@
 import { deserialize, serialize } from 'node:v8';
 import { NotShippableError } from '../errors.js';
 import { typeError } from '../internal/validate.js';
+import { copyBytes } from './copy-bytes.js';
 
 const UNDEFINED = 0;
 const NULL = 1;
@@ -69,7 +70,7 @@ export function pack(item: unknown, prioritised: boolean): Packed {
 export function writePayload(data: Buffer, offset: number, packed: Packed): void {
   if (packed.tag === NUMBER) data.writeDoubleLE(packed.value as number, offset);
   else if (packed.tag === STRING) data.write(packed.value as string, offset, packed.size, 'utf8');
-  else if (packed.tag === V8 || packed.tag === BYTES) packed.bytes!.copy(data, offset);
+  else if (packed.tag === V8 || packed.tag === BYTES) copyBytes(packed.bytes!, data, offset);
 }
 
 /**
@@ -85,9 +86,39 @@ export function readPayload(data: Buffer, offset: number, tag: number, size: num
     case FALSE: return false;
     case NULL: return null;
     case UNDEFINED: return undefined;
-    case BYTES: return Buffer.from(data.subarray(offset, offset + size));
-    default: return new Serialized(Buffer.from(data.subarray(offset, offset + size)));
+    case BYTES: return copyOut(data, offset, size);
+    default: return new Serialized(copyOut(data, offset, size));
   }
+}
+
+/**
+ * Copies read out of a ring share slabs of SLAB bytes, as Node's own pool
+ * does for Buffers under 4 KB: allocating one ArrayBuffer per 10 KB item cost
+ * more than the copy itself and most of a get. A kept item holds its slab
+ * alive (at most SLAB bytes); items over SLAB / 4 get memory of their own.
+ */
+const SLAB = 128 * 1024;
+let slab = Buffer.allocUnsafeSlow(0);
+let slabAt = 0;
+
+function copyOut(data: Buffer, offset: number, size: number): Buffer {
+  let out: Buffer;
+  if (size > SLAB / 4) {
+    out = Buffer.allocUnsafeSlow(size);
+  } else if (size < 4096) {
+    // Node's own pool.
+    out = Buffer.allocUnsafe(size);
+  } else {
+    if (slabAt + size > slab.length) {
+      slab = Buffer.allocUnsafeSlow(SLAB);
+      slabAt = 0;
+    }
+    out = slab.subarray(slabAt, slabAt + size);
+    // 8-byte alignment, so a Float64Array over an item's buffer stays possible.
+    slabAt += (size + 7) & ~7;
+  }
+  copyBytes(data.subarray(offset, offset + size), out, 0);
+  return out;
 }
 
 /**
