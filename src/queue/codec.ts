@@ -122,17 +122,10 @@ function copyOut(data: Buffer, offset: number, size: number): Buffer {
 }
 
 /**
- * An item as bytes for another process: its tag, then its payload. Takes a
- * live item, or what a raw tryGet returned (a Serialized is passed on unread).
+ * An item as bytes for another process (a wire item) is its tag, then its
+ * payload. This is the first half of making one: it takes a live item, or a
+ * Serialized passed on unread, and the wire item's size is 1 + packed.size.
  */
-export function wireItem(value: unknown): Buffer {
-  const packed = packForWire(value);
-  const out = Buffer.allocUnsafe(1 + packed.size);
-  writeWire(out, 0, packed);
-  return out;
-}
-
-/** The first half of wireItem: its size is 1 + packed.size. */
 export function packForWire(value: unknown): Packed {
   return value instanceof Serialized ? packedBytes(value.bytes) : pack(value, false);
 }
@@ -150,9 +143,10 @@ export function packedFromWire(data: Buffer): Packed {
   return pack(readPayload(data, 1, tag, data.length - 1), false);
 }
 
-/** The live item from wireItem's bytes. */
+/** The live item from a wire item's bytes (a serialized one is read in place: `data` is not shared memory). */
 export function itemFromWire(data: Buffer): unknown {
-  return finish(readPayload(data, 1, data[0], data.length - 1));
+  if (data[0] === V8) return deserialize(data.subarray(1));
+  return readPayload(data, 1, data[0], data.length - 1);
 }
 
 /** A payload still to be deserialized. */

@@ -34,11 +34,21 @@ export function frame(kind: number, a = 0, b = 0, body: Uint8Array = EMPTY): Buf
  */
 export function frameHead(kind: number, a: number, b: number, bodySize: number, held = bodySize): Buffer {
   const out = Buffer.allocUnsafe(FRAME_HEAD + held);
+  writeHead(out, kind, a, b, bodySize);
+  return out;
+}
+
+/** Writes the head of a frame into the first FRAME_HEAD bytes of `out`, whose body is the rest of it. */
+export function fillFrameHead(out: Buffer, kind: number, a: number, b: number): Buffer {
+  writeHead(out, kind, a, b, out.length - FRAME_HEAD);
+  return out;
+}
+
+function writeHead(out: Buffer, kind: number, a: number, b: number, bodySize: number): void {
   out.writeUInt32LE(FRAME_HEAD - 4 + bodySize, 0);
   out[4] = kind;
   out.writeUInt32LE(a >>> 0, 5);
   out.writeUInt32LE(b >>> 0, 9);
-  return out;
 }
 
 /** A copy in memory of its own (not a view of a chunk, nor of Node's buffer pool): what the hub transfers to another thread. */

@@ -15,15 +15,15 @@
  * and a slow reader (more than 5 ms between requests) gets one item at a time.
  */
 import { Full, ShutDown } from '../../errors.js';
-import { packedFromWire, wireItem, type Packed } from '../../queue/codec.js';
+import { packedFromWire, type Packed } from '../../queue/codec.js';
 import { H } from '../../queue/layout.js';
 import { QueueCore } from '../../queue/queue-core.js';
 import { whenNotEmpty } from '../pool/ring-wait.js';
 import { Writer } from '../pool/wire-codec.js';
 import { deadlineAfter, remaining, runAsync } from '../wait.js';
 import type { Child } from './child.js';
-import type { Frame } from './frames.js';
-import { F, Q, QS } from './protocol.js';
+import { fillFrameHead, type Frame } from './frames.js';
+import { F, FRAME_HEAD, Q, QS } from './protocol.js';
 
 const MAX_BATCH = 256;
 const QUICK_MS = 5;
@@ -59,12 +59,6 @@ function readItems(body: Buffer, at: number): Packed[] {
     offset += 4 + length;
   }
   return items;
-}
-
-function writeItems(values: unknown[]): Buffer {
-  const writer = new Writer().u32(values.length);
-  for (const value of values) writer.bytes(wireItem(value));
-  return writer.take();
 }
 
 export class QueueService {
@@ -117,7 +111,7 @@ export class QueueService {
     switch (received.b) {
       case Q.PUT: return this.#putAll(child, id, [packedFromWire(body.subarray(12))], body.readDoubleLE(4), reply, true);
       case Q.RETURN: return this.#putAll(child, id, readItems(body, 12), Infinity, () => {}, false);
-      case Q.GET: return void this.#get(child, served, id, body.readDoubleLE(4), body.readUInt32LE(12), reply);
+      case Q.GET: return void this.#get(child, served, id, body.readDoubleLE(4), body.readUInt32LE(12), received.a, reply);
       case Q.QSIZE: return reply(QS.OK, new Writer().value(Atomics.load(core.h, H.COUNT)).take());
       case Q.TASK_DONE: {
         try {
@@ -185,19 +179,20 @@ export class QueueService {
     return state.size;
   }
 
-  async #get(child: Child, served: Served, id: number, ms: number, wanted: number, reply: Reply): Promise<void> {
+  /** Answers with up to `wanted` items, each copied once: from the ring into the answer frame. */
+  async #get(child: Child, served: Served, id: number, ms: number, wanted: number, request: number, reply: Reply): Promise<void> {
     const requester = this.#requester(child);
     const count = this.#batchFor(requester, served, child, id, wanted);
     const deadline = deadlineAfter(ms < 0 ? 0 : ms);
     for (;;) {
       if (requester.gone) return;
-      let values: unknown[];
+      let answer: Buffer | undefined;
       try {
-        values = served.core.takeMany(count);
+        answer = served.core.takeWire(count, FRAME_HEAD);
       } catch (error) {
         return reply(QS.ERROR, errorText(error));
       }
-      if (values.length > 0) return reply(QS.OK, writeItems(values));
+      if (answer) return child.sendFrame(fillFrameHead(answer, F.Q_REPLY, request, QS.OK));
       const left = remaining(deadline);
       if (left <= 0) return reply(QS.EMPTY);
       await whenNotEmpty(served.core, Math.min(left, 1000));
