@@ -7,12 +7,16 @@
  *
  * Two things make it fast. A burst of puts from a child goes into the ring
  * under one lock, with one wake-up of a waiting reader. And a child that is
- * the queue's only remote reader, and comes back for more quickly, is given
- * several items per request (doubling up to 256 while it keeps coming back
- * within 5 ms): a round trip per item would cap it near 20,000 items a
- * second. It hands back what it did not use when its task or run() ends
- * (they go to the back of the queue). A second reader stops the batching,
- * and a slow reader (more than 5 ms between requests) gets one item at a time.
+ * the queue's only remote reader, and uses its items quickly, is given
+ * several per request (doubling up to 256): a round trip per item would cap
+ * it near 20,000 items a second. It hands back what it did not use when its
+ * task or run() ends (they go to the back of the queue). A second reader
+ * stops the batching, and a batch never holds more than about 5 ms of the
+ * reader's own pace (the time from an answer to the next request, per item
+ * answered), so a slow reader gets one item at a time and never sits on work
+ * another process could do. (Timing the whole round trip instead reset a fast
+ * reader of 10 KB items to one item whenever a busy machine stretched the
+ * transfer of a batch past 5 ms.)
  */
 import { Full, ShutDown } from '../../errors.js';
 import { packedFromWire, type Packed } from '../../queue/codec.js';
@@ -26,7 +30,8 @@ import { fillFrameHead, type Frame } from './frames.js';
 import { F, FRAME_HEAD, Q, QS } from './protocol.js';
 
 const MAX_BATCH = 256;
-const QUICK_MS = 5;
+/** The most of its own work, in ms at its pace so far, a reader is given at once. */
+const HOARD_MS = 5;
 
 interface Served {
   core: QueueCore;
@@ -38,8 +43,14 @@ interface Requester {
   gone: boolean;
   /** Puts of this child waiting for room, per queue: later puts queue behind them, in order. */
   puts: Map<number, Promise<void>>;
-  /** Per queue: how many items the next GET may take, and when the last GET came. */
-  batch: Map<number, { size: number; last: number }>;
+  /** Per queue: how many items the last GET was given, when, and its size limit. */
+  batch: Map<number, Batch>;
+}
+
+interface Batch {
+  size: number;
+  given: number;
+  answeredAt: number;
 }
 
 type Reply = (status: number, answer?: Uint8Array) => void;
@@ -167,22 +178,26 @@ export class QueueService {
     });
   }
 
-  /** How many items this GET may take: more while the child is the only reader and keeps coming back quickly. */
-  #batchFor(requester: Requester, served: Served, child: Child, id: number, wanted: number): number {
+  /** How many items this GET may take: more while the child is the only reader and uses them quickly. */
+  #batchFor(requester: Requester, served: Served, child: Child, id: number, wanted: number): Batch | undefined {
     served.readers.add(child);
-    if (wanted <= 1 || served.readers.size > 1) return 1;
-    const now = performance.now();
-    const state = requester.batch.get(id) ?? { size: 1, last: -Infinity };
-    state.size = now - state.last < QUICK_MS ? Math.min(state.size * 2, wanted, MAX_BATCH) : 1;
-    state.last = now;
-    requester.batch.set(id, state);
-    return state.size;
+    if (wanted <= 1 || served.readers.size > 1) return undefined;
+    let batch = requester.batch.get(id);
+    if (!batch) requester.batch.set(id, (batch = { size: 1, given: 0, answeredAt: 0 }));
+    if (batch.given > 0) {
+      const perItem = (performance.now() - batch.answeredAt) / batch.given;
+      const limit = Math.max(1, Math.floor(HOARD_MS / Math.max(perItem, 1e-3)));
+      batch.size = Math.min(batch.size * 2, limit, wanted, MAX_BATCH);
+    }
+    batch.given = 0;
+    return batch;
   }
 
   /** Answers with up to `wanted` items, each copied once: from the ring into the answer frame. */
   async #get(child: Child, served: Served, id: number, ms: number, wanted: number, request: number, reply: Reply): Promise<void> {
     const requester = this.#requester(child);
-    const count = this.#batchFor(requester, served, child, id, wanted);
+    const batch = this.#batchFor(requester, served, child, id, wanted);
+    const count = batch?.size ?? 1;
     const deadline = deadlineAfter(ms < 0 ? 0 : ms);
     for (;;) {
       if (requester.gone) return;
@@ -192,7 +207,14 @@ export class QueueService {
       } catch (error) {
         return reply(QS.ERROR, errorText(error));
       }
-      if (answer) return child.sendFrame(fillFrameHead(answer, F.Q_REPLY, request, QS.OK));
+      if (answer) {
+        child.sendFrame(fillFrameHead(answer, F.Q_REPLY, request, QS.OK));
+        if (batch) {
+          batch.given = answer.readUInt32LE(FRAME_HEAD);
+          batch.answeredAt = performance.now();
+        }
+        return;
+      }
       const left = remaining(deadline);
       if (left <= 0) return reply(QS.EMPTY);
       await whenNotEmpty(served.core, Math.min(left, 1000));
