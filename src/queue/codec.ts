@@ -92,31 +92,11 @@ export function readPayload(data: Buffer, offset: number, tag: number, size: num
 }
 
 /**
- * Copies read out of a ring share slabs of SLAB bytes, as Node's own pool
- * does for Buffers under 4 KB: allocating one ArrayBuffer per 10 KB item cost
- * more than the copy itself and most of a get. A kept item holds its slab
- * alive (at most SLAB bytes); items over SLAB / 4 get memory of their own.
+ * A copy of payload bytes in memory of the reader's own (Node's pool for small
+ * ones, as Buffer.allocUnsafe does), made with copyBytes: `data` may be shared.
  */
-const SLAB = 128 * 1024;
-let slab = Buffer.allocUnsafeSlow(0);
-let slabAt = 0;
-
 function copyOut(data: Buffer, offset: number, size: number): Buffer {
-  let out: Buffer;
-  if (size > SLAB / 4) {
-    out = Buffer.allocUnsafeSlow(size);
-  } else if (size < 4096) {
-    // Node's own pool.
-    out = Buffer.allocUnsafe(size);
-  } else {
-    if (slabAt + size > slab.length) {
-      slab = Buffer.allocUnsafeSlow(SLAB);
-      slabAt = 0;
-    }
-    out = slab.subarray(slabAt, slabAt + size);
-    // 8-byte alignment, so a Float64Array over an item's buffer stays possible.
-    slabAt += (size + 7) & ~7;
-  }
+  const out = size < 4096 ? Buffer.allocUnsafe(size) : Buffer.allocUnsafeSlow(size);
   copyBytes(data.subarray(offset, offset + size), out, 0);
   return out;
 }
