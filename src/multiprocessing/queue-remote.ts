@@ -5,13 +5,7 @@
  * unbounded queue are not answered (Python's put does not wait either). A get
  * may bring several items (the hub decides, see there); the extra ones wait
  * here for the next gets, and are handed back by returnUnusedItems() when the
- * child's task or run() ends. While gets bring several, one request is kept
- * in flight ahead of need (a GET ahead, which does not wait in the hub): sent
- * when a batch arrives, and again just before the answer to the last one is
- * read, so the hub takes the next batch from the queue and it travels while
- * this process reads and uses the current one; the socket is not left idle
- * between batches. Answers ahead are read when the items before them are used
- * up, or before the items are handed back.
+ * child's task or run() ends.
  */
 import { Empty, Full, ItemTooLargeError, NotShippableError, ShutDown } from '../errors.js';
 import { childChannel, nextRequestId } from '../internal/hub/child-channel.js';
@@ -49,18 +43,13 @@ const LARGE_ITEM = 4096;
 const WANTED = 256;
 
 export class RemoteQueue {
-  /** Wire items brought by a get and not yet taken (views of the answer's body). */
+  /** Wire items brought by a get and not yet taken. */
   #extra: Buffer[] = [];
   #extraAt = 0;
-  /** The request ids of the GETs sent ahead, oldest first, until their answers are read. */
-  #ahead: number[] = [];
-  /** Whether the last answer read brought several items (then one GET stays ahead). */
-  #batching = false;
 
   constructor(readonly form: RemoteQueueForm) {}
 
   handBack(): void {
-    while (this.#ahead.length > 0) this.#settleAhead();
     holding.delete(this);
     const items = this.#extra.slice(this.#extraAt);
     this.#extra = [];
@@ -76,51 +65,6 @@ export class RemoteQueue {
       at += 4 + item.length;
     }
     this.#channel().post(frame(F.Q_OP, 0, Q.RETURN, body));
-  }
-
-  /** Adds the items of a GET's answer (count, then length and wire item each) to the extra ones; how many there were. */
-  #takeIn(body: Buffer): number {
-    const reader = new Reader(body);
-    const count = reader.u32();
-    for (let i = 0; i < count; i++) this.#extra.push(reader.bytes());
-    if (count > 0) holding.add(this);
-    return count;
-  }
-
-  /** The next extra item (there is one). */
-  #nextExtra(): Buffer {
-    const item = this.#extra[this.#extraAt++];
-    if (this.#extraAt === this.#extra.length) {
-      this.#extra = [];
-      this.#extraAt = 0;
-      if (this.#ahead.length === 0) holding.delete(this);
-    }
-    return item;
-  }
-
-  /** Sends a GET that does not wait (the hub answers with what the queue holds, maybe nothing), to be read later. */
-  #askAhead(): void {
-    const id = nextRequestId();
-    const body = this.#head(0, 4);
-    body.writeUInt32LE(WANTED, 12);
-    this.#channel().write(F.Q_OP, id, Q.GET, body);
-    this.#ahead.push(id);
-    holding.add(this);
-  }
-
-  /** Reads the answer to the oldest GET sent ahead (there is one): its items join the extra ones. */
-  #settleAhead(): void {
-    const id = this.#ahead.shift()!;
-    const answer = this.#channel().readWhere((frame) => frame.kind === F.Q_REPLY && frame.a === id);
-    // EMPTY, or an error (a shut-down queue) that the next get meets for itself.
-    this.#batching = answer.b === QS.OK && this.#takeIn(answer.body) > 1;
-    if (this.#extraAt === this.#extra.length && this.#ahead.length === 0) holding.delete(this);
-  }
-
-  /** The extra items are used up: reads the oldest answer ahead (there is one), keeping the next request in flight meanwhile. */
-  #refill(): void {
-    if (this.#batching && this.#ahead.length === 1) this.#askAhead();
-    this.#settleAhead();
   }
 
   #channel(): SyncChannel {
@@ -184,21 +128,30 @@ export class RemoteQueue {
   }
 
   get(ms: number): unknown {
-    // Answers ahead hold items taken before any a new request would bring: read them all first, in order.
-    while (this.#extraAt === this.#extra.length && this.#ahead.length > 0) this.#refill();
-    if (this.#extraAt < this.#extra.length) return itemFromWire(this.#nextExtra());
+    if (this.#extraAt < this.#extra.length) {
+      const item = this.#extra[this.#extraAt++];
+      if (this.#extraAt === this.#extra.length) {
+        this.#extra = [];
+        this.#extraAt = 0;
+        holding.delete(this);
+      }
+      return itemFromWire(item);
+    }
     const body = this.#head(ms, 4);
     body.writeUInt32LE(WANTED, 12);
     const answer = this.#ask(Q.GET, body);
     if (answer.b === QS.EMPTY) throw new Empty();
-    this.#batching = this.#takeIn(answer.body) > 1;
-    if (this.#batching) this.#askAhead();
-    return itemFromWire(this.#nextExtra());
+    // The items are views of the answer's body (a buffer of its own); each is copied out as it is taken.
+    const reader = new Reader(answer.body);
+    const count = reader.u32();
+    const first = reader.bytes();
+    for (let i = 1; i < count; i++) this.#extra.push(reader.bytes());
+    if (this.#extra.length > 0) holding.add(this);
+    return itemFromWire(first);
   }
 
   /** Items in the queue, and those a get brought here and nobody took yet. */
   qsize(): number {
-    while (this.#ahead.length > 0) this.#settleAhead();
     return (new Reader(this.#ask(Q.QSIZE, this.#head(0)).body).value() as number) + this.#extra.length - this.#extraAt;
   }
 
@@ -212,7 +165,6 @@ export class RemoteQueue {
 
   /** Whether an item is there within `ms` (without taking it). */
   poll(ms: number): boolean {
-    while (this.#extraAt === this.#extra.length && this.#ahead.length > 0) this.#settleAhead();
     if (this.#extraAt < this.#extra.length) return true;
     return this.#ask(Q.POLL, this.#head(ms)).body[0] === 1;
   }
