@@ -113,24 +113,35 @@ def consume(q, done, count):
     done.put(time.perf_counter() - t0)
 
 
-def queues(count, big_count, big_size):
-    for label, n, size in (("ints", count, 0), ("10KB", big_count, big_size)):
-        q = mp.Queue()
-        p = mp.Process(target=produce, args=(q, n, size))
-        p.start()
+def child_to_parent(n, size):
+    q = mp.Queue()
+    p = mp.Process(target=produce, args=(q, n, size))
+    p.start()
+    q.get()
+    t0 = time.perf_counter()
+    for _ in range(n - 1):
         q.get()
-        t0 = time.perf_counter()
-        for _ in range(n - 1):
-            q.get()
-        report(f"queue {label} child->parent", time.perf_counter() - t0, items=n - 1)
-        p.join()
-        q = mp.Queue()
-        done = mp.Queue()
-        p = mp.Process(target=consume, args=(q, done, n))
-        p.start()
-        produce(q, n, size)
-        report(f"queue {label} parent->child", done.get(), items=n - 1)
-        p.join()
+    seconds = time.perf_counter() - t0
+    p.join()
+    return seconds
+
+
+def parent_to_child(n, size):
+    q = mp.Queue()
+    done = mp.Queue()
+    p = mp.Process(target=consume, args=(q, done, n))
+    p.start()
+    produce(q, n, size)
+    seconds = done.get()
+    p.join()
+    return seconds
+
+
+def queues(count, big_count, big_size, repeat):
+    # The best of `repeat` (queueRepeat) runs, each with a fresh queue and child, as bench/lib.ts does.
+    for label, n, size in (("ints", count, 0), ("10KB", big_count, big_size)):
+        report(f"queue {label} child->parent", min(child_to_parent(n, size) for _ in range(repeat)), items=n - 1)
+        report(f"queue {label} parent->child", min(parent_to_child(n, size) for _ in range(repeat)), items=n - 1)
 
 
 def startup():
@@ -164,7 +175,7 @@ def main():
     if wanted("tiny"):
         tiny_tasks(config["tiny"], config["tinyFutures"])
     if wanted("queue"):
-        queues(config["queueInts"], config["queueBig"], config["queueBigSize"])
+        queues(config["queueInts"], config["queueBig"], config["queueBigSize"], config["queueRepeat"])
     if wanted("startup"):
         startup()
 

@@ -141,10 +141,11 @@ export class RemoteQueue {
     body.writeUInt32LE(WANTED, 12);
     const answer = this.#ask(Q.GET, body);
     if (answer.b === QS.EMPTY) throw new Empty();
+    // The items are views of the answer's body (a buffer of its own); each is copied out as it is taken.
     const reader = new Reader(answer.body);
     const count = reader.u32();
-    const first = Buffer.from(reader.bytes());
-    for (let i = 1; i < count; i++) this.#extra.push(Buffer.from(reader.bytes()));
+    const first = reader.bytes();
+    for (let i = 1; i < count; i++) this.#extra.push(reader.bytes());
     if (this.#extra.length > 0) holding.add(this);
     return itemFromWire(first);
   }

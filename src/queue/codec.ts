@@ -8,6 +8,7 @@
 import { deserialize, serialize } from 'node:v8';
 import { NotShippableError } from '../errors.js';
 import { typeError } from '../internal/validate.js';
+import { copyBytes } from './copy-bytes.js';
 
 const UNDEFINED = 0;
 const NULL = 1;
@@ -69,7 +70,7 @@ export function pack(item: unknown, prioritised: boolean): Packed {
 export function writePayload(data: Buffer, offset: number, packed: Packed): void {
   if (packed.tag === NUMBER) data.writeDoubleLE(packed.value as number, offset);
   else if (packed.tag === STRING) data.write(packed.value as string, offset, packed.size, 'utf8');
-  else if (packed.tag === V8 || packed.tag === BYTES) packed.bytes!.copy(data, offset);
+  else if (packed.tag === V8 || packed.tag === BYTES) copyBytes(packed.bytes!, data, offset);
 }
 
 /**
@@ -85,23 +86,26 @@ export function readPayload(data: Buffer, offset: number, tag: number, size: num
     case FALSE: return false;
     case NULL: return null;
     case UNDEFINED: return undefined;
-    case BYTES: return Buffer.from(data.subarray(offset, offset + size));
-    default: return new Serialized(Buffer.from(data.subarray(offset, offset + size)));
+    case BYTES: return copyOut(data, offset, size);
+    default: return new Serialized(copyOut(data, offset, size));
   }
 }
 
 /**
- * An item as bytes for another process: its tag, then its payload. Takes a
- * live item, or what a raw tryGet returned (a Serialized is passed on unread).
+ * A copy of payload bytes in memory of the reader's own (Node's pool for small
+ * ones, as Buffer.allocUnsafe does), made with copyBytes: `data` may be shared.
  */
-export function wireItem(value: unknown): Buffer {
-  const packed = packForWire(value);
-  const out = Buffer.allocUnsafe(1 + packed.size);
-  writeWire(out, 0, packed);
+function copyOut(data: Buffer, offset: number, size: number): Buffer {
+  const out = size < 4096 ? Buffer.allocUnsafe(size) : Buffer.allocUnsafeSlow(size);
+  copyBytes(data.subarray(offset, offset + size), out, 0);
   return out;
 }
 
-/** The first half of wireItem: its size is 1 + packed.size. */
+/**
+ * An item as bytes for another process (a wire item) is its tag, then its
+ * payload. This is the first half of making one: it takes a live item, or a
+ * Serialized passed on unread, and the wire item's size is 1 + packed.size.
+ */
 export function packForWire(value: unknown): Packed {
   return value instanceof Serialized ? packedBytes(value.bytes) : pack(value, false);
 }
@@ -119,9 +123,10 @@ export function packedFromWire(data: Buffer): Packed {
   return pack(readPayload(data, 1, tag, data.length - 1), false);
 }
 
-/** The live item from wireItem's bytes. */
+/** The live item from a wire item's bytes (a serialized one is read in place: `data` is not shared memory). */
 export function itemFromWire(data: Buffer): unknown {
-  return finish(readPayload(data, 1, data[0], data.length - 1));
+  if (data[0] === V8) return deserialize(data.subarray(1));
+  return readPayload(data, 1, data[0], data.length - 1);
 }
 
 /** A payload still to be deserialized. */

@@ -9,6 +9,7 @@ import { ArgumentValueError, Empty, Full, ItemTooLargeError, ShutDown } from '..
 import { lockSteps, lockSync, unlock } from '../internal/futex.js';
 import { deadlineAfter, remaining, type Waiting } from '../internal/wait.js';
 import { finish, pack, type Packed } from './codec.js';
+import { copyBytes } from './copy-bytes.js';
 import { ENTRY_OVERHEAD, H, HEADER_BYTES, LIFO, PRIORITY } from './layout.js';
 import { Ring } from './ring.js';
 
@@ -73,8 +74,13 @@ export class QueueCore {
     }
   }
 
+  /** Removes the next item; returns where its bytes are (valid until the lock is released). */
+  #takeAt(): number {
+    return this.#order === LIFO ? this.#ring.pop() : this.#order === PRIORITY ? this.#ring.popMin() : this.#ring.shift();
+  }
+
   #take(): unknown {
-    const value = this.#order === LIFO ? this.#ring.pop() : this.#order === PRIORITY ? this.#ring.popMin() : this.#ring.shift();
+    const value = this.#ring.read(this.#takeAt());
     this.#signal(H.NOT_FULL_SEQ, H.NOT_FULL_WAITERS);
     return value;
   }
@@ -96,16 +102,41 @@ export class QueueCore {
     return at - from;
   }
 
-  /** Takes up to `max` items at once without waiting (raw, as tryGet's `raw`): a remote getter's batch. */
-  takeMany(max: number): unknown[] {
+  /**
+   * Takes up to `max` items at once without waiting, as the wire bytes a
+   * remote getter reads (count, then length and wire item each; multiprocessing/queue-remote.ts): a remote getter's batch, copied
+   * straight from the ring into one buffer, with `headroom` bytes left free at
+   * its start for the caller's frame head. Undefined when the queue is empty.
+   */
+  takeWire(max: number, headroom: number): Buffer | undefined {
     const h = this.h;
-    const out: unknown[] = [];
     if (Atomics.load(h, H.COUNT) === 0) {
       if (Atomics.load(h, H.SHUTDOWN)) throw new ShutDown();
-      return out;
+      return undefined;
     }
     lockSync(h, H.LOCK);
-    while (out.length < max && h[H.COUNT] > 0) out.push(this.#take());
+    const taken: number[] = [];
+    let size = headroom + 4;
+    while (taken.length < max && h[H.COUNT] > 0) {
+      const at = this.#takeAt();
+      taken.push(at);
+      size += 5 + this.#ring.payloadAt(at).length;
+    }
+    let out: Buffer | undefined;
+    if (taken.length > 0) {
+      // The entries taken keep their bytes until the lock is released: copy them out now, in one buffer.
+      out = Buffer.allocUnsafeSlow(size);
+      out.writeUInt32LE(taken.length, headroom);
+      let offset = headroom + 4;
+      for (const at of taken) {
+        const payload = this.#ring.payloadAt(at);
+        out.writeUInt32LE(1 + payload.length, offset);
+        out[offset + 4] = this.#ring.tagAt(at);
+        copyBytes(payload, out, offset + 5);
+        offset += 5 + payload.length;
+      }
+      this.#signal(H.NOT_FULL_SEQ, H.NOT_FULL_WAITERS);
+    }
     unlock(h, H.LOCK);
     return out;
   }

@@ -5,6 +5,11 @@
  * it ends. Each entry also ends with its size, so a LIFO queue can take from
  * the back; a priority queue scans for the smallest key and marks it dead,
  * and dead entries are reclaimed as the ends pass them.
+ *
+ * Taking an entry (shift, pop, popMin) returns where it is: its bytes stay
+ * there, readable with `read` or `payloadAt`, until the lock is released
+ * (only an append overwrites them), so a reader can take several entries and
+ * then copy them out together.
  */
 import { readPayload, writePayload, type Packed } from './codec.js';
 import { ENTRY_HEAD, ENTRY_OVERHEAD, H } from './layout.js';
@@ -50,8 +55,17 @@ export class Ring {
     h[H.COUNT]++;
   }
 
-  #read(at: number): unknown {
+  /** The item of the entry at `at` (taken or not). */
+  read(at: number): unknown {
     return readPayload(this.data, at + ENTRY_HEAD, this.data[at + 4], this.data.readUInt32LE(at));
+  }
+
+  /** The entry's tag (codec.ts) and payload bytes (a view of the ring). */
+  tagAt(at: number): number {
+    return this.data[at + 4];
+  }
+  payloadAt(at: number): Buffer {
+    return this.data.subarray(at + ENTRY_HEAD, at + ENTRY_HEAD + this.data.readUInt32LE(at));
   }
 
   #sizeAt(at: number): number {
@@ -87,28 +101,26 @@ export class Ring {
     }
   }
 
-  /** Takes the oldest entry (FIFO). */
-  shift(): unknown {
+  /** Takes the oldest entry (FIFO); returns where it is. */
+  shift(): number {
     const h = this.h;
     this.#tidyHead();
     const at = h[H.HEAD];
-    const value = this.#read(at);
     h[H.HEAD] = at + this.#sizeAt(at);
     h[H.COUNT]--;
     this.#tidyHead();
-    return value;
+    return at;
   }
 
-  /** Takes the newest entry (LIFO). */
-  pop(): unknown {
+  /** Takes the newest entry (LIFO); returns where it is. */
+  pop(): number {
     const h = this.h;
     this.#tidyTail();
     const at = h[H.TAIL] - this.data.readUInt32LE(h[H.TAIL] - 4);
-    const value = this.#read(at);
     h[H.TAIL] = at;
     h[H.COUNT]--;
     this.#tidyTail();
-    return value;
+    return at;
   }
 
   /** Where the live entry with `key` is, or -1 (the pools use task ids as keys, to cancel a queued task). */
@@ -141,8 +153,8 @@ export class Ring {
     return this.h[H.COUNT] > 0 && this.#find(key) >= 0;
   }
 
-  /** Takes the live entry with the smallest key, the oldest among equals. */
-  popMin(): unknown {
+  /** Takes the live entry with the smallest key, the oldest among equals; returns where it is. */
+  popMin(): number {
     const h = this.h;
     let best = -1;
     let bestKey = Infinity;
@@ -154,11 +166,10 @@ export class Ring {
         if (best < 0 || key < bestKey) [best, bestKey] = [at, key];
       }
     }
-    const value = this.#read(best);
     this.data[best + 5] = 0;
     h[H.COUNT]--;
     this.#tidyHead();
     if (h[H.COUNT] > 0) this.#tidyTail();
-    return value;
+    return best;
   }
 }

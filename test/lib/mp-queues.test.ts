@@ -80,6 +80,87 @@ test('a child\'s put on a full bounded queue waits, and times out with Full', as
   await p.join();
 });
 
+/** Sizes around every boundary the copies care about (the native copy's threshold, Node's pool, alignment), and large ones. */
+const SIZES = [0, 1, 3, 63, 64, 65, 1000, 4095, 4096, 4097, 10240, 10243, 65537, 300001];
+
+test('Buffers of every size and alignment arrive byte for byte: from a child, to a child (in batches), and inside objects', async () => {
+  // Self-contained, so it can be shipped to the child too: a Buffer whose bytes depend on its size and a seed.
+  const pattern = (size: number, seed: number): Buffer => {
+    const out = Buffer.alloc(size);
+    for (let i = 0; i < size; i++) out[i] = (i * 31 + size + seed) & 255;
+    return out;
+  };
+  const fromChild = new Queue<unknown>();
+  const p = new Process({
+    target: (q: multiprocessing.Queue<unknown>, sizes: number[], make: typeof pattern) => {
+      for (const size of sizes) {
+        q.putSync(make(size, 1));
+        q.putSync({ size, bytes: make(size, 2) });
+      }
+    },
+    args: [fromChild, SIZES, pattern],
+  });
+  p.start();
+  for (const size of SIZES) {
+    assert.deepEqual(await fromChild.get(), pattern(size, 1), `a Buffer of ${size} bytes from the child`);
+    assert.deepEqual(await fromChild.get(), { size, bytes: pattern(size, 2) }, `an object holding ${size} bytes from the child`);
+  }
+  await p.join();
+
+  const toChild = new Queue<unknown>();
+  const verdicts = new Queue<string[]>();
+  const reader = new Process({
+    target: (q: multiprocessing.Queue<unknown>, out: multiprocessing.Queue<string[]>, sizes: number[], make: typeof pattern) => {
+      const wrong: string[] = [];
+      for (let round = 0; round < 3; round++) {
+        for (const size of sizes) {
+          const item = q.getSync() as Buffer;
+          if (!Buffer.isBuffer(item) || !item.equals(make(size, round))) wrong.push(`round ${round}, ${size} bytes`);
+        }
+      }
+      out.putSync(wrong);
+    },
+    args: [toChild, verdicts, SIZES, pattern],
+  });
+  reader.start();
+  // Three rounds, so the child reads quickly enough to be given several items per request.
+  for (let round = 0; round < 3; round++) for (const size of SIZES) await toChild.put(pattern(size, round));
+  assert.deepEqual(await verdicts.get(), []);
+  await reader.join();
+});
+
+test('a child that uses its items slowly is given one at a time: the rest stay in the queue for others', async () => {
+  const q = new Queue<number>();
+  const progress = new Queue<string>();
+  const go = new Queue<string>();
+  for (let i = 0; i < 20; i++) q.putSync(i);
+  const p = new Process({
+    target: (q: multiprocessing.Queue<number>, progress: multiprocessing.Queue<string>, go: multiprocessing.Queue<string>) => {
+      const pause = new Int32Array(new SharedArrayBuffer(4));
+      for (let i = 0; i < 4; i++) {
+        q.getSync();
+        // Slow work: 20 ms per item, four times the most (5 ms) the hub lets a reader hold at once.
+        Atomics.wait(pause, 0, 0, 20);
+      }
+      progress.putSync('took 4');
+      go.getSync();
+    },
+    args: [q, progress, go],
+  });
+  p.start();
+  let seen: number;
+  try {
+    assert.equal(await progress.get(), 'took 4');
+    // Still running, holding nothing beyond what it took.
+    seen = q.qsize();
+  } finally {
+    go.putSync('go');
+    await p.join();
+  }
+  assert.equal(seen, 16);
+  assert.equal(q.qsize(), 16);
+});
+
 test('pool workers share a Queue given in initargs or in task arguments', async () => {
   const q = new Queue<number>();
   await using pool = new Pool({ processes: 2, initializer: (q: multiprocessing.Queue<number>) => { (globalThis as Record<string, unknown>).results = q; }, initargs: [q] });

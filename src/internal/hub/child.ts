@@ -115,6 +115,11 @@ export class Child {
 
   /** Frames sent in one turn of the hub's event loop leave together (one writev). */
   send(kind: number, a = 0, b = 0, body?: Uint8Array): void {
+    this.sendFrame(frame(kind, a, b, body));
+  }
+
+  /** A frame built by the caller (frames.ts fillFrameHead): a large answer is not copied once more. */
+  sendFrame(data: Buffer): void {
     if (this.exited || !this.#socket.writable) return;
     if (!this.#corked) {
       this.#corked = true;
@@ -124,7 +129,7 @@ export class Child {
         this.#socket.uncork();
       });
     }
-    this.#socket.write(frame(kind, a, b, body));
+    this.#socket.write(data);
   }
 
   #corked = false;

@@ -34,11 +34,21 @@ export function frame(kind: number, a = 0, b = 0, body: Uint8Array = EMPTY): Buf
  */
 export function frameHead(kind: number, a: number, b: number, bodySize: number, held = bodySize): Buffer {
   const out = Buffer.allocUnsafe(FRAME_HEAD + held);
+  writeHead(out, kind, a, b, bodySize);
+  return out;
+}
+
+/** Writes the head of a frame into the first FRAME_HEAD bytes of `out`, whose body is the rest of it. */
+export function fillFrameHead(out: Buffer, kind: number, a: number, b: number): Buffer {
+  writeHead(out, kind, a, b, out.length - FRAME_HEAD);
+  return out;
+}
+
+function writeHead(out: Buffer, kind: number, a: number, b: number, bodySize: number): void {
   out.writeUInt32LE(FRAME_HEAD - 4 + bodySize, 0);
   out[4] = kind;
   out.writeUInt32LE(a >>> 0, 5);
   out.writeUInt32LE(b >>> 0, 9);
-  return out;
 }
 
 /** A copy in memory of its own (not a view of a chunk, nor of Node's buffer pool): what the hub transfers to another thread. */
@@ -143,10 +153,15 @@ export class SyncChannel {
       this.#start = 0;
       this.#end = size;
     }
+    this.#end += this.#readSome(this.#buffer, this.#end);
+  }
+
+  /** One blocking read into `target` from `at` on: how many bytes came. */
+  #readSome(target: Buffer, at: number): number {
     for (;;) {
       let count: number;
       try {
-        count = readSync(this.fd, this.#buffer, this.#end, this.#buffer.length - this.#end, null);
+        count = readSync(this.fd, target, at, target.length - at, null);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'EAGAIN' || code === 'EINTR') {
@@ -156,23 +171,33 @@ export class SyncChannel {
         throw error;
       }
       if (count === 0) this.onClosed();
-      this.#end += count;
-      return;
+      return count;
     }
+  }
+
+  /**
+   * A frame larger than the buffer (a queue get's batch of items): its body
+   * is read straight into memory of its own, rather than into a buffer grown
+   * to hold it and then copied out.
+   */
+  #readLarge(length: number): Frame {
+    const at = this.#start;
+    const head = this.#buffer;
+    const body = Buffer.allocUnsafeSlow(4 + length - FRAME_HEAD);
+    const held = this.#end - at - FRAME_HEAD;
+    head.copy(body, 0, at + FRAME_HEAD, this.#end);
+    this.#start = this.#end;
+    for (let filled = held; filled < body.length; ) filled += this.#readSome(body, filled);
+    return { kind: head[at + 4], a: head.readUInt32LE(at + 5), b: head.readUInt32LE(at + 9), body };
   }
 
   #readOne(): Frame {
     for (;;) {
       const available = this.#end - this.#start;
-      if (available >= 4) {
+      if (available >= FRAME_HEAD) {
         const length = this.#buffer.readUInt32LE(this.#start);
-        if (4 + length > this.#buffer.length) {
-          const bigger = Buffer.allocUnsafe(4 + length);
-          this.#buffer.copy(bigger, 0, this.#start, this.#end);
-          this.#buffer = bigger;
-          this.#end -= this.#start;
-          this.#start = 0;
-        } else if (available >= 4 + length) {
+        if (4 + length > this.#buffer.length) return this.#readLarge(length);
+        if (available >= 4 + length) {
           const at = this.#start;
           this.#start += 4 + length;
           return {

@@ -8,6 +8,7 @@
  * frame in the order the main thread made it.
  */
 import { writevSync } from 'node:fs';
+import { copyBytes } from '../../queue/copy-bytes.js';
 import { lockSync, unlock } from '../futex.js';
 import { sleepMs, writeAll } from '../write-all.js';
 
@@ -35,7 +36,7 @@ export class Outbox {
     const length = cells[LENGTH];
     const fits = length + frame.length <= this.#data.length;
     if (fits) {
-      this.#data.set(frame, length);
+      copyBytes(frame, this.#data, length);
       Atomics.store(cells, LENGTH, length + frame.length);
     }
     unlock(cells, OUT_LOCK);
@@ -48,7 +49,11 @@ export class Outbox {
     const cells = this.#cells;
     lockSync(cells, OUT_LOCK);
     const length = cells[LENGTH];
-    const batch = length > 0 ? Buffer.from(this.#data.subarray(0, length)) : undefined;
+    let batch: Buffer | undefined;
+    if (length > 0) {
+      batch = Buffer.allocUnsafeSlow(length);
+      copyBytes(this.#data.subarray(0, length), batch, 0);
+    }
     Atomics.store(cells, LENGTH, 0);
     unlock(cells, OUT_LOCK);
     return batch;

@@ -7,26 +7,31 @@
  *
  * Two things make it fast. A burst of puts from a child goes into the ring
  * under one lock, with one wake-up of a waiting reader. And a child that is
- * the queue's only remote reader, and comes back for more quickly, is given
- * several items per request (doubling up to 256 while it keeps coming back
- * within 5 ms): a round trip per item would cap it near 20,000 items a
- * second. It hands back what it did not use when its task or run() ends
- * (they go to the back of the queue). A second reader stops the batching,
- * and a slow reader (more than 5 ms between requests) gets one item at a time.
+ * the queue's only remote reader, and uses its items quickly, is given
+ * several per request (doubling up to 256): a round trip per item would cap
+ * it near 20,000 items a second. It hands back what it did not use when its
+ * task or run() ends (they go to the back of the queue). A second reader
+ * stops the batching, and a batch never holds more than about 5 ms of the
+ * reader's own pace (the time from an answer to the next request, per item
+ * answered), so a slow reader gets one item at a time and never sits on work
+ * another process could do. (Timing the whole round trip instead reset a fast
+ * reader of 10 KB items to one item whenever a busy machine stretched the
+ * transfer of a batch past 5 ms.)
  */
 import { Full, ShutDown } from '../../errors.js';
-import { packedFromWire, wireItem, type Packed } from '../../queue/codec.js';
+import { packedFromWire, type Packed } from '../../queue/codec.js';
 import { H } from '../../queue/layout.js';
 import { QueueCore } from '../../queue/queue-core.js';
 import { whenNotEmpty } from '../pool/ring-wait.js';
 import { Writer } from '../pool/wire-codec.js';
 import { deadlineAfter, remaining, runAsync } from '../wait.js';
 import type { Child } from './child.js';
-import type { Frame } from './frames.js';
-import { F, Q, QS } from './protocol.js';
+import { fillFrameHead, type Frame } from './frames.js';
+import { F, FRAME_HEAD, Q, QS } from './protocol.js';
 
 const MAX_BATCH = 256;
-const QUICK_MS = 5;
+/** The most of its own work, in ms at its pace so far, a reader is given at once. */
+const HOARD_MS = 5;
 
 interface Served {
   core: QueueCore;
@@ -38,8 +43,14 @@ interface Requester {
   gone: boolean;
   /** Puts of this child waiting for room, per queue: later puts queue behind them, in order. */
   puts: Map<number, Promise<void>>;
-  /** Per queue: how many items the next GET may take, and when the last GET came. */
-  batch: Map<number, { size: number; last: number }>;
+  /** Per queue: how many items the last GET was given, when, and its size limit. */
+  batch: Map<number, Batch>;
+}
+
+interface Batch {
+  size: number;
+  given: number;
+  answeredAt: number;
 }
 
 type Reply = (status: number, answer?: Uint8Array) => void;
@@ -59,12 +70,6 @@ function readItems(body: Buffer, at: number): Packed[] {
     offset += 4 + length;
   }
   return items;
-}
-
-function writeItems(values: unknown[]): Buffer {
-  const writer = new Writer().u32(values.length);
-  for (const value of values) writer.bytes(wireItem(value));
-  return writer.take();
 }
 
 export class QueueService {
@@ -117,7 +122,7 @@ export class QueueService {
     switch (received.b) {
       case Q.PUT: return this.#putAll(child, id, [packedFromWire(body.subarray(12))], body.readDoubleLE(4), reply, true);
       case Q.RETURN: return this.#putAll(child, id, readItems(body, 12), Infinity, () => {}, false);
-      case Q.GET: return void this.#get(child, served, id, body.readDoubleLE(4), body.readUInt32LE(12), reply);
+      case Q.GET: return void this.#get(child, served, id, body.readDoubleLE(4), body.readUInt32LE(12), received.a, reply);
       case Q.QSIZE: return reply(QS.OK, new Writer().value(Atomics.load(core.h, H.COUNT)).take());
       case Q.TASK_DONE: {
         try {
@@ -173,31 +178,43 @@ export class QueueService {
     });
   }
 
-  /** How many items this GET may take: more while the child is the only reader and keeps coming back quickly. */
-  #batchFor(requester: Requester, served: Served, child: Child, id: number, wanted: number): number {
+  /** How many items this GET may take: more while the child is the only reader and uses them quickly. */
+  #batchFor(requester: Requester, served: Served, child: Child, id: number, wanted: number): Batch | undefined {
     served.readers.add(child);
-    if (wanted <= 1 || served.readers.size > 1) return 1;
-    const now = performance.now();
-    const state = requester.batch.get(id) ?? { size: 1, last: -Infinity };
-    state.size = now - state.last < QUICK_MS ? Math.min(state.size * 2, wanted, MAX_BATCH) : 1;
-    state.last = now;
-    requester.batch.set(id, state);
-    return state.size;
+    if (wanted <= 1 || served.readers.size > 1) return undefined;
+    let batch = requester.batch.get(id);
+    if (!batch) requester.batch.set(id, (batch = { size: 1, given: 0, answeredAt: 0 }));
+    if (batch.given > 0) {
+      const perItem = (performance.now() - batch.answeredAt) / batch.given;
+      const limit = Math.max(1, Math.floor(HOARD_MS / Math.max(perItem, 1e-3)));
+      batch.size = Math.min(batch.size * 2, limit, wanted, MAX_BATCH);
+    }
+    batch.given = 0;
+    return batch;
   }
 
-  async #get(child: Child, served: Served, id: number, ms: number, wanted: number, reply: Reply): Promise<void> {
+  /** Answers with up to `wanted` items, each copied once: from the ring into the answer frame. */
+  async #get(child: Child, served: Served, id: number, ms: number, wanted: number, request: number, reply: Reply): Promise<void> {
     const requester = this.#requester(child);
-    const count = this.#batchFor(requester, served, child, id, wanted);
+    const batch = this.#batchFor(requester, served, child, id, wanted);
+    const count = batch?.size ?? 1;
     const deadline = deadlineAfter(ms < 0 ? 0 : ms);
     for (;;) {
       if (requester.gone) return;
-      let values: unknown[];
+      let answer: Buffer | undefined;
       try {
-        values = served.core.takeMany(count);
+        answer = served.core.takeWire(count, FRAME_HEAD);
       } catch (error) {
         return reply(QS.ERROR, errorText(error));
       }
-      if (values.length > 0) return reply(QS.OK, writeItems(values));
+      if (answer) {
+        child.sendFrame(fillFrameHead(answer, F.Q_REPLY, request, QS.OK));
+        if (batch) {
+          batch.given = answer.readUInt32LE(FRAME_HEAD);
+          batch.answeredAt = performance.now();
+        }
+        return;
+      }
       const left = remaining(deadline);
       if (left <= 0) return reply(QS.EMPTY);
       await whenNotEmpty(served.core, Math.min(left, 1000));
