@@ -26,15 +26,24 @@ function factsOf(source: string): SourceFacts {
 /** Where shipped code goes, for messages: a thread, a process, or a pool's worker (either). */
 export type Destination = 'thread' | 'process' | 'worker';
 
+const expressions = new Map<string, string | undefined>();
+/** `source` as an expression that parses (itself, or method shorthand inside an object), remembered: threads started in a loop ship the same source. */
+function expressionFor(source: string): string | undefined {
+  if (expressions.has(source)) return expressions.get(source);
+  const wrapped = `Object.values({ ${source} })[0]`;
+  const expression = parses(`(${source})`) ? source : parses(wrapped) ? wrapped : undefined;
+  expressions.set(source, expression);
+  return expression;
+}
+
 /** A function's source as one expression; method shorthand (`run() {}`) is wrapped in an object literal. */
 function expressionOf(fn: Function, role: string, where: Destination = 'thread'): string {
   const source = Function.prototype.toString.call(fn);
   if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) {
     throw new NotShippableError(`${role} ${fn.name || '(anonymous)'} is a native or bound function, which has no source to send to a ${where}; wrap it: (...args) => ${fn.name || 'fn'}(...args) inside a function that requires what it needs`);
   }
-  if (parses(`(${source})`)) return source;
-  const wrapped = `Object.values({ ${source} })[0]`;
-  if (parses(wrapped)) return wrapped;
+  const expression = expressionFor(source);
+  if (expression !== undefined) return expression;
   throw new NotShippableError(`${role} ${fn.name || '(anonymous)'} has source that cannot be parsed on its own: ${source.slice(0, 80)}`);
 }
 
