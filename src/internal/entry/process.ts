@@ -15,6 +15,7 @@ import { SyncChannel, type Frame } from '../hub/frames.js';
 import { Outbox, OUTBOX_BYTES } from '../hub/outbox.js';
 import { CONTROL_FD, F, LIFELINE_FD, type ChildInit, type PoolWorkerInit, type ProcessInit } from '../hub/protocol.js';
 import { hooks } from '../hooks.js';
+import { loadKindsOnDemand } from './kinds.js';
 import { loadFn, type FnSpec } from '../pool/fn-ref.js';
 import { inboundFromProcess, KINDS, readFromProcess, writeForProcess } from '../pool/process-engine.js';
 import { FnCache, runItems } from '../pool/run-task.js';
@@ -48,8 +49,8 @@ routeChildOutput(channel, init.tag, outbox);
 hooks.processPreload = init.preload;
 for (const file of init.preload) require(file);
 hooks.threadStdio = init.threadStdio;
-// Every shareable kind registers itself on load, and shipped code finds loom's names.
-require('../../index.js');
+// Shared objects load their modules as they arrive, and shipped code the loom modules it uses: not all of loom.
+loadKindsOnDemand();
 
 /** Items a queue's get brought and nobody took go back when a task or run() ends (see multiprocessing/queue-remote.ts). */
 function handBack(): void {

@@ -12,7 +12,7 @@ import { isShareable, type ShareTarget } from '../share/registry.js';
 import { copyValue } from './copy-value.js';
 import { analyse, parses, type FreeName, type SourceFacts } from './free-names.js';
 import { moduleBindingSource } from './module-binding.js';
-import { loomNamespace, namespaceFor, providedNames } from './scope.js';
+import { HELPER_NAMES, loomMemberUse, loomNamespace, loomUse, namespaceFor, providedLoomNames, type LoomUses } from './scope.js';
 import type { ShippedCode } from './shipped.js';
 import './revive-code.js';
 
@@ -52,13 +52,14 @@ const COMPILED_IMPORT = /(^import_\w+$)|(^\w+_\d+$)/;
 
 class Shipment {
   readonly prelude: string[] = [];
-  readonly namespaces = new Set<string>();
+  /** The loom names used, and where the worker finds them. */
+  readonly loom: LoomUses = {};
   readonly unresolved: FreeName[] = [];
   readonly values: Record<string, unknown> = {};
   /** Names already bound in the prelude, or given (a class's superclasses). */
   readonly resolved: Set<string>;
-  /** Loom's names and helpers, which the worker's scope has. */
-  readonly provided = providedNames();
+  /** Loom's names, which the worker's scope gets when the code uses them. */
+  readonly provided = providedLoomNames();
   /** `where` names the destination in messages; `target` is what values are encoded for. */
   constructor(given: Iterable<string>, readonly where: Destination, readonly target: ShareTarget) {
     this.resolved = new Set(given);
@@ -80,9 +81,18 @@ class Shipment {
         this.bring(name, declaration);
         continue;
       }
-      if (this.provided.has(name) || name in globalThis) continue;
+      if (HELPER_NAMES.includes(name)) continue;
+      if (this.provided.has(name)) {
+        const [key, home] = loomUse(name);
+        this.loom[key] = home;
+        continue;
+      }
+      if (name in globalThis) continue;
       if (members && members.size > 0 && [...members].every((m) => m in namespaceFor(name, loomNames))) {
-        this.namespaces.add(name);
+        for (const member of members) {
+          const [key, home] = loomMemberUse(name, member);
+          this.loom[key] = home;
+        }
         continue;
       }
       this.unresolved.push(use);
@@ -126,7 +136,7 @@ class Shipment {
   finish(expression: string, name: string, role: string, advice: string): ShippedCode {
     if (this.unresolved.length > 0) throw freeVariableError(this.unresolved, role, name, advice, this.where);
     const requireFrom = hooks.requireFrom ?? require.main?.filename ?? `${process.cwd()}/[loom]`;
-    const code: ShippedCode = { expression, prelude: this.prelude.join('\n'), namespaces: [...this.namespaces], name, requireFrom };
+    const code: ShippedCode = { expression, prelude: this.prelude.join('\n'), loom: this.loom, name, requireFrom };
     if (Object.keys(this.values).length > 0) code.values = this.values;
     return code;
   }
