@@ -11,10 +11,10 @@ import { nextThreadNumber, processBlock, threadFinished, threadStarted } from '.
 import { encode } from '../internal/share/encode.js';
 import { tuneV8ForThreads } from '../internal/v8-tuning.js';
 import { shipClass, shipFunction } from '../internal/ship/ship.js';
-import { optionalBoolean, optionsObject, timeoutMs, typeError } from '../internal/validate.js';
-import { runAsync, runSync } from '../internal/wait.js';
+import { optionalBoolean, optionsObject, typeError } from '../internal/validate.js';
 import { currentThread } from './current.js';
-import { coreOf, finishSteps, isFinished, newCore, osThreadId, setCore, settle, type ThreadCore } from './thread-core.js';
+import { waitForJoin, waitForJoinSync, type Joining } from './join.js';
+import { coreOf, isFinished, newCore, osThreadId, setCore, settle, type ThreadCore } from './thread-core.js';
 
 /** The file each thread runs; .ts when loom itself runs from source under tsx. */
 const ENTRY = join(__dirname, '..', 'internal', 'entry', `thread${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
@@ -134,19 +134,21 @@ export class Thread {
     }
   }
 
-  #joinable(): ThreadCore {
+  /** Checks the thread can be joined now, and what the join does once it has waited. */
+  #joining(): Joining {
     const core = coreOf(this);
     if (!core.started) throw new ThreadStateError('cannot join thread before it is started');
     if (this === currentThread()) throw new ThreadStateError('cannot join current thread');
     if (!core.agent) throw new ThreadStateError(`cannot join ${core.name}: loom did not start it`);
     core.observed = true;
-    return core;
-  }
-
-  #afterJoin(core: ThreadCore): void {
-    if (!isFinished(core)) return;
-    settle(this, core);
-    if (core.error) throw (core.thrown ??= deserializeError(core.error));
+    return {
+      control: core.control!,
+      settle: () => {
+        if (!isFinished(core)) return;
+        settle(this, core);
+        if (core.error) throw (core.thrown ??= deserializeError(core.error));
+      },
+    };
   }
 
   /**
@@ -155,17 +157,12 @@ export class Thread {
    * Rethrows an error the thread's run() threw, with the thread's stack as `cause`.
    */
   joinSync(timeout?: number): void {
-    const ms = timeoutMs('timeout', timeout);
-    const core = this.#joinable();
-    runSync(finishSteps(core.control!, ms));
-    this.#afterJoin(core);
+    waitForJoinSync(timeout, () => this.#joining());
   }
 
   /** Like joinSync, without blocking the event loop: `await t.join()`. */
   join(timeout?: number): Promise<void> {
-    const ms = timeoutMs('timeout', timeout);
-    const core = this.#joinable();
-    return runAsync(finishSteps(core.control!, ms)).then(() => this.#afterJoin(core));
+    return waitForJoin(timeout, () => this.#joining());
   }
 
   /** True from start() until run() has finished: a read of shared memory, true at once even while this thread busy-loops. */
