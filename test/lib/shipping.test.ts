@@ -25,6 +25,15 @@ test('free names: params, locals, hoisting, blocks, catch, destructuring and lab
   assert.deepEqual(free('function named() { return named; }'), []);
 });
 
+test('free names: defaults, computed keys, assignment targets and static blocks are uses; names come in source order', () => {
+  assert.deepEqual(free('({a = dflt, [key]: v} = {}) => a + v'), ['dflt', 'key']);
+  assert.deepEqual(free('() => { [a, b] = [b, a]; for (x of xs) {} }'), ['a', 'b', 'x', 'xs']);
+  assert.deepEqual(free('(class { static { let q = 1; q; z; } })'), ['z']);
+  assert.deepEqual(free('() => { switch (s) { case FIRST: return one; case SECOND: return two; } }'), ['s', 'FIRST', 'one', 'SECOND', 'two']);
+  assert.deepEqual(free('function f() { return new.target ?? arguments[0]; }'), []);
+  assert.deepEqual(analyse('(class { #a = 1; static #b = 2; #m() {} })').privateMembers, ['a', 'm']);
+});
+
 test('free names record member use, so compiled imports can be recognised', () => {
   const facts = analyse('() => new threading_1.Lock() && (0, threading_1.currentThread)()');
   assert.deepEqual([...(facts.free[0].members ?? [])].sort(), ['Lock', 'currentThread']);
