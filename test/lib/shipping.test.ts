@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import { hooks, Thread } from '../../src/index.js';
+import { hooks, NotShippableError, Thread } from '../../src/index.js';
 import { KIND_MODULES } from '../../src/internal/entry/kinds.js';
 import { analyse } from '../../src/internal/ship/free-names.js';
 import { reviveCode } from '../../src/internal/ship/revive-code.js';
@@ -61,6 +61,17 @@ test('the declaration hook brings named declarations along (what the kernel uses
     t.start();
     await t.join();
     assert.equal(out[0], 42);
+  } finally {
+    hooks.resolveDeclaration = previous;
+  }
+});
+
+test('a declaration the host gives that does not parse is refused at start, naming it', () => {
+  const previous = hooks.resolveDeclaration;
+  hooks.resolveDeclaration = (name) => (name === 'broken' ? 'const broken = ;' : undefined);
+  try {
+    const target = new Function('return () => broken')() as () => unknown;
+    assert.throws(() => new Thread({ target }).start(), (e: NotShippableError) => e.code === 'ERR_LOOM_NOT_SHIPPABLE' && /'broken'/.test(e.message));
   } finally {
     hooks.resolveDeclaration = previous;
   }

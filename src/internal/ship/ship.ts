@@ -16,11 +16,26 @@ import { HELPER_NAMES, loomMemberUse, loomNamespace, loomUse, namespaceFor, prov
 import type { ShippedCode } from './shipped.js';
 import './revive-code.js';
 
+/** Sources analysed lately (a kernel session ships ever new ones, so the oldest are dropped). */
+const CACHED_SOURCES = 1000;
+function remember<T>(cache: Map<string, T>, source: string, value: T): T {
+  if (cache.size >= CACHED_SOURCES) cache.delete(cache.keys().next().value!);
+  cache.set(source, value);
+  return value;
+}
+
 const factsCache = new Map<string, SourceFacts>();
 function factsOf(source: string): SourceFacts {
-  let facts = factsCache.get(source);
-  if (!facts) factsCache.set(source, (facts = analyse(source)));
-  return facts;
+  return factsCache.get(source) ?? remember(factsCache, source, analyse(source));
+}
+
+/** The facts of a declaration a host gave as source, which, unlike a function's own source, may not parse. */
+function declarationFacts(name: string, source: string): SourceFacts {
+  try {
+    return factsOf(source);
+  } catch (error) {
+    throw new NotShippableError(`the declaration of '${name}' that the host gave cannot be parsed as JavaScript (${(error as Error).message}): ${source.slice(0, 80)}`, { cause: error });
+  }
 }
 
 /** Where shipped code goes, for messages: a thread, a process, or a pool's worker (either). */
@@ -31,9 +46,7 @@ const expressions = new Map<string, string | undefined>();
 function expressionFor(source: string): string | undefined {
   if (expressions.has(source)) return expressions.get(source);
   const wrapped = `Object.values({ ${source} })[0]`;
-  const expression = parses(`(${source})`) ? source : parses(wrapped) ? wrapped : undefined;
-  expressions.set(source, expression);
-  return expression;
+  return remember(expressions, source, parses(`(${source})`) ? source : parses(wrapped) ? wrapped : undefined);
 }
 
 /** A function's source as one expression; method shorthand (`run() {}`) is wrapped in an object literal. */
@@ -102,7 +115,7 @@ class Shipment {
   /** Adds what a host declared: source to the prelude (after what it uses), a value to the values. */
   bring(name: string, declaration: Declaration): void {
     if (typeof declaration === 'string') {
-      this.add(factsOf(declaration));
+      this.add(declarationFacts(name, declaration));
       this.prelude.push(declaration);
     } else if ('module' in declaration) {
       this.prelude.push(moduleBindingSource(name, declaration.module, declaration.imported));
