@@ -139,3 +139,16 @@ test('each shareable kind is registered by the module the workers load for it', 
   }));
   assert.deepEqual(registered.filter(Boolean), []);
 });
+
+test('a function a thread sets on itself comes back as a function (shipping loads in the thread when needed)', async () => {
+  class Maker extends Thread {
+    double: ((x: number) => number) | undefined;
+    override run(): void {
+      this.double = (x) => x * 2;
+    }
+  }
+  const t = new Maker();
+  t.start();
+  await t.join();
+  assert.equal(t.double?.(21), 42);
+});
