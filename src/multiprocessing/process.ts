@@ -11,9 +11,8 @@ import { watchInterrupts } from '../internal/interrupt-work.js';
 import { encode } from '../internal/share/encode.js';
 import { shipClass, shipFunction } from '../internal/ship/ship.js';
 import { guardSpawn } from '../internal/spawn-guard.js';
-import { optionalBoolean, optionsObject, timeoutMs, typeError } from '../internal/validate.js';
-import { runAsync, runSync } from '../internal/wait.js';
-import { finishSteps } from '../threading/thread-core.js';
+import { optionalBoolean, optionsObject, typeError } from '../internal/validate.js';
+import { waitForJoin, waitForJoinSync, type Joining } from '../threading/join.js';
 import { childIdentity, currentProcess, startedChild, stoppedChild } from './current.js';
 import { coreOf, isFinished, newCore, setCore, STATE_RUNNING, type ProcessCore } from './process-core.js';
 
@@ -146,18 +145,20 @@ export class Process {
     return (core.thrown ??= deserializeError(deserialize(core.error!) as SerializedError));
   }
 
-  #joinable(): ProcessCore {
+  /** Checks the process can be joined now, and what the join does once it has waited. */
+  #joining(): Joining {
     const core = coreOf(this);
     if (core.inside) throw new ProcessStateError('a process cannot join itself');
     if (!core.started) throw new ProcessStateError('cannot join a process before it is started');
     core.observed = true;
-    return core;
-  }
-
-  #afterJoin(core: ProcessCore): void {
-    if (!isFinished(core)) return;
-    core.hub?.drain();
-    if (core.error) throw this.#thrown(core);
+    return {
+      control: core.control!,
+      settle: () => {
+        if (!isFinished(core)) return;
+        core.hub?.drain();
+        if (core.error) throw this.#thrown(core);
+      },
+    };
   }
 
   /**
@@ -167,17 +168,12 @@ export class Process {
    * killed or called process.exit() just has its exitCode.
    */
   joinSync(timeout?: number): void {
-    const ms = timeoutMs('timeout', timeout);
-    const core = this.#joinable();
-    runSync(finishSteps(core.control!, ms));
-    this.#afterJoin(core);
+    waitForJoinSync(timeout, () => this.#joining());
   }
 
   /** Like joinSync, without blocking the event loop: `await p.join()`. */
   join(timeout?: number): Promise<void> {
-    const ms = timeoutMs('timeout', timeout);
-    const core = this.#joinable();
-    return runAsync(finishSteps(core.control!, ms)).then(() => this.#afterJoin(core));
+    return waitForJoin(timeout, () => this.#joining());
   }
 
   /** True from start() until the process has exited: a read of shared memory, true at once even inside a busy loop. */

@@ -20,3 +20,22 @@ export class Held implements Disposable {
     this.release();
   }
 }
+
+/** A lock or semaphore: what a Held can hold. */
+interface Holdable {
+  acquireSync(): unknown;
+  acquire(): Promise<unknown>;
+  release(): void;
+}
+
+/** Acquires `lock` (blocking) and returns the Held that releases it: Lock, RLock and Semaphore's holdSync(). */
+export function heldSync(lock: Holdable): Held {
+  lock.acquireSync();
+  return new Held(() => lock.release());
+}
+
+/** Acquires `lock` without blocking the event loop and returns the Held that releases it: their hold(). */
+export async function held(lock: Holdable): Promise<Held> {
+  await lock.acquire();
+  return new Held(() => lock.release());
+}

@@ -5,7 +5,7 @@ import { adopt, registerShareable, remember, SHARE, type Shareable, type SharedF
 import { runAsync, runSync } from '../internal/wait.js';
 import { acquireMs, type AcquireOptions } from './acquire-options.js';
 import { CONDITION_LOCK, type ConditionLock } from './condition-lock.js';
-import { Held } from './held.js';
+import { held, heldSync, type Held } from './held.js';
 
 /**
  * A primitive lock, like Python's `threading.Lock`: not owned by a thread, so
@@ -52,14 +52,12 @@ export class Lock implements Shareable {
 
   /** Acquires (blocking) and returns a Held that releases on dispose: `using _ = lock.holdSync()`. */
   holdSync(): Held {
-    this.acquireSync();
-    return new Held(() => this.release());
+    return heldSync(this);
   }
 
   /** Acquires without blocking the event loop: `using _ = await lock.hold()`. */
-  async hold(): Promise<Held> {
-    await this.acquire();
-    return new Held(() => this.release());
+  hold(): Promise<Held> {
+    return held(this);
   }
 
   /** @internal */

@@ -6,7 +6,7 @@ import { adopt, registerShareable, remember, SHARE, type Shareable, type SharedF
 import { runAsync, runSync, type Waiting } from '../internal/wait.js';
 import { acquireMs, type AcquireOptions } from './acquire-options.js';
 import { CONDITION_LOCK, type ConditionLock } from './condition-lock.js';
-import { Held } from './held.js';
+import { held, heldSync, type Held } from './held.js';
 
 const MUTEX = 0;
 const OWNER = 1;
@@ -67,14 +67,12 @@ export class RLock implements Shareable {
 
   /** Acquires (blocking) and returns a Held that releases on dispose: `using _ = rlock.holdSync()`. */
   holdSync(): Held {
-    this.acquireSync();
-    return new Held(() => this.release());
+    return heldSync(this);
   }
 
   /** Acquires without blocking the event loop: `using _ = await rlock.hold()`. */
-  async hold(): Promise<Held> {
-    await this.acquire();
-    return new Held(() => this.release());
+  hold(): Promise<Held> {
+    return held(this);
   }
 
   /** @internal */

@@ -4,7 +4,7 @@ import { adopt, registerShareable, remember, SHARE, type Shareable, type SharedF
 import { nonNegativeInteger, valueError } from '../internal/validate.js';
 import { deadlineAfter, remaining, runAsync, runSync, type Waiting } from '../internal/wait.js';
 import { acquireMs, type AcquireOptions } from './acquire-options.js';
-import { Held } from './held.js';
+import { held, heldSync, type Held } from './held.js';
 
 const VALUE = 0;
 /** The initial value, which a BoundedSemaphore may not exceed (-1 for an unbounded Semaphore). */
@@ -77,14 +77,12 @@ export class Semaphore implements Shareable {
 
   /** Takes a unit (blocking) and returns a Held that gives it back on dispose. */
   holdSync(): Held {
-    this.acquireSync();
-    return new Held(() => this.release());
+    return heldSync(this);
   }
 
   /** Takes a unit without blocking the event loop: `using _ = await sem.hold()`. */
-  async hold(): Promise<Held> {
-    await this.acquire();
-    return new Held(() => this.release());
+  hold(): Promise<Held> {
+    return held(this);
   }
 
   /** @internal */

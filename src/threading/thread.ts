@@ -3,18 +3,26 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import type { TransferListItem } from 'node:worker_threads';
 import { NotShippableError, ThreadStateError, WorkerDiedError } from '../errors.js';
-import { threadBackend } from '../internal/backend/thread-backend.js';
 import { deserializeError, serializeError } from '../internal/error-wire.js';
 import { hooks } from '../internal/hooks.js';
 import { CONTROL, STATE_FINISHED, STATE_RUNNING, type ThreadJob } from '../internal/messages.js';
 import { nextThreadNumber, processBlock, threadFinished, threadStarted } from '../internal/process-state.js';
 import { encode } from '../internal/share/encode.js';
-import { tuneV8ForThreads } from '../internal/v8-tuning.js';
-import { shipClass, shipFunction } from '../internal/ship/ship.js';
-import { optionalBoolean, optionsObject, timeoutMs, typeError } from '../internal/validate.js';
-import { runAsync, runSync } from '../internal/wait.js';
+import { optionalBoolean, optionsObject, typeError } from '../internal/validate.js';
 import { currentThread } from './current.js';
-import { coreOf, finishSteps, isFinished, newCore, osThreadId, setCore, settle, type ThreadCore } from './thread-core.js';
+import { waitForJoin, waitForJoinSync, type Joining } from './join.js';
+import { coreOf, isFinished, newCore, osThreadId, setCore, settle, type ThreadCore } from './thread-core.js';
+
+/**
+ * What only start() needs, required by the first start() rather than with this
+ * module: every loom thread loads this module to be a Thread, and most never
+ * start one of their own (each module a new thread loads costs it ~0.5 ms).
+ */
+const forStart = {
+  ship: () => require('../internal/ship/ship.js') as typeof import('../internal/ship/ship.js'),
+  backend: () => (require('../internal/backend/thread-backend.js') as typeof import('../internal/backend/thread-backend.js')).threadBackend,
+  tuneV8: () => (require('../internal/v8-tuning.js') as typeof import('../internal/v8-tuning.js')).tuneV8ForThreads(),
+};
 
 /** The file each thread runs; .ts when loom itself runs from source under tsx. */
 const ENTRY = join(__dirname, '..', 'internal', 'entry', `thread${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
@@ -84,10 +92,10 @@ export class Thread {
     const control = new Int32Array(new SharedArrayBuffer(CONTROL.CELLS * 4));
     // Running from now on, before the worker even boots: a busy loop on isAlive() right after start() must not exit early.
     control[CONTROL.STATE] = STATE_RUNNING;
-    tuneV8ForThreads();
+    forStart.tuneV8();
     threadStarted();
     try {
-      core.agent = threadBackend.spawn({
+      core.agent = forStart.backend().spawn({
         entry: ENTRY,
         init: { job, control: control.buffer as SharedArrayBuffer, process: processBlock, preload: hooks.threadPreload, stdio: hooks.threadStdio },
         transfer: core.transfer,
@@ -107,6 +115,7 @@ export class Thread {
 
   #job(core: ThreadCore): ThreadJob {
     const subclass = Object.getPrototypeOf(this) !== Thread.prototype;
+    const { shipClass, shipFunction } = forStart.ship();
     return {
       cls: subclass ? shipClass(this.constructor, Thread, 'Thread subclass') : undefined,
       target: core.target ? shipFunction(core.target, 'target') : undefined,
@@ -134,19 +143,21 @@ export class Thread {
     }
   }
 
-  #joinable(): ThreadCore {
+  /** Checks the thread can be joined now, and what the join does once it has waited. */
+  #joining(): Joining {
     const core = coreOf(this);
     if (!core.started) throw new ThreadStateError('cannot join thread before it is started');
     if (this === currentThread()) throw new ThreadStateError('cannot join current thread');
     if (!core.agent) throw new ThreadStateError(`cannot join ${core.name}: loom did not start it`);
     core.observed = true;
-    return core;
-  }
-
-  #afterJoin(core: ThreadCore): void {
-    if (!isFinished(core)) return;
-    settle(this, core);
-    if (core.error) throw (core.thrown ??= deserializeError(core.error));
+    return {
+      control: core.control!,
+      settle: () => {
+        if (!isFinished(core)) return;
+        settle(this, core);
+        if (core.error) throw (core.thrown ??= deserializeError(core.error));
+      },
+    };
   }
 
   /**
@@ -155,17 +166,12 @@ export class Thread {
    * Rethrows an error the thread's run() threw, with the thread's stack as `cause`.
    */
   joinSync(timeout?: number): void {
-    const ms = timeoutMs('timeout', timeout);
-    const core = this.#joinable();
-    runSync(finishSteps(core.control!, ms));
-    this.#afterJoin(core);
+    waitForJoinSync(timeout, () => this.#joining());
   }
 
   /** Like joinSync, without blocking the event loop: `await t.join()`. */
   join(timeout?: number): Promise<void> {
-    const ms = timeoutMs('timeout', timeout);
-    const core = this.#joinable();
-    return runAsync(finishSteps(core.control!, ms)).then(() => this.#afterJoin(core));
+    return waitForJoin(timeout, () => this.#joining());
   }
 
   /** True from start() until run() has finished: a read of shared memory, true at once even while this thread busy-loops. */

@@ -12,6 +12,7 @@ import { QueueCore } from '../../queue/queue-core.js';
 import { currentThread } from '../../threading/current.js';
 import { serializeError, type SerializedError } from '../error-wire.js';
 import { hooks } from '../hooks.js';
+import { loadKindsOnDemand } from './kinds.js';
 import { loadFn } from '../pool/fn-ref.js';
 import { FnCache, runItems } from '../pool/run-task.js';
 import { REGISTERED, SLOT_CELLS, SLOTS, type PoolThreadInit, type ResultMessage, type TaskMessage } from '../pool/thread-messages.js';
@@ -27,8 +28,8 @@ if (!routeThreadOutputInChild() && init.stdio === 'direct') useDirectStdio();
 // The preloads reach the threads this thread starts too.
 hooks.threadPreload = init.preload;
 for (const file of init.preload) require(file);
-// Every shareable kind registers itself on load; tasks may hold any of them.
-require('../../index.js');
+// Shared objects in tasks load their modules as they arrive, and shipped code the loom modules it uses: not all of loom.
+loadKindsOnDemand();
 
 const tasks = new QueueCore(init.tasks);
 const results = new QueueCore(init.results);

@@ -15,9 +15,9 @@ import { SyncChannel, type Frame } from '../hub/frames.js';
 import { Outbox, OUTBOX_BYTES } from '../hub/outbox.js';
 import { CONTROL_FD, F, LIFELINE_FD, type ChildInit, type PoolWorkerInit, type ProcessInit } from '../hub/protocol.js';
 import { hooks } from '../hooks.js';
-import { loadFn, type FnSpec } from '../pool/fn-ref.js';
-import { inboundFromProcess, KINDS, readFromProcess, writeForProcess } from '../pool/process-engine.js';
-import { FnCache, runItems } from '../pool/run-task.js';
+import { loadKindsOnDemand } from './kinds.js';
+import type { FnSpec } from '../pool/fn-ref.js';
+import { inboundFromProcess, KINDS, readFromProcess, writeForProcess } from '../pool/process-wire.js';
 import { Reader, Writer } from '../pool/wire-codec.js';
 import { enterChildTag, routeChildOutput } from './process-output.js';
 import { reportErrorHere } from './report-error.js';
@@ -48,8 +48,8 @@ routeChildOutput(channel, init.tag, outbox);
 hooks.processPreload = init.preload;
 for (const file of init.preload) require(file);
 hooks.threadStdio = init.threadStdio;
-// Every shareable kind registers itself on load, and shipped code finds loom's names.
-require('../../index.js');
+// Shared objects load their modules as they arrive, and shipped code the loom modules it uses: not all of loom.
+loadKindsOnDemand();
 
 /** Items a queue's get brought and nobody took go back when a task or run() ends (see multiprocessing/queue-remote.ts). */
 function handBack(): void {
@@ -81,7 +81,10 @@ async function runProcess(job: ProcessInit): Promise<void> {
 }
 
 async function runPool(worker: PoolWorkerInit): Promise<void> {
+  // Required here, not imported: a child that runs one Process needs none of the pool's side.
   const { setCurrentProcess } = require('../../multiprocessing/current.js') as typeof import('../../multiprocessing/current.js');
+  const { loadFn } = require('../pool/fn-ref.js') as typeof import('../pool/fn-ref.js');
+  const { FnCache, runItems } = require('../pool/run-task.js') as typeof import('../pool/run-task.js');
   setCurrentProcess({ name: worker.name, daemon: true }, worker.identity);
   let initError: Uint8Array | undefined;
   if (worker.initializer) {

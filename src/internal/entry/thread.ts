@@ -10,6 +10,7 @@ import { reviveThread } from '../../threading/inside.js';
 import { osThreadId } from '../../threading/thread-core.js';
 import { serializeError } from '../error-wire.js';
 import { hooks } from '../hooks.js';
+import { loadKindsOnDemand } from './kinds.js';
 import { reportErrorHere } from './report-error.js';
 import { CONTROL, STATE_FINISHED, type DroppedField, type FinishedReply, type ThreadInit } from '../messages.js';
 import { threadFinished } from '../process-state.js';
@@ -28,8 +29,8 @@ Atomics.notify(control, CONTROL.BOOTED);
 // The preloads reach the threads this thread starts too.
 hooks.threadPreload = init.preload;
 for (const file of init.preload) require(file);
-// Every shareable kind registers itself on load; args may hold any of them.
-require('../../index.js');
+// Shared objects in args load their modules as they arrive, and shipped code the loom modules it uses: not all of loom.
+loadKindsOnDemand();
 
 /** The object's own fields, encoded; fields that cannot travel are listed, not fatal. */
 function fieldsOf(thread: object | undefined): { fields: Record<string, unknown>; dropped: DroppedField[] } {

@@ -16,10 +16,9 @@ import type { Engine, EngineState, Outcome, TaskKind } from './engine.js';
 import { waitSyncUntil } from './engine.js';
 import { fnKey, type FnSpec } from './fn-ref.js';
 import { newTaskId } from './task-id.js';
-import { isNative, Reader, Writer } from './wire-codec.js';
+import { inboundFromProcess, KINDS, outboundForProcess, readFromProcess, writeForProcess } from './process-wire.js';
+import { Reader, Writer } from './wire-codec.js';
 import { deserialize } from 'node:v8';
-
-export const KINDS: TaskKind[] = ['apply', 'map', 'star'];
 
 export interface ProcessEngineOptions {
   size: number;
@@ -28,27 +27,6 @@ export interface ProcessEngineOptions {
   maxTasks: number;
   execArgv: string[];
   identity: number[];
-}
-
-/** Values for a process: shared objects and functions encoded (or refused), plain data as it is. */
-export function outboundForProcess(value: unknown, path: string): unknown {
-  return isPlain(value) ? value : encode(value, path, undefined, 'process');
-}
-
-export function inboundFromProcess(value: unknown): unknown {
-  return isPlain(value) ? value : decode(value);
-}
-
-/** Writes a value for another process: a flag, then plain data as it is, or anything else encoded (shared objects, functions). */
-export function writeForProcess(writer: Writer, value: unknown, path: string): Writer {
-  if (isNative(value)) return writer.u8(0).nativeValue(value);
-  return writer.u8(1).value(encode(value, path, undefined, 'process'));
-}
-
-export function readFromProcess(reader: Reader): unknown {
-  const encoded = reader.u8() === 1;
-  const value = reader.value();
-  return encoded ? decode(value) : value;
 }
 
 export class ProcessEngine implements Engine {

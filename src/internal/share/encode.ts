@@ -56,6 +56,8 @@ function checkForProcess(value: object, path: string): void {
  */
 export function encode(value: unknown, path: string, seen = new Map<object, unknown>(), target: ShareTarget = 'thread'): unknown {
   if (typeof value === 'function') {
+    // Loaded at the first function met: a worker that sends none back need not load the shipping code.
+    if (!encodeFunction) require('../ship/ship.js');
     if (!encodeFunction) throw new Error('loom: function shipping is not loaded');
     return marker(encodeFunction(value, path, target));
   }

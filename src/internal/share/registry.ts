@@ -74,13 +74,25 @@ export function isShareable(value: unknown): value is Shareable {
   return typeof value === 'object' && value !== null && typeof (value as Partial<Shareable>)[SHARE] === 'function';
 }
 
+let loadKind: ((kind: string) => void) | undefined;
+
+/**
+ * Sets how this thread loads the module of a kind it has not loaded yet
+ * (entry/kinds.ts), so that a worker need not load all of loom when it starts.
+ */
+export function setKindLoader(load: (kind: string) => void): void {
+  loadKind = load;
+}
+
 export function canRevive(kind: string): boolean {
+  if (!classes.has(kind) && !revivers.has(kind)) loadKind?.(kind);
   return classes.has(kind) || revivers.has(kind);
 }
 
 export function revive(form: SharedForm): object {
   const existing = form.id ? live.get(form.id)?.deref() : undefined;
   if (existing) return existing;
+  canRevive(form.kind);
   const cls = classes.get(form.kind);
   if (cls) {
     adopting = { id: form.id, data: form.data };

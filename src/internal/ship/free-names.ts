@@ -4,12 +4,15 @@
  * global, a name loom provides, or it will fail there; finding them here lets
  * `start()` fail at once with the names instead of a ReferenceError later.
  *
- * Parsed with TypeScript's parser (already a dependency); the scope rules are
- * JavaScript's: var/params/function names per function, let/const/class per
- * block, catch bindings per clause, a named function/class expression sees
- * its own name.
+ * The source is JavaScript (Function.prototype.toString), so it is parsed with
+ * acorn, a small JavaScript parser: it loads in about 10 ms where TypeScript's
+ * takes about 150 ms, which the first thread a program starts used to pay.
+ * The scope rules are JavaScript's: var/params/function names per function,
+ * let/const/class per block, catch bindings per clause, a named
+ * function/class expression sees its own name.
  */
-import type * as TS from 'typescript';
+import type * as Acorn from 'acorn';
+import { walk, type Node, type Visit } from './syntax-walk.js';
 
 /** One free name and how it is used: `members` lists `name.member` accesses, null if also used bare. */
 export interface FreeName {
@@ -20,106 +23,173 @@ export interface FreeName {
 export interface SourceFacts {
   /** Free names in order of first use. */
   free: FreeName[];
-  /** Non-static `#private` members of the top-level class (they cannot be revived, see ship.ts). */
+  /** Non-static `#private` members of the top-level class, without the `#` (they cannot be revived, see ship.ts). */
   privateMembers: string[];
 }
 
-let tsModule: typeof TS | undefined;
-function ts(): typeof TS {
-  // Loaded lazily: requiring typescript costs about 150 ms, paid only by code that ships functions.
-  return (tsModule ??= require('typescript') as typeof TS);
+let acornModule: typeof Acorn | undefined;
+function acorn(): typeof Acorn {
+  // Loaded lazily: only code that ships functions needs a parser, and never inside a worker.
+  return (acornModule ??= require('acorn') as typeof Acorn);
+}
+
+const OPTIONS: Acorn.Options = { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true };
+
+function parse(source: string): Node {
+  return acorn().parse(source, OPTIONS) as unknown as Node;
+}
+
+const FUNCTION_SCOPES = new Set(['Program', 'FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'StaticBlock']);
+const BLOCK_SCOPES = new Set([...FUNCTION_SCOPES, 'BlockStatement', 'SwitchStatement', 'ForStatement', 'ForInStatement', 'ForOfStatement', 'CatchClause']);
+
+/** The names a binding pattern declares: `a`, `{b, c: [d]}`, `...e`, `f = 1`. */
+function bindingNames(pattern: Node | null, out: string[] = []): string[] {
+  if (!pattern) return out;
+  switch (pattern.type) {
+    case 'Identifier': out.push(pattern.name as string); break;
+    case 'ObjectPattern': for (const p of pattern.properties as Node[]) bindingNames(p.type === 'RestElement' ? p : (p.value as Node), out); break;
+    case 'ArrayPattern': for (const element of pattern.elements as (Node | null)[]) bindingNames(element, out); break;
+    case 'RestElement': bindingNames(pattern.argument as Node, out); break;
+    case 'AssignmentPattern': bindingNames(pattern.left as Node, out); break;
+  }
+  return out;
+}
+
+/** Every scope node with the names declared directly in it. */
+function declarations(program: Node): Map<Node, Set<string>> {
+  const declared = new Map<Node, Set<string>>();
+  const declare = (scope: Node, names: string[]): void => {
+    let set = declared.get(scope);
+    if (!set) declared.set(scope, (set = new Set()));
+    for (const name of names) set.add(name);
+  };
+  walk(program, (node, parents) => {
+    const enclosing = (kinds: Set<string>): Node => parents.findLast((p) => kinds.has(p.type)) ?? program;
+    switch (node.type) {
+      case 'VariableDeclaration': {
+        const scope = enclosing(node.kind === 'var' ? FUNCTION_SCOPES : BLOCK_SCOPES);
+        for (const d of node.declarations as Node[]) declare(scope, bindingNames(d.id as Node));
+        break;
+      }
+      case 'FunctionDeclaration':
+      case 'ClassDeclaration':
+        if (node.id) declare(enclosing(BLOCK_SCOPES), [(node.id as Node).name as string]);
+        break;
+    }
+    if (node.type === 'FunctionExpression' || node.type === 'ClassExpression') {
+      if (node.id) declare(node, [(node.id as Node).name as string]);
+    }
+    if (FUNCTION_SCOPES.has(node.type) && node.params) declare(node, (node.params as Node[]).flatMap((p) => bindingNames(p)));
+    if (node.type === 'CatchClause') declare(node, bindingNames(node.param as Node | null));
+  });
+  return declared;
+}
+
+/**
+ * Whether an identifier reached as `parent[field]` reads a variable. Property
+ * names, labels and `new.target` do not; neither do the names a declaration
+ * binds, which the walk below never reaches as references (see skipBindings).
+ */
+function isReference(parent: Node | undefined, field: string): boolean {
+  if (!parent) return true;
+  switch (parent.type) {
+    case 'MemberExpression': return field !== 'property' || parent.computed === true;
+    case 'Property': case 'MethodDefinition': case 'PropertyDefinition': return field !== 'key' || parent.computed === true;
+    case 'FunctionDeclaration': case 'FunctionExpression': case 'ClassDeclaration': case 'ClassExpression': return field !== 'id';
+    case 'LabeledStatement': case 'BreakStatement': case 'ContinueStatement': case 'MetaProperty': return false;
+    default: return true;
+  }
+}
+
+/**
+ * In declarations the identifiers of a pattern are bindings, not uses; what a
+ * pattern evaluates (defaults, computed keys) is visited as ordinary code.
+ */
+function visitPattern(pattern: Node | null, visit: Visit, parents: Node[]): void {
+  if (!pattern || pattern.type === 'Identifier') return;
+  const inner = [...parents, pattern];
+  switch (pattern.type) {
+    case 'ObjectPattern':
+      for (const p of pattern.properties as Node[]) {
+        if (p.type === 'RestElement') visitPattern(p.argument as Node, visit, [...inner, p]);
+        else {
+          if (p.computed) walk(p.key as Node, visit, [...inner, p], 'key');
+          visitPattern(p.value as Node, visit, [...inner, p]);
+        }
+      }
+      break;
+    case 'ArrayPattern': for (const element of pattern.elements as (Node | null)[]) visitPattern(element, visit, inner); break;
+    case 'RestElement': visitPattern(pattern.argument as Node, visit, inner); break;
+    case 'AssignmentPattern':
+      visitPattern(pattern.left as Node, visit, inner);
+      walk(pattern.right as Node, visit, inner, 'right');
+      break;
+    default: walk(pattern, visit, parents);
+  }
+}
+
+/** Declarations' patterns are walked by visitPattern; returns true when `node`'s own fields were handled here. */
+function skipBindings(node: Node, visit: Visit, parents: Node[]): boolean {
+  const inner = [...parents, node];
+  if (node.type === 'VariableDeclarator') {
+    visitPattern(node.id as Node, visit, inner);
+    if (node.init) walk(node.init as Node, visit, inner, 'init');
+    return true;
+  }
+  if (node.type === 'CatchClause') {
+    visitPattern(node.param as Node | null, visit, inner);
+    walk(node.body as Node, visit, inner, 'body');
+    return true;
+  }
+  if (FUNCTION_SCOPES.has(node.type) && node.params) {
+    for (const param of node.params as Node[]) visitPattern(param, visit, inner);
+    walk(node.body as Node, visit, inner, 'body');
+    return true;
+  }
+  return false;
 }
 
 /** Parses `source` (one JavaScript expression, or statements) and reports its free names. */
 export function analyse(source: string): SourceFacts {
-  const t = ts();
-  const file = t.createSourceFile('shipped.js', source, t.ScriptTarget.Latest, true, t.ScriptKind.JS);
-  const declared = new Map<TS.Node, Set<string>>();
-  const declare = (scope: TS.Node, name: string): void => {
-    let names = declared.get(scope);
-    if (!names) declared.set(scope, (names = new Set()));
-    names.add(name);
-  };
-  const bindingNames = (name: TS.BindingName, out: string[] = []): string[] => {
-    if (t.isIdentifier(name)) out.push(name.text);
-    else for (const element of name.elements) if (!t.isOmittedExpression(element)) bindingNames(element.name, out);
-    return out;
-  };
-  const isFunctionScope = (node: TS.Node): boolean => t.isFunctionLike(node) || t.isSourceFile(node) || t.isClassStaticBlockDeclaration(node);
-  const isBlockScope = (node: TS.Node): boolean => isFunctionScope(node) || t.isBlock(node) || t.isCaseBlock(node) ||
-    t.isForStatement(node) || t.isForInStatement(node) || t.isForOfStatement(node) || t.isCatchClause(node) || t.isModuleBlock(node);
-  const enclosing = (from: TS.Node, accept: (node: TS.Node) => boolean): TS.Node => {
-    let node = from;
-    while (!accept(node) && node.parent) node = node.parent;
-    return node;
-  };
-
-  const collect = (node: TS.Node): void => {
-    if (t.isVariableDeclaration(node)) {
-      if (t.isCatchClause(node.parent)) bindingNames(node.name).forEach((n) => declare(node.parent, n));
-      else {
-        const list = node.parent as TS.VariableDeclarationList;
-        const blockScoped = (list.flags & (t.NodeFlags.Let | t.NodeFlags.Const | t.NodeFlags.Using)) !== 0;
-        const scope = enclosing(list.parent, blockScoped ? isBlockScope : isFunctionScope);
-        bindingNames(node.name).forEach((n) => declare(scope, n));
-      }
-    } else if (t.isParameter(node)) {
-      bindingNames(node.name).forEach((n) => declare(node.parent, n));
-    } else if ((t.isFunctionDeclaration(node) || t.isClassDeclaration(node)) && node.name) {
-      declare(enclosing(node.parent, isBlockScope), node.name.text);
-    } else if ((t.isFunctionExpression(node) || t.isClassExpression(node)) && node.name) {
-      declare(node, node.name.text);
-    }
-    t.forEachChild(node, collect);
-  };
-  collect(file);
-
-  const free = new Map<string, FreeName>();
-  const isReference = (id: TS.Identifier): boolean => {
-    const p = id.parent;
-    if (t.isPropertyAccessExpression(p)) return p.expression === id;
-    if (t.isQualifiedName(p)) return p.left === id;
-    if (t.isPropertyAssignment(p) || t.isMethodDeclaration(p) || t.isPropertyDeclaration(p) || t.isGetAccessor(p) ||
-      t.isSetAccessor(p) || t.isEnumMember(p) || t.isPropertySignature(p) || t.isMethodSignature(p)) return p.name !== id;
-    if (t.isVariableDeclaration(p) || t.isParameter(p) || t.isFunctionDeclaration(p) || t.isFunctionExpression(p) ||
-      t.isClassDeclaration(p) || t.isClassExpression(p)) return p.name !== id;
-    if (t.isBindingElement(p)) return p.name !== id && p.propertyName !== id;
-    if (t.isLabeledStatement(p) || t.isBreakOrContinueStatement(p)) return false;
-    if (t.isMetaProperty(p) || t.isImportSpecifier(p) || t.isExportSpecifier(p) || t.isJsxAttribute(p)) return false;
+  const program = parse(source);
+  const declared = declarations(program);
+  const free = new Map<string, FreeName & { at: number }>();
+  const resolves = (name: string, parents: Node[]): boolean => parents.some((scope) => declared.get(scope)?.has(name));
+  const visit: Visit = (node, parents, field) => {
+    if (skipBindings(node, visit, parents)) return false;
+    if (node.type !== 'Identifier' || node.name === 'arguments') return true;
+    const parent = parents[parents.length - 1];
+    const name = node.name as string;
+    if (!isReference(parent, field) || resolves(name, parents)) return true;
+    const entry = free.get(name) ?? { name, members: new Set<string>(), at: node.start as number };
+    free.set(name, entry);
+    entry.at = Math.min(entry.at, node.start as number);
+    const member = parent?.type === 'MemberExpression' && field === 'object' && !parent.computed ? (parent.property as Node) : undefined;
+    if (entry.members && member?.type === 'Identifier') entry.members.add(member.name as string);
+    else entry.members = null;
     return true;
   };
-  const resolves = (id: TS.Identifier): boolean => {
-    for (let node: TS.Node | undefined = id.parent; node; node = node.parent) if (declared.get(node)?.has(id.text)) return true;
-    return false;
-  };
-  const visit = (node: TS.Node): void => {
-    if (t.isIdentifier(node) && node.text !== 'arguments' && isReference(node) && !resolves(node)) {
-      const entry = free.get(node.text) ?? { name: node.text, members: new Set<string>() };
-      free.set(node.text, entry);
-      const p = node.parent;
-      if (entry.members && t.isPropertyAccessExpression(p) && p.expression === node) entry.members.add(p.name.text);
-      else entry.members = null;
-    }
-    t.forEachChild(node, visit);
-  };
-  visit(file);
-
-  return { free: [...free.values()], privateMembers: privateMembersOf(t, file) };
+  walk(program, visit);
+  // The walk follows the parser's field order, which is not always the source's (a switch case's body comes before its test).
+  const inOrder = [...free.values()].sort((a, b) => a.at - b.at).map(({ name, members }) => ({ name, members }));
+  return { free: inOrder, privateMembers: privateMembersOf(program) };
 }
 
-function privateMembersOf(t: typeof TS, file: TS.SourceFile): string[] {
-  const first = file.statements[0];
-  let expression: TS.Node | undefined = first && t.isExpressionStatement(first) ? first.expression : undefined;
-  while (expression && t.isParenthesizedExpression(expression)) expression = expression.expression;
-  if (!expression || !t.isClassExpression(expression)) return [];
-  return expression.members
-    .filter((m) => m.name && t.isPrivateIdentifier(m.name) && !(t.getCombinedModifierFlags(m as TS.Declaration) & t.ModifierFlags.Static))
-    .map((m) => (m.name as TS.PrivateIdentifier).text);
+function privateMembersOf(program: Node): string[] {
+  const first = (program.body as Node[])[0];
+  const expression = first?.type === 'ExpressionStatement' ? (first.expression as Node) : undefined;
+  if (expression?.type !== 'ClassExpression') return [];
+  return ((expression.body as Node).body as Node[])
+    .filter((m) => (m.key as Node | undefined)?.type === 'PrivateIdentifier' && !m.static)
+    .map((m) => (m.key as Node).name as string);
 }
 
 /** True when `source` parses without syntax errors. */
 export function parses(source: string): boolean {
-  const t = ts();
-  const file = t.createSourceFile('probe.js', source, t.ScriptTarget.Latest, false, t.ScriptKind.JS);
-  return ((file as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics ?? []).length === 0;
+  try {
+    parse(source);
+    return true;
+  } catch {
+    return false;
+  }
 }

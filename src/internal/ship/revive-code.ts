@@ -5,7 +5,7 @@ import { decode } from '../share/encode.js';
 import { registerReviver } from '../share/registry.js';
 
 export function reviveCode<T = unknown>(code: ShippedCode): T {
-  const scope = scopeFor(code.requireFrom, code.namespaces);
+  const scope = scopeFor(code.requireFrom, code.loom);
   // The host's values (copies, and shared objects made live again) win over loom's names.
   if (code.values) Object.assign(scope, decode(code.values));
   const names = Object.keys(scope);

@@ -12,19 +12,42 @@ import { isShareable, type ShareTarget } from '../share/registry.js';
 import { copyValue } from './copy-value.js';
 import { analyse, parses, type FreeName, type SourceFacts } from './free-names.js';
 import { moduleBindingSource } from './module-binding.js';
-import { loomNamespace, namespaceFor, providedNames } from './scope.js';
+import { HELPER_NAMES, loomMemberUse, loomNamespace, loomUse, namespaceFor, providedLoomNames, type LoomUses } from './scope.js';
 import type { ShippedCode } from './shipped.js';
 import './revive-code.js';
 
+/** Sources analysed lately (a kernel session ships ever new ones, so the oldest are dropped). */
+const CACHED_SOURCES = 1000;
+function remember<T>(cache: Map<string, T>, source: string, value: T): T {
+  if (cache.size >= CACHED_SOURCES) cache.delete(cache.keys().next().value!);
+  cache.set(source, value);
+  return value;
+}
+
 const factsCache = new Map<string, SourceFacts>();
 function factsOf(source: string): SourceFacts {
-  let facts = factsCache.get(source);
-  if (!facts) factsCache.set(source, (facts = analyse(source)));
-  return facts;
+  return factsCache.get(source) ?? remember(factsCache, source, analyse(source));
+}
+
+/** The facts of a declaration a host gave as source, which, unlike a function's own source, may not parse. */
+function declarationFacts(name: string, source: string): SourceFacts {
+  try {
+    return factsOf(source);
+  } catch (error) {
+    throw new NotShippableError(`the declaration of '${name}' that the host gave cannot be parsed as JavaScript (${(error as Error).message}): ${source.slice(0, 80)}`, { cause: error });
+  }
 }
 
 /** Where shipped code goes, for messages: a thread, a process, or a pool's worker (either). */
 export type Destination = 'thread' | 'process' | 'worker';
+
+const expressions = new Map<string, string | undefined>();
+/** `source` as an expression that parses (itself, or method shorthand inside an object), remembered: threads started in a loop ship the same source. */
+function expressionFor(source: string): string | undefined {
+  if (expressions.has(source)) return expressions.get(source);
+  const wrapped = `Object.values({ ${source} })[0]`;
+  return remember(expressions, source, parses(`(${source})`) ? source : parses(wrapped) ? wrapped : undefined);
+}
 
 /** A function's source as one expression; method shorthand (`run() {}`) is wrapped in an object literal. */
 function expressionOf(fn: Function, role: string, where: Destination = 'thread'): string {
@@ -32,9 +55,8 @@ function expressionOf(fn: Function, role: string, where: Destination = 'thread')
   if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) {
     throw new NotShippableError(`${role} ${fn.name || '(anonymous)'} is a native or bound function, which has no source to send to a ${where}; wrap it: (...args) => ${fn.name || 'fn'}(...args) inside a function that requires what it needs`);
   }
-  if (parses(`(${source})`)) return source;
-  const wrapped = `Object.values({ ${source} })[0]`;
-  if (parses(wrapped)) return wrapped;
+  const expression = expressionFor(source);
+  if (expression !== undefined) return expression;
   throw new NotShippableError(`${role} ${fn.name || '(anonymous)'} has source that cannot be parsed on its own: ${source.slice(0, 80)}`);
 }
 
@@ -43,13 +65,14 @@ const COMPILED_IMPORT = /(^import_\w+$)|(^\w+_\d+$)/;
 
 class Shipment {
   readonly prelude: string[] = [];
-  readonly namespaces = new Set<string>();
+  /** The loom names used, and where the worker finds them. */
+  readonly loom: LoomUses = {};
   readonly unresolved: FreeName[] = [];
   readonly values: Record<string, unknown> = {};
   /** Names already bound in the prelude, or given (a class's superclasses). */
   readonly resolved: Set<string>;
-  /** Loom's names and helpers, which the worker's scope has. */
-  readonly provided = providedNames();
+  /** Loom's names, which the worker's scope gets when the code uses them. */
+  readonly provided = providedLoomNames();
   /** `where` names the destination in messages; `target` is what values are encoded for. */
   constructor(given: Iterable<string>, readonly where: Destination, readonly target: ShareTarget) {
     this.resolved = new Set(given);
@@ -71,9 +94,18 @@ class Shipment {
         this.bring(name, declaration);
         continue;
       }
-      if (this.provided.has(name) || name in globalThis) continue;
+      if (HELPER_NAMES.includes(name)) continue;
+      if (this.provided.has(name)) {
+        const [key, home] = loomUse(name);
+        this.loom[key] = home;
+        continue;
+      }
+      if (name in globalThis) continue;
       if (members && members.size > 0 && [...members].every((m) => m in namespaceFor(name, loomNames))) {
-        this.namespaces.add(name);
+        for (const member of members) {
+          const [key, home] = loomMemberUse(name, member);
+          this.loom[key] = home;
+        }
         continue;
       }
       this.unresolved.push(use);
@@ -83,7 +115,7 @@ class Shipment {
   /** Adds what a host declared: source to the prelude (after what it uses), a value to the values. */
   bring(name: string, declaration: Declaration): void {
     if (typeof declaration === 'string') {
-      this.add(factsOf(declaration));
+      this.add(declarationFacts(name, declaration));
       this.prelude.push(declaration);
     } else if ('module' in declaration) {
       this.prelude.push(moduleBindingSource(name, declaration.module, declaration.imported));
@@ -117,7 +149,7 @@ class Shipment {
   finish(expression: string, name: string, role: string, advice: string): ShippedCode {
     if (this.unresolved.length > 0) throw freeVariableError(this.unresolved, role, name, advice, this.where);
     const requireFrom = hooks.requireFrom ?? require.main?.filename ?? `${process.cwd()}/[loom]`;
-    const code: ShippedCode = { expression, prelude: this.prelude.join('\n'), namespaces: [...this.namespaces], name, requireFrom };
+    const code: ShippedCode = { expression, prelude: this.prelude.join('\n'), loom: this.loom, name, requireFrom };
     if (Object.keys(this.values).length > 0) code.values = this.values;
     return code;
   }

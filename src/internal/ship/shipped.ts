@@ -1,11 +1,17 @@
 /** Code sent to another thread or process as source: the contract between ship.ts and revive-code.ts. */
+import type { LoomUses } from './scope.js';
+
 export interface ShippedCode {
   /** One JavaScript expression that evaluates to the function or class. */
   expression: string;
   /** Declarations evaluated first, in the same scope: superclasses, declarations a host resolved (functions, classes, module requires). */
   prelude: string;
-  /** Free names that are compiled imports of loom (`threading_1`, `import_threading`): bound to the loom namespace. */
-  namespaces: string[];
+  /**
+   * The loom names the code reads, bare (`Lock`) or as members of a compiled
+   * import of loom (`threading_1.Lock`, `import_threading.Lock`), with the
+   * module to load each from; the worker loads those modules only.
+   */
+  loom: LoomUses;
   /**
    * Values a host declared that the code uses (notebook constants, a shared
    * Lock), by name, as encode() made them for the destination: copies, and
