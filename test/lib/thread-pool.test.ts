@@ -121,6 +121,14 @@ test('initializer runs once per worker with initargs; a failing one fails the ta
   await assert.rejects(broken.apply(() => 1), (error: Error) => error instanceof BrokenWorkerError && /initializer threw in this worker: no init/.test(error.message));
 });
 
+test('worker threads that cannot start fail the tasks with BrokenWorkerError instead of leaving them waiting', { timeout: 30_000 }, async () => {
+  // Too little heap to boot: each worker dies while starting, and piscina starts no more.
+  await using pool = new ThreadPool({ processes: 2, resourceLimits: { maxOldGenerationSizeMb: 1, maxYoungGenerationSizeMb: 1 } });
+  const cannotStart = (error: Error) => error instanceof BrokenWorkerError && /the pool's worker threads cannot start: .*memory/.test(error.message);
+  await assert.rejects(pool.map((x: number) => x + 1, [1, 2, 3]), cannotStart);
+  await assert.rejects(pool.apply(() => 1), cannotStart, 'a later task fails at once too');
+});
+
 test('a thread that dies mid-map fails its task with BrokenWorkerError; the others complete and the pool goes on', async () => {
   await using pool = new ThreadPool(2);
   const results = pool.imap((x: number) => { if (x === 3) process.exit(7); return x; }, [1, 2, 3, 4, 5]);

@@ -72,6 +72,8 @@ export class ThreadEngine implements Engine {
   #pumping = false;
   #destroyed = false;
   #lastError: Error | undefined;
+  /** Set when the workers cannot start (see #cannotStart): every task fails with it. */
+  #broken: BrokenWorkerError | undefined;
   readonly #joined: Promise<void>;
   #markJoined!: () => void;
 
@@ -107,7 +109,11 @@ export class ThreadEngine implements Engine {
     });
     this.#piscina.on('workerCreate', () => this.#watchWorkers());
     // A worker that fails outside a task: remembered for the message of the task it held.
-    this.#piscina.on('error', (error: Error) => (this.#lastError = error));
+    this.#piscina.on('error', (error: Error) => {
+      this.#lastError = error;
+      // Piscina has replaced a worker that failed after it was ready; one that failed while starting, never.
+      if (this.#piscina.threads.length === 0) this.#cannotStart();
+    });
   }
 
   get state(): EngineState {
@@ -162,6 +168,11 @@ export class ThreadEngine implements Engine {
   submit(fn: FnSpec, kind: TaskKind, items: unknown[], done: (outcome: Outcome) => void): number {
     if (this.#state !== 'running') throw new PoolStateError(`the pool is ${this.#state}: it takes no new tasks`);
     const id = newTaskId();
+    const broken = this.#broken;
+    if (broken) {
+      queueMicrotask(() => done({ ok: false, error: broken }));
+      return id;
+    }
     const tag = hooks.outputTag();
     const message: TaskMessage = { i: id, f: this.#fnId(fn), k: kind, x: items, t: tag ?? '' };
     const packed = packedBytes(this.#wire.encodeTask(message), id);
@@ -314,6 +325,24 @@ export class ThreadEngine implements Engine {
       }
     }
     this.#lastError = undefined;
+  }
+
+  /**
+   * No worker thread is left and none will come (they die while starting: a
+   * resource limit too small to boot, a missing file): the tasks fail now,
+   * and so will later ones, instead of waiting forever.
+   */
+  #cannotStart(): void {
+    if (this.#destroyed || this.#broken) return;
+    const why = this.#lastError ? this.#lastError.message : 'they exited before they were ready';
+    this.#broken = new BrokenWorkerError(`the pool's worker threads cannot start: ${why}`, { cause: this.#lastError });
+    const unfinished = [...this.#pending.values()];
+    this.#pending.clear();
+    this.#tags.clear();
+    this.#backlog = [];
+    this.#backlogAt = 0;
+    this.#idle();
+    for (const done of unfinished) done({ ok: false, error: this.#broken });
   }
 
   close(): void {
