@@ -129,6 +129,33 @@ test('Buffers of every size and alignment arrive byte for byte: from a child, to
   await reader.join();
 });
 
+test('a child\'s burst of puts larger than the queue\'s byteCapacity waits in the parent and arrives intact, in order, as later reads come in', async () => {
+  // The items that must wait for room in the hub must keep bytes of their own, whatever the hub does with what it read.
+  const pattern = (size: number, seed: number): Buffer => {
+    const out = Buffer.alloc(size);
+    for (let i = 0; i < size; i++) out[i] = (i * 7 + seed * 13) & 255;
+    return out;
+  };
+  const COUNT = 200;
+  const SIZE = 10 * 1024;
+  const q = new Queue<Buffer>({ byteCapacity: 32 * 1024 });
+  const done = new Queue<string>();
+  const p = new Process({
+    target: (q: multiprocessing.Queue<Buffer>, done: multiprocessing.Queue<string>, count: number, size: number, make: typeof pattern) => {
+      for (let i = 0; i < count; i++) q.putSync(make(size, i));
+      done.putSync('all put');
+    },
+    args: [q, done, COUNT, SIZE, pattern],
+  });
+  p.start();
+  // Every put has reached the parent (the last frames came after them), most of them still waiting for room.
+  assert.equal(await done.get(), 'all put');
+  const wrong: number[] = [];
+  for (let i = 0; i < COUNT; i++) if (!(await q.get()).equals(pattern(SIZE, i))) wrong.push(i);
+  assert.deepEqual(wrong, []);
+  await p.join();
+});
+
 test('a child that uses its items slowly is given one at a time: the rest stay in the queue for others', async () => {
   const q = new Queue<number>();
   const progress = new Queue<string>();
