@@ -336,13 +336,18 @@ export class ThreadEngine implements Engine {
     if (this.#destroyed || this.#broken) return;
     const why = this.#lastError ? this.#lastError.message : 'they exited before they were ready';
     this.#broken = new BrokenWorkerError(`the pool's worker threads cannot start: ${why}`, { cause: this.#lastError });
+    this.#failEverything(this.#broken);
+  }
+
+  /** Forgets every task not finished (waiting or running) and fails it with `error`. */
+  #failEverything(error: Error): void {
     const unfinished = [...this.#pending.values()];
     this.#pending.clear();
     this.#tags.clear();
     this.#backlog = [];
     this.#backlogAt = 0;
     this.#idle();
-    for (const done of unfinished) done({ ok: false, error: this.#broken });
+    for (const done of unfinished) done({ ok: false, error });
   }
 
   close(): void {
@@ -354,14 +359,8 @@ export class ThreadEngine implements Engine {
   terminate(): void {
     if (this.#state === 'terminated') return;
     this.#state = 'terminated';
-    const unfinished = [...this.#pending.values()];
-    this.#pending.clear();
-    this.#tags.clear();
-    this.#backlog = [];
-    this.#backlogAt = 0;
-    this.#idle();
     this.#destroy();
-    for (const done of unfinished) done({ ok: false, error: new PoolStateError('the pool was terminated before this task finished') });
+    this.#failEverything(new PoolStateError('the pool was terminated before this task finished'));
   }
 
   #destroy(): void {
