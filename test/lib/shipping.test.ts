@@ -133,8 +133,10 @@ test('each shareable kind is registered by the module the workers load for it', 
     parentPort.postMessage(registry.canRevive(kind));`;
   const registered = await Promise.all(Object.entries(KIND_MODULES).map(async ([kind, file]) => {
     const worker = new Worker(code, { eval: true, workerData: { root, kind, file } });
+    // Listened for at once: a worker that ends quickly may deliver its message and 'exit' in one turn.
+    const exited = once(worker, 'exit');
     const [ok] = await once(worker, 'message') as [boolean];
-    await once(worker, 'exit');
+    await exited;
     return ok ? '' : kind;
   }));
   assert.deepEqual(registered.filter(Boolean), []);

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  BrokenWorkerError, Pool, PoolStateError, ProcessPoolExecutor, ThreadPool, TimeoutError, whenWorkersExited,
+  BrokenWorkerError, Pool, PoolStateError, ProcessPoolExecutor, Queue, ThreadPool, TimeoutError, multiprocessing, whenWorkersExited,
 } from '../../../src/index.js';
 import { assertNothingLeftAtEnd, childProcesses } from '../../lib/helpers.js';
 
@@ -114,19 +114,29 @@ test(`Pool: an endless loop in one of ${TASKS} tasks times out with TimeoutError
 });
 
 test(`terminate() during a map of ${TASKS} tasks fails the map with PoolStateError and leaves no worker process or thread`, { timeout: 120_000 }, async (t) => {
-  const busy = (ms: number) => { const end = Date.now() + ms; while (Date.now() < end); return ms; };
-  const pool = new Pool(4);
+  // Each task says it started on a queue the initializer hands the worker: the first word means the
+  // map is under way with most of it still to run (a task queued behind the map would only run after it).
+  const busy = (ms: number) => {
+    (globalThis as { started?: { putSync(v: number): void } }).started!.putSync(ms);
+    const end = Date.now() + ms;
+    while (Date.now() < end);
+    return ms;
+  };
+  const keep = (queue: unknown) => { (globalThis as { started?: unknown }).started = queue; };
+  const started = new multiprocessing.Queue<number>();
+  const pool = new Pool({ processes: 4, initializer: keep, initargs: [started] });
   const map = pool.map(busy, items.map(() => 5), { chunksize: 1 });
-  await pool.apply(() => 'started');
+  await started.get();
   assert.ok(childProcesses().length >= 1, 'the pool has workers while it maps');
   pool.terminate();
   await assert.rejects(map, PoolStateError);
   await pool.join();
   assert.deepEqual(childProcesses(), [], 'no worker process left');
 
-  const threads = new ThreadPool(4);
+  const threadsStarted = new Queue<number>();
+  const threads = new ThreadPool({ processes: 4, initializer: keep, initargs: [threadsStarted] });
   const threadMap = threads.map(busy, items.map(() => 5), { chunksize: 1 });
-  await threads.apply(() => 'started');
+  await threadsStarted.get();
   threads.terminate();
   await assert.rejects(threadMap, PoolStateError);
   await threads.join();
