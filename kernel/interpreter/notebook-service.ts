@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import { INTERNAL_PREFIX, NotebookCells, type ImportMeaning } from './notebook-cells.js';
 import { KERNEL_GLOBALS_D_TS } from './kernel-globals.js';
 import { libBundleKey, libBundleText } from './lib-bundle.js';
+import { nodeTypes } from './node-types-bundle.js';
 import { ResolutionCache } from './resolution-cache.js';
 
 /** The NotebookService behind each language service, for checkCell (check.ts). */
@@ -30,6 +31,9 @@ export class NotebookService {
   private unconfirmed: string | undefined;
   private readonly globalsFile: string;
   private readonly libFile: string;
+  /** @types/node's script files as one (node-types-bundle.ts), and its module files. */
+  private readonly nodeFile: string;
+  private readonly nodeFiles: string[];
   readonly currentFile: string;
   private current = { text: '', version: 0 };
   private readonly resolution: ResolutionCache;
@@ -41,23 +45,39 @@ export class NotebookService {
     this.libFile = join(cwd, '__loom_lib__.d.ts');
     this.currentFile = join(cwd, '__loom_current_cell__.mts');
     const options = compilerOptions(cwd);
+    this.nodeFile = join(cwd, '__loom_node_types__.d.ts');
+    const node = nodeTypes(options.typeRoots ?? []);
+    // Found: given as root files instead of through `types` (which would load every file of it again).
+    if (node) options.types = [];
+    this.nodeFiles = node ? [this.nodeFile, ...node.modules] : [];
     const disk = new DiskFiles();
     const textOf = (fileName: string): string | undefined => {
       if (fileName === this.currentFile) return this.current.text;
       if (fileName === this.globalsFile) return KERNEL_GLOBALS_D_TS;
       if (fileName === this.libFile) return libBundleText(this.libs());
+      if (fileName === this.nodeFile) return node?.scripts;
       return this.cells.files().get(fileName)?.text;
     };
     const fileExists = (fileName: string): boolean => textOf(fileName) !== undefined || ts.sys.fileExists(fileName);
     const readFile = (fileName: string): string | undefined => textOf(fileName) ?? disk.read(fileName)?.text;
     this.resolution = new ResolutionCache(cwd, options, { ...ts.sys, fileExists, readFile });
+    const resolution = this.resolution.hostMethods();
     const host: ts.LanguageServiceHost = {
-      ...this.resolution.hostMethods(),
+      ...resolution,
+      // `/// <reference types="node" />` (in undici-types, in loom's own .d.ts, in a cell) means the bundle, not every file of @types/node again.
+      resolveTypeReferenceDirectiveReferences: (references, containingFile, ...rest) => {
+        const resolved = resolution.resolveTypeReferenceDirectiveReferences(references, containingFile, ...rest);
+        if (!node) return resolved;
+        return references.map((reference, i) => {
+          const name = typeof reference === 'string' ? reference : reference.fileName.toLowerCase();
+          return name === 'node' ? { resolvedTypeReferenceDirective: { primary: true, resolvedFileName: this.nodeFile } } : resolved[i]!;
+        });
+      },
       getCompilationSettings: () => options,
-      getScriptFileNames: () => [this.libFile, this.globalsFile, ...this.cells.files().keys(), this.currentFile],
+      getScriptFileNames: () => [this.libFile, ...this.nodeFiles, this.globalsFile, ...this.cells.files().keys(), this.currentFile],
       getScriptVersion: (fileName) => {
         if (fileName === this.currentFile) return String(this.current.version);
-        if (fileName === this.globalsFile) return '1';
+        if (fileName === this.globalsFile || fileName === this.nodeFile) return '1';
         if (fileName === this.libFile) return libBundleKey(this.libs());
         return String(this.cells.files().get(fileName)?.version ?? diskVersion(fileName));
       },

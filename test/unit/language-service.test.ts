@@ -273,6 +273,20 @@ describe('language service lifecycle', () => {
     }
   });
 
+  // @types/node's scripts are one file (node-types-bundle.ts): every way of asking for Node's types must mean that file.
+  it('types Node the same however a cell asks for it, /// <reference types="node" /> too', async () => {
+    const ls = new LanguageService({ cwd: ROOT });
+    try {
+      assert.deepEqual(await ls.check('const b: Buffer = Buffer.from("x");\nconst home: string | undefined = process.env.HOME;'), []);
+      assert.deepEqual(await ls.check('/// <reference types="node" />\nimport { readFileSync } from "node:fs";\nconst text: string = readFileSync("x", "utf8");'), []);
+      assert.deepEqual(await ls.check("import { Queue } from 'loom/queue';\nconst q = new Queue<Buffer>();\nq.putNowait(Buffer.alloc(1));"), []);
+      const fetched = (await ls.check('const n: number = await fetch("http://x");')).map((d) => d.message).join('\n');
+      assert.match(fetched, /Type 'Response' is not assignable to type 'number'/, 'fetch from undici-types, through a module file of @types/node');
+    } finally {
+      await ls.close();
+    }
+  });
+
   it('adds the libraries cells reference, in the cell and in later cells', async () => {
     const ls = new LanguageService({ cwd: ROOT });
     try {
