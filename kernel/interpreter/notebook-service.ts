@@ -74,7 +74,9 @@ export class NotebookService {
         });
       },
       getCompilationSettings: () => options,
-      getScriptFileNames: () => [this.libFile, ...this.nodeFiles, this.globalsFile, ...this.cells.files().keys(), this.currentFile],
+      // Node's types last, where `types: ['node']` put them: a global a cell declares (an imported
+      // `Event`) then wins over Node's of the same name, as it does at run time.
+      getScriptFileNames: () => [this.libFile, this.globalsFile, ...this.cells.files().keys(), this.currentFile, ...this.nodeFiles],
       getScriptVersion: (fileName) => {
         if (fileName === this.currentFile) return String(this.current.version);
         if (fileName === this.globalsFile || fileName === this.nodeFile) return '1';

@@ -280,6 +280,9 @@ describe('language service lifecycle', () => {
       assert.deepEqual(await ls.check('const b: Buffer = Buffer.from("x");\nconst home: string | undefined = process.env.HOME;'), []);
       assert.deepEqual(await ls.check('/// <reference types="node" />\nimport { readFileSync } from "node:fs";\nconst text: string = readFileSync("x", "utf8");'), []);
       assert.deepEqual(await ls.check("import { Queue } from 'loom/queue';\nconst q = new Queue<Buffer>();\nq.putNowait(Buffer.alloc(1));"), []);
+      // A cell's import of a name Node also has globally (loom's Event, Node's DOM-style Event) wins, as at run time.
+      ls.addCell("import { Event } from 'loom/threading';");
+      assert.deepEqual(await ls.check('const go = new Event();\ngo.set();'), []);
       const fetched = (await ls.check('const n: number = await fetch("http://x");')).map((d) => d.message).join('\n');
       assert.match(fetched, /Type 'Response' is not assignable to type 'number'/, 'fetch from undici-types, through a module file of @types/node');
     } finally {
