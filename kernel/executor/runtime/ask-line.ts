@@ -15,7 +15,8 @@ import { readSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { INPUT_FD, type InputReply, type InputRequestFrame } from '../messages.js';
 import { KeyboardInterrupt, StdinNotImplementedError } from './errors.js';
-import { createTurns, delay, takeTurn, takeTurnAsync, turnCells } from './input-turn.js';
+import { runAsync, runSync, type Waiting } from '../../../src/internal/wait.js';
+import { createTurns, takeTurn, takeTurnAsync, turnCells, type Turn } from './input-turn.js';
 
 /** How often an asker looks at fd 5 (a person is typing). */
 const POLL_MS = 10;
@@ -46,36 +47,24 @@ export function prepareInput(): void {
  * StdinNotImplementedError when the frontend cannot answer.
  */
 export function askLine(parent: string, prompt: string, password: boolean, send: (frame: InputRequestFrame) => void): string {
-  const turn = takeTurn();
-  try {
-    discardStaleReplies();
-    send({ type: 'input_request', parent, prompt, password });
-    for (;;) {
-      const line = nextLine();
-      if (line === undefined) {
-        turn.beat();
-        Atomics.wait(sleeper, 0, 0, POLL_MS);
-        continue;
-      }
-      const answer = answerOf(line);
-      if (answer !== undefined) return answer;
-    }
-  } finally {
-    turn.release();
-  }
+  return runSync(asking(takeTurn(), { type: 'input_request', parent, prompt, password }, send));
 }
 
-/** askLine for a thread whose event loop must go on meanwhile (a hub): the same turns, polled with timers. */
+/** askLine for a thread whose event loop must go on meanwhile (a hub): the same turns and polling, awaited. */
 export async function askLineAsync(parent: string, prompt: string, password: boolean, send: (frame: InputRequestFrame) => void): Promise<string> {
-  const turn = await takeTurnAsync();
+  return runAsync(asking(await takeTurnAsync(), { type: 'input_request', parent, prompt, password }, send));
+}
+
+/** Both askers, once (src/internal/wait.ts runs it blocking or awaited): ask, then poll fd 5 until a reply answers. */
+function* asking(turn: Turn, request: InputRequestFrame, send: (frame: InputRequestFrame) => void): Waiting<string> {
   try {
     discardStaleReplies();
-    send({ type: 'input_request', parent, prompt, password });
+    send(request);
     for (;;) {
       const line = nextLine();
       if (line === undefined) {
         turn.beat();
-        await delay(POLL_MS);
+        yield { cells: sleeper, index: 0, value: 0, ms: POLL_MS };
         continue;
       }
       const answer = answerOf(line);

@@ -119,6 +119,6 @@ export async function takeTurnAsync(): Promise<Turn> {
   };
 }
 
-export function delay(ms: number): Promise<void> {
+function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
