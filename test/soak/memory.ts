@@ -3,6 +3,7 @@
  * The baseline is the median of the samples taken just after the warm-up, the
  * end figure the median of the last samples: medians, because a cell that
  * starts threads or a pool lifts RSS for a moment and that is not growth.
+ * The soak samples after collecting the executor's garbage (see cells.ts).
  */
 import { readFileSync } from 'node:fs';
 
@@ -31,7 +32,6 @@ export class MemoryWatch {
 
   constructor(private readonly pids: Record<string, number>) {
     for (const name of Object.keys(pids)) this.#samples.set(name, []);
-    this.sample();
   }
 
   sample(): void {

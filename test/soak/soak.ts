@@ -1,8 +1,9 @@
 /**
  * The soak: thousands of cells of mixed work against one kernel, through
  * KernelClient, with the resident memory of the kernel and its executor
- * sampled from /proc. Fails (exit code 1) if any reply is missing or wrong, or
- * if either process's RSS grows by more than 20% after the warm-up.
+ * sampled from /proc after a full garbage collection in the executor. Fails
+ * (exit code 1) if any reply is missing or wrong, or if either process's RSS
+ * grows by more than 20% after the warm-up.
  *
  *   npm run soak            # 5,000 cells
  *   npm run soak -- 500     # a shorter run
@@ -16,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KernelClient } from '../../kernel/client/client.js';
 import { descendantsOf, waitForExit } from '../helpers/processes.js';
-import { CELL_KINDS, SETUP, type CellKind } from './cells.js';
+import { CELL_KINDS, COLLECT_GARBAGE, SETUP, type CellKind } from './cells.js';
 import { MemoryWatch } from './memory.js';
 
 const DEFAULT_CELLS = 5000;
@@ -46,6 +47,13 @@ function executorPid(kernel: number): number {
   return pid;
 }
 
+/** Collects the executor's garbage (COLLECT_GARBAGE), then samples both processes. */
+async function sampleAfterCollecting(kernel: KernelClient, memory: MemoryWatch): Promise<void> {
+  const collected = await kernel.execute(COLLECT_GARBAGE, { timeoutMs: 60_000 });
+  assert.equal(collected.reply.content.status, 'ok', `the garbage-collecting cell failed: ${collected.reply.content.evalue}`);
+  memory.sample();
+}
+
 async function main(): Promise<void> {
   const total = cellCount();
   const warmup = Math.max(50, Math.round(total / 10));
@@ -66,6 +74,7 @@ async function main(): Promise<void> {
     assert.equal(setup.reply.content.status, 'ok', `the setup cell failed: ${setup.reply.content.evalue}`);
     const executor = executorPid(kernelPid);
     const memory = new MemoryWatch({ kernel: kernelPid, executor });
+    await sampleAfterCollecting(kernel, memory);
     for (let i = 0; i < total; i++) {
       const kind: CellKind = CELL_KINDS[i % CELL_KINDS.length]!;
       counts.set(kind.name, (counts.get(kind.name) ?? 0) + 1);
@@ -77,8 +86,8 @@ async function main(): Promise<void> {
         failures.push(`cell ${i} (${kind.name}): no reply: ${(error as Error).message}`);
       }
       if (i + 1 === warmup) memory.markWarm();
-      if (i % sampleEvery === sampleAfter) memory.sample();
-      if ((i + 1) % 500 === 0) console.log(`${i + 1}/${total} cells, ${((Date.now() - started) / 1000).toFixed(0)} s, ${memory.now()}`);
+      if (i % sampleEvery === sampleAfter) await sampleAfterCollecting(kernel, memory);
+      if ((i + 1) % 500 === 0) console.log(`${i + 1}/${total} cells, ${((Date.now() - started) / 1000).toFixed(0)} s, RSS now (garbage not collected): ${memory.now()}`);
       if (failures.length > 20) break;
     }
     const seconds = (Date.now() - started) / 1000;
