@@ -5,6 +5,8 @@
  * - A cell that starts with `// @ts-nocheck` is not type-checked (TypeScript's own directive).
  * - A cell that does not parse passes: the executor reports its SyntaxError,
  *   with the same line and caret as a cell with `// @ts-nocheck` gets.
+ * - A `/// <reference lib="..." />` that names no library is an error (TS2726), as
+ *   TypeScript reports it; the language service runs with `noLib` (lib-bundle.ts) and would not.
  * - Importing a package that has no types is no error (TS7016): the module is `any`,
  *   as in a JavaScript notebook.
  * - `import x = require('m')` and `export = x` are no errors (TS1202, TS1203):
@@ -15,6 +17,7 @@
  *   too (NotebookService.setCurrent).
  */
 import ts from 'typescript';
+import { unknownLibReferences } from './lib-bundle.js';
 import { notebookOf } from './notebook-service.js';
 
 export interface CellDiagnostic {
@@ -37,23 +40,27 @@ const IGNORED = new Set([
   1203,
 ]);
 
+/** TypeScript's "Cannot find lib definition for '{0}'." */
+const UNKNOWN_LIB = 2726;
+
 export function checkCell(service: ts.LanguageService, fileName: string, code: string): CellDiagnostic[] {
   const notebook = notebookOf(service);
   const syntactic = service.getSyntacticDiagnostics(fileName).filter((d) => d.category === ts.DiagnosticCategory.Error);
   if (syntactic.length > 0) return [];
+  const semantic = service.getSemanticDiagnostics(fileName);
+  // The cell is the current file's whole text, so positions in it are positions in the cell.
+  const cell = service.getProgram()?.getSourceFile(fileName) ?? ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest);
   const lines = code.split(/\r?\n/);
-  const errors = service.getSemanticDiagnostics(fileName)
-    .filter((d) => d.category === ts.DiagnosticCategory.Error && !IGNORED.has(d.code))
-    .map((d) => {
-      const { line, character } = ts.getLineAndCharacterOfPosition(d.file ?? ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest), d.start ?? 0);
-      return {
-        line: line + 1,
-        column: character + 1,
-        code: d.code,
-        message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
-        lineText: lines[line] ?? '',
-      };
-    });
+  const at = (position: number, errorCode: number, message: string): CellDiagnostic => {
+    const { line, character } = ts.getLineAndCharacterOfPosition(cell, position);
+    return { line: line + 1, column: character + 1, code: errorCode, message, lineText: lines[line] ?? '' };
+  };
+  const errors = [
+    ...unknownLibReferences(code).map((lib) => at(lib.pos, UNKNOWN_LIB, `Cannot find lib definition for '${lib.name}'.`)),
+    ...semantic
+      .filter((d) => d.category === ts.DiagnosticCategory.Error && !IGNORED.has(d.code))
+      .map((d) => at(d.start ?? 0, d.code, ts.flattenDiagnosticMessageText(d.messageText, '\n'))),
+  ];
   if (errors.length === 0) notebook?.passed(code);
   return errors;
 }

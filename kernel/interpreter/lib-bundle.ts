@@ -45,8 +45,23 @@ export function libBundleText(extra: Iterable<string> = []): string {
   return text;
 }
 
+/** Where TypeScript's lib files are. */
+const LIB_DIR = dirname(ts.getDefaultLibFilePath({}));
+
+/**
+ * The `/// <reference lib="..." />` directives of `code` that name no library,
+ * with their position: TypeScript reports those (TS2726), and with `noLib` it
+ * no longer does, so check.ts reports them instead.
+ */
+export function unknownLibReferences(code: string): { name: string; pos: number }[] {
+  if (!code.includes('<reference')) return [];
+  return ts.preProcessFile(code).libReferenceDirectives
+    .filter((lib) => !LIB_NAME.test(lib.fileName.toLowerCase()) || !ts.sys.fileExists(join(LIB_DIR, `lib.${lib.fileName.toLowerCase()}.d.ts`)))
+    .map((lib) => ({ name: lib.fileName, pos: lib.pos }));
+}
+
 function bundle(extra: readonly string[]): string {
-  const dir = dirname(ts.getDefaultLibFilePath({}));
+  const dir = LIB_DIR;
   const order: string[] = [];
   const seen = new Set<string>();
   const visit = (name: string): void => {

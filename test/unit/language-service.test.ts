@@ -303,6 +303,21 @@ describe('language service lifecycle', () => {
     }
   });
 
+  it('reports a /// <reference lib> that names no library, as TypeScript does (TS2726)', async () => {
+    const ls = new LanguageService({ cwd: ROOT });
+    try {
+      const errors = await ls.check('/// <reference lib="dom.nope" />\n/// <reference lib="ES2020.Promise" />\nconst n: number = 1;');
+      assert.deepEqual(errors.map(({ line, column, code, message }) => ({ line, column, code, message })), [
+        { line: 1, column: 21, code: 2726, message: "Cannot find lib definition for 'dom.nope'." },
+      ]);
+      assert.deepEqual(await ls.check('/// <reference lib="../../etc/passwd" />\n1'), [
+        { line: 1, column: 21, code: 2726, message: "Cannot find lib definition for '../../etc/passwd'.", lineText: '/// <reference lib="../../etc/passwd" />' },
+      ]);
+    } finally {
+      await ls.close();
+    }
+  });
+
   it('restarts a crashed worker, failing only the request in flight', async () => {
     const ls = new LanguageService({ cwd: ROOT });
     try {
