@@ -87,7 +87,7 @@ async function main(): Promise<void> {
       }
       if (i + 1 === warmup) memory.markWarm();
       if (i % sampleEvery === sampleAfter) await sampleAfterCollecting(kernel, memory);
-      if ((i + 1) % 500 === 0) console.log(`${i + 1}/${total} cells, ${((Date.now() - started) / 1000).toFixed(0)} s, RSS now (garbage not collected): ${memory.now()}`);
+      if ((i + 1) % 500 === 0) console.log(`${i + 1}/${total} cells, ${((Date.now() - started) / 1000).toFixed(0)} s, RSS now (not right after a collection): ${memory.now()}`);
       if (failures.length > 20) break;
     }
     const seconds = (Date.now() - started) / 1000;
