@@ -48,10 +48,12 @@ export function checkCell(service: ts.LanguageService, fileName: string, code: s
   const syntactic = service.getSyntacticDiagnostics(fileName).filter((d) => d.category === ts.DiagnosticCategory.Error);
   if (syntactic.length > 0) return [];
   const semantic = service.getSemanticDiagnostics(fileName);
-  // The cell is the current file's whole text, so positions in it are positions in the cell.
-  const cell = service.getProgram()?.getSourceFile(fileName) ?? ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest);
   const lines = code.split(/\r?\n/);
+  // The cell is the current file's whole text, so positions in it are positions in the cell. Found
+  // only when there is an error: getProgram() checks every file's version again.
+  let cell: ts.SourceFile | undefined;
   const at = (position: number, errorCode: number, message: string): CellDiagnostic => {
+    cell ??= service.getProgram()?.getSourceFile(fileName) ?? ts.createSourceFile(fileName, code, ts.ScriptTarget.Latest);
     const { line, character } = ts.getLineAndCharacterOfPosition(cell, position);
     return { line: line + 1, column: character + 1, code: errorCode, message, lineText: lines[line] ?? '' };
   };

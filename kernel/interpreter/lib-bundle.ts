@@ -29,8 +29,17 @@ const bundles = new Map<string, string>();
 
 /** Names the set of libraries LIBS plus `extra` (as `/// <reference lib>` names them): the bundle's version. */
 export function libBundleKey(extra: Iterable<string>): string {
-  const names = new Set([...extra].map((name) => name.toLowerCase()).filter((name) => LIB_NAME.test(name)));
+  const names = new Set([...extra].map((name) => name.toLowerCase()).filter((name) => libFile(name) !== undefined));
   return ['lib', ...[...names].sort()].join(' ');
+}
+
+/** Where TypeScript's lib files are. */
+const LIB_DIR = dirname(ts.getDefaultLibFilePath({}));
+
+/** The lib file a `/// <reference lib>` name means (`dom` -> lib.dom.d.ts in LIB_DIR), or undefined for a name no lib has that shape. */
+function libFile(name: string): string | undefined {
+  const lower = name.toLowerCase();
+  return LIB_NAME.test(lower) ? join(LIB_DIR, `lib.${lower}.d.ts`) : undefined;
 }
 
 /** The text of every lib file LIBS and `extra` need, each after the files it references; unknown names are left out. */
@@ -45,9 +54,6 @@ export function libBundleText(extra: Iterable<string> = []): string {
   return text;
 }
 
-/** Where TypeScript's lib files are. */
-const LIB_DIR = dirname(ts.getDefaultLibFilePath({}));
-
 /**
  * The `/// <reference lib="..." />` directives of `code` that name no library,
  * with their position: TypeScript reports those (TS2726), and with `noLib` it
@@ -56,22 +62,24 @@ const LIB_DIR = dirname(ts.getDefaultLibFilePath({}));
 export function unknownLibReferences(code: string): { name: string; pos: number }[] {
   if (!code.includes('<reference')) return [];
   return ts.preProcessFile(code).libReferenceDirectives
-    .filter((lib) => !LIB_NAME.test(lib.fileName.toLowerCase()) || !ts.sys.fileExists(join(LIB_DIR, `lib.${lib.fileName.toLowerCase()}.d.ts`)))
+    .filter((lib) => {
+      const file = libFile(lib.fileName);
+      return file === undefined || !ts.sys.fileExists(file);
+    })
     .map((lib) => ({ name: lib.fileName, pos: lib.pos }));
 }
 
 function bundle(extra: readonly string[]): string {
-  const dir = LIB_DIR;
   const order: string[] = [];
   const seen = new Set<string>();
-  const visit = (name: string): void => {
-    if (seen.has(name)) return;
-    seen.add(name);
-    const text = ts.sys.readFile(join(dir, name));
+  const visit = (file: string | undefined): void => {
+    if (file === undefined || seen.has(file)) return;
+    seen.add(file);
+    const text = ts.sys.readFile(file);
     if (text === undefined) return;
-    for (const [, lib] of text.matchAll(REFERENCE_LIB)) visit(`lib.${lib.toLowerCase()}.d.ts`);
+    for (const [, lib] of text.matchAll(REFERENCE_LIB)) visit(libFile(lib!));
     order.push(text.replace(REFERENCE_LIB, ''));
   };
-  for (const name of [...LIBS, ...extra.map((lib) => `lib.${lib}.d.ts`)]) visit(name);
+  for (const file of [...LIBS.map((name) => join(LIB_DIR, name)), ...extra.map(libFile)]) visit(file);
   return order.join('\n');
 }
