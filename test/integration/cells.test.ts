@@ -184,7 +184,7 @@ describe('cells', () => {
       assert.equal(result(await run("const esm = await import('esm-fixture');\nesm.default('bob')")), "'hello bob'");
       const { reply } = await run('greet(42)');
       assert.equal(reply.content.ename, 'TSError');
-      assert.match(reply.content.traceback[0], /^cell 1:7 - error TS2345: Argument of type 'number' is not assignable to parameter of type 'string'/);
+      assert.match(reply.content.traceback[0], new RegExp(`^cell ${reply.content.execution_count}, line 1, column 7 - error TS2345: Argument of type 'number' is not assignable to parameter of type 'string'`));
     });
 
     it('relative_typescript_files_import_with_their_types', async () => {
@@ -205,7 +205,7 @@ describe('cells', () => {
       // The type checker reads the file's types.
       const { reply } = await run("sum({ a: 'x', b: 1 })");
       assert.equal(reply.content.ename, 'TSError');
-      assert.match(reply.content.traceback[0], /^cell 1:\d+ - error TS2322: Type 'string' is not assignable to type 'number'/);
+      assert.match(reply.content.traceback[0], new RegExp(`^cell ${reply.content.execution_count}, line 1, column \\d+ - error TS2322: Type 'string' is not assignable to type 'number'`));
     });
 
     it('loom_modules_import_by_name_dynamically_too', async () => {
@@ -242,7 +242,7 @@ describe('cells', () => {
     it('a_type_error_names_its_line_and_the_cell_does_not_run', async () => {
       const { reply, iopub } = await run("console.log('ran');\nconst fine = 1;\nconst wrong: string = fine;");
       assert.equal(reply.content.ename, 'TSError');
-      assert.match(reply.content.traceback[0], /^cell 3:7 - error TS2322: Type 'number' is not assignable to type 'string'/);
+      assert.match(reply.content.traceback[0], new RegExp(`^cell ${reply.content.execution_count}, line 3, column 7 - error TS2322: Type 'number' is not assignable to type 'string'`));
       assert.equal(reply.content.traceback[1], '  const wrong: string = fine;');
       assert.equal(reply.content.traceback[2], '        ^');
       assert.equal(streamText(iopub), '');

@@ -201,7 +201,7 @@ describe('kernel over ZeroMQ', () => {
   it('type_error_is_a_TSError_with_the_cell_line_and_the_cell_does_not_run', async () => {
     const { reply, iopub } = await kernel.execute("console.log('ran');\nconst n: number = 'text'");
     assert.equal(reply.content.ename, 'TSError');
-    assert.match(reply.content.traceback[0], /^cell 2:7 - error TS2322: Type 'string' is not assignable to type 'number'/);
+    assert.match(reply.content.traceback[0], new RegExp(`^cell ${reply.content.execution_count}, line 2, column 7 - error TS2322: Type 'string' is not assignable to type 'number'`));
     assert.equal(reply.content.traceback[1], "  const n: number = 'text'");
     assert.equal(streamText(iopub), '');
   });

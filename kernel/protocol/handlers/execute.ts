@@ -43,7 +43,7 @@ export async function execute(request: Request<'execute_request'>, ctx: KernelCo
     log.warn(`type check skipped: ${error.message}`);
     return [];
   });
-  if (typeErrors.length > 0) return failed(request, ctx, executionCount, typeErrorContent(typeErrors), silent);
+  if (typeErrors.length > 0) return failed(request, ctx, executionCount, typeErrorContent(typeErrors, executionCount), silent);
 
   let done;
   try {
