@@ -15,6 +15,15 @@ interface RenderEnv extends MarkdownIt.Env {
   attachments?: Record<string, MimeBundle>;
   /** Heading ids used so far on the page, so each is unique. */
   ids?: Set<string>;
+  /** Every heading rendered so far on the page, for its table of contents. */
+  headings?: Heading[];
+}
+
+/** A heading of the page: its level (1 for #), the id it links to, and its plain text. */
+export interface Heading {
+  level: number;
+  id: string;
+  text: string;
 }
 
 const md = new MarkdownIt({
@@ -42,16 +51,19 @@ md.renderer.rules.heading_open = (tokens, index, options, env: RenderEnv = {}, s
   for (let n = 2; env.ids.has(id); n++) id = `${base}-${n}`;
   env.ids.add(id);
   tokens[index].attrSet('id', id);
+  env.headings?.push({ level: Number(tokens[index].tag.slice(1)), id, text: headingText(tokens[index + 1]) });
   return renderHeading(tokens, index, options, env, self);
 };
 
 export interface MarkdownPage {
   ids: Set<string>;
+  /** Filled with the headings of every cell rendered with this page. */
+  headings?: Heading[];
 }
 
 /** Renders one markdown source; pass the same `page` for every cell of a page so heading ids stay unique. */
 export function renderMarkdown(source: string, page: MarkdownPage, attachments?: Record<string, MimeBundle>): string {
-  return md.render(source, { attachments, ids: page.ids } satisfies RenderEnv);
+  return md.render(source, { attachments, ids: page.ids, headings: page.headings } satisfies RenderEnv);
 }
 
 /** The plain text of the first heading in a markdown source, if it has one. */

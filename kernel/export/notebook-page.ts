@@ -1,8 +1,11 @@
 /**
  * An executed notebook as one standalone HTML page, laid out like Jupyter's:
  * Markdown rendered, code highlighted as TypeScript with In [n] prompts, and
- * each output under its cell (Out [n] for results). Everything is inline:
- * styles, SVG, images as data URIs; the page loads nothing and runs no script.
+ * each output under its cell (Out [n] for results), with a table of contents
+ * and links to the notebooks before and after it. Cells tagged `solution`
+ * (an exercise's answer, collapsed in JupyterLab) are closed until opened.
+ * Everything is inline: styles, SVG, images as data URIs; the page loads
+ * nothing and runs no script.
  */
 import { joinText, type Cell, type CodeCell, type Notebook } from '../runner/nbformat.js';
 import { loadAnsiToHtml } from './ansi.js';
@@ -11,6 +14,7 @@ import { highlight } from './highlight.js';
 import { renderMarkdown } from './markdown.js';
 import { notebookStatus } from './notebook-status.js';
 import { notebookTitle } from './notebook-title.js';
+import { pager, tableOfContents, type PageLink } from './page-nav.js';
 import { pageStyle } from './page-style.js';
 import { renderOutput, type OutputContext } from './render-output.js';
 
@@ -19,10 +23,17 @@ export interface PageOptions {
   name: string;
   /** Where the index page is, relative to this page (default: index.html beside it). */
   indexHref?: string;
+  /** The notebook before this one in its folder, linked at the top and bottom. */
+  previous?: PageLink;
+  /** The notebook after this one. */
+  next?: PageLink;
 }
 
+/** The tag JupyterLab users give a cell that answers an exercise. */
+const SOLUTION_TAG = 'solution';
+
 export async function notebookPage(notebook: Notebook, options: PageOptions): Promise<string> {
-  const context: OutputContext = { ansi: await loadAnsiToHtml(), page: { ids: new Set() } };
+  const context: OutputContext = { ansi: await loadAnsiToHtml(), page: { ids: new Set(), headings: [] } };
   const title = notebookTitle(notebook, options.name);
   const status = notebookStatus(notebook);
   const failedCell = status.kind === 'ok' ? undefined : status.cell;
@@ -37,6 +48,7 @@ export async function notebookPage(notebook: Notebook, options: PageOptions): Pr
     : status.kind === 'incomplete'
       ? `<p class="banner">This notebook did not run to the end: <a href="#cell-${status.cell}">cell ${status.cell}</a> and the cells after it did not run.</p>`
       : '';
+  const pages = pager(options.previous, options.next);
   const language = (notebook.metadata.language_info as { name?: string; version?: string } | undefined) ?? {};
   const kernel = language.name ? ` · ${escapeHtml(language.name)}${language.version ? ` ${escapeHtml(language.version)}` : ''}` : '';
   return `<!doctype html>
@@ -51,8 +63,8 @@ export async function notebookPage(notebook: Notebook, options: PageOptions): Pr
 <body>
 <header class="topbar"><a class="brand" href="${escapeHtml(options.indexHref ?? 'index.html')}">← Loom notebooks</a><span class="file">${escapeHtml(options.name)}.ipynb</span></header>
 <main class="notebook">
-${banner}${cells.join('\n')}
-</main>
+${pages}${banner}${tableOfContents(context.page.headings ?? [])}${cells.join('\n')}
+${pages}</main>
 <footer><p>Executed by <code>loom run</code> with the Loom kernel${kernel}. Source: <code>${escapeHtml(options.name)}.ipynb</code></p></footer>
 </body>
 </html>
@@ -78,8 +90,16 @@ function codeCell(cell: CodeCell, number: number, failed: boolean, context: Outp
       : '<div class="prompt"></div>';
     return `<div class="output-row">${prompt}<div class="output">${renderOutput(output, context)}</div></div>`;
   });
-  return `<section class="cell code${failed ? ' failed' : ''}" id="cell-${number}">
+  const section = `<section class="cell code${failed ? ' failed' : ''}" id="cell-${number}">
 <div class="prompt">In&nbsp;[${count}]:</div><div class="source"><pre><code class="language-typescript">${highlight(joinText(cell.source))}</code></pre></div>
 ${outputs.join('\n')}${outputs.length > 0 ? '<div class="outputs-end"></div>' : ''}
 </section>`;
+  // A failed solution stays open: the reader must see what went wrong.
+  if (!isSolution(cell) || failed) return section;
+  return `<details class="solution"><summary>Solution (cell ${number}): open it when you have tried</summary>\n${section}\n</details>`;
+}
+
+function isSolution(cell: CodeCell): boolean {
+  const tags = cell.metadata.tags;
+  return Array.isArray(tags) && tags.includes(SOLUTION_TAG);
 }

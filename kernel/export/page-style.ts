@@ -30,6 +30,16 @@ main { max-width: 64rem; margin: 0 auto; padding: 1.5rem 1.5rem 4rem; }
 footer { max-width: 64rem; margin: 0 auto; padding: 0 1.5rem 3rem; color: var(--muted); font-size: .85rem; }
 footer p { margin: 0; padding-top: 1rem; border-top: 1px solid var(--border); }
 .lede { color: var(--muted); margin: -.5rem 0 1.5rem; }
+/* Contents and the chapter's pages, aligned with the cells' content column. */
+.toc { margin: 0 0 1.25rem 6.5rem; padding: .5rem 1rem; border: 1px solid var(--border); border-radius: 6px; background: var(--code-bg); font-size: .9rem; }
+.toc summary { cursor: pointer; font-weight: 600; }
+.toc ul { margin: .4rem 0 0; padding-left: 1.1rem; columns: 2 18rem; }
+.toc li.level-3 { margin-left: 1rem; list-style: circle; }
+.pager { display: flex; justify-content: space-between; gap: 1rem; margin: 0 0 1rem 6.5rem; font-size: .9rem; }
+main > .pager:last-child { margin: 2rem 0 0 6.5rem; padding-top: 1rem; border-top: 1px solid var(--border); }
+details.solution { margin: .35rem 0; }
+details.solution > summary { margin-left: 6.5rem; padding: .35rem .8rem; cursor: pointer; color: var(--muted); border: 1px dashed var(--border); border-radius: 6px; }
+details.solution[open] > summary { margin-bottom: .35rem; }
 .banner { margin: 0 0 1.5rem 6.5rem; padding: .75rem 1rem; border: 1px solid var(--error-border); border-radius: 6px; background: var(--error-bg); }
 
 .cell { display: grid; grid-template-columns: 6.5rem minmax(0, 1fr); margin: .35rem 0; }
@@ -46,7 +56,7 @@ footer p { margin: 0; padding-top: 1rem; border-top: 1px solid var(--border); }
 pre, code { font-family: var(--mono); font-size: .85rem; }
 pre { margin: 0; line-height: 1.45; white-space: pre-wrap; overflow-wrap: anywhere; }
 .source { background: var(--code-bg); border: 1px solid var(--border); border-radius: 6px; padding: .55rem .8rem; overflow-x: auto; }
-.source pre { white-space: pre; overflow-wrap: normal; }
+.source pre { white-space: pre-wrap; overflow-wrap: anywhere; }
 .source.hljs, .source .hljs { background: var(--code-bg); }
 .outputs-end { grid-column: 2; height: .25rem; }
 .stream, .plain, .error, .json, .latex, .html, .svg, .image, .unsupported, .output-markdown { padding: .35rem .8rem; }
@@ -93,7 +103,7 @@ tbody tr:nth-child(even) { background: #fafbfc; }
   .cell, .output-row { display: block; }
   .prompt { text-align: left; padding: .4rem 0 .1rem; }
   .prompt:empty { display: none; }
-  .banner { margin-left: 0; }
+  .banner, .toc, .pager, main > .pager:last-child, details.solution > summary { margin-left: 0; }
   main, footer { padding-left: 1rem; padding-right: 1rem; }
 }
 @media print { .topbar { position: static; } }

@@ -43,7 +43,8 @@ function renderBundle(data: MimeBundle, metadata: JsonObject, context: OutputCon
   if (mime === 'text/html') return `<div class="html">${text}</div>`;
   if (mime === 'image/svg+xml') return `<div class="svg">${inlineSvg(text)}</div>`;
   if (BITMAPS.includes(mime)) return image(mime, text, metadata[mime]);
-  if (mime === 'text/markdown') return `<div class="markdown">${renderMarkdown(text, context.page)}</div>`;
+  // Its ids stay unique on the page; its headings are an output's, not part of the notebook's contents.
+  if (mime === 'text/markdown') return `<div class="markdown">${renderMarkdown(text, { ids: context.page.ids })}</div>`;
   if (mime === 'application/json') {
     const json = typeof value === 'string' ? value : JSON.stringify(value, null, 2);
     return `<pre class="json hljs">${highlight(json, 'json')}</pre>`;

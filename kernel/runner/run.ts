@@ -10,6 +10,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { notebookPage } from '../export/notebook-page.js';
 import { installKernelspec } from '../install/kernelspec.js';
 import { loadAnswers, type Answerer } from './answers.js';
+import { neighbours } from './neighbours.js';
 import { executeNotebook } from './execute-notebook.js';
 import { FindError, findNotebooks, notebookName } from './find-notebooks.js';
 import { cellLine, failureReport, seconds } from './progress.js';
@@ -95,7 +96,7 @@ async function runOne(file: string, options: RunOptions, answer: Answerer, signa
   }
   writeNotebook(join(options.outDir, `${name}.ipynb`), run.notebook);
   const page = join(options.outDir, `${name}.html`);
-  writeFileSync(page, await notebookPage(run.notebook, { name }));
+  writeFileSync(page, await notebookPage(run.notebook, { name, ...neighbours(file) }));
   console.log(`[${name}] ${run.failure ? 'failed' : 'ok'} in ${seconds(run.seconds)}: ${page}`);
   return run.failure ? failureReport(file, run.failure) : undefined;
 }

@@ -4,7 +4,7 @@ import { loadAnsiToHtml, overwrite } from '../../kernel/export/ansi.js';
 import { indexPage } from '../../kernel/export/index-page.js';
 import { notebookPage } from '../../kernel/export/notebook-page.js';
 import { notebookTitle } from '../../kernel/export/notebook-title.js';
-import type { Notebook } from '../../kernel/runner/nbformat.js';
+import type { CodeCell, Notebook } from '../../kernel/runner/nbformat.js';
 
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
 
@@ -51,6 +51,36 @@ describe('notebook pages', () => {
     assert.ok(html.includes('<div class="prompt out">Out[1]:</div>'));
     assert.ok(html.includes('&lt;b&gt;not html&lt;/b&gt;') && !html.includes('<b>not html</b>'), 'text/plain is escaped');
     assert.ok(!html.includes('<script'), 'the page runs nothing');
+  });
+
+  it('has_a_table_of_contents_of_its_sections_and_links_to_the_notebooks_beside_it', async () => {
+    const sections: Notebook = {
+      ...notebook,
+      cells: [
+        { cell_type: 'markdown', metadata: {}, source: '# Title\n\n## First & best\n\n### Inside' },
+        { cell_type: 'markdown', metadata: {}, source: '## Second' },
+        { cell_type: 'code', metadata: {}, source: 'show()', execution_count: 1, outputs: [
+          { output_type: 'display_data', data: { 'text/markdown': '## Not a section', 'text/plain': 'x' }, metadata: {} },
+        ] },
+      ],
+    };
+    const html = await notebookPage(sections, { name: '13.2', previous: { name: '13.1 basics', title: 'Basics' }, next: { name: '13.3', title: 'Processes <3' } });
+    const toc = /<nav class="toc"[^]*?<\/nav>/.exec(html)?.[0] ?? '';
+    assert.deepEqual([...toc.matchAll(/<a href="#([^"]+)">([^<]+)<\/a>/g)].map((m) => [m[1], m[2]]), [['first-best', 'First &amp; best'], ['inside', 'Inside'], ['second', 'Second']]);
+    assert.match(html, /<h2 id="first-best">/, 'the contents link to the ids the headings have');
+    assert.equal((html.match(/<a rel="prev" href="13\.1%20basics\.html">← Basics<\/a>/g) ?? []).length, 2, 'at the top and the bottom');
+    assert.equal((html.match(/<a rel="next" href="13\.3\.html">Processes &lt;3 →<\/a>/g) ?? []).length, 2);
+    const alone = await notebookPage({ ...notebook, cells: [{ cell_type: 'markdown', metadata: {}, source: '# Title\n\n## Only one' }] }, { name: 'x' });
+    assert.ok(!alone.includes('class="toc"') && !alone.includes('class="pager"'), 'no contents for one section, no pager without neighbours');
+  });
+
+  it('closes_solution_cells_until_the_reader_opens_them_unless_they_failed', async () => {
+    const cell = (source: string, outputs: CodeCell['outputs']): CodeCell =>
+      ({ cell_type: 'code', metadata: { tags: ['solution'], jupyter: { source_hidden: true } }, source, execution_count: 1, outputs });
+    const html = await notebookPage({ ...notebook, cells: [cell('answer()', [])] }, { name: 'x' });
+    assert.match(html, /<details class="solution"><summary>Solution \(cell 1\)[^<]*<\/summary>\n<section class="cell code" id="cell-1">[^]*answer[^]*<\/section>\n<\/details>/);
+    const failed = await notebookPage({ ...notebook, cells: [cell('broken()', [{ output_type: 'error', ename: 'Error', evalue: 'no', traceback: [] }])] }, { name: 'x' });
+    assert.ok(!failed.includes('<details class="solution">'), 'a failed solution is shown open');
   });
 
   it('titles_come_from_the_first_heading', () => {
