@@ -23,10 +23,16 @@ export interface BarChartOptions {
   xTitle?: string;
   /** Title of the y axis. @default the `y` field's name */
   yTitle?: string;
-  /** Width of the plot in pixels. @default 40 pixels per bar, at least 240 */
+  /** Width of the plot in pixels. @default room for each label, at least 360 */
   width?: number;
   /** Height of the plot in pixels. @default 240 */
   height?: number;
+  /**
+   * A dashed line across the chart at this height, with its label, e.g. the
+   * most a speed-up can be: `{ y: cpuCount(), label: 'cores' }`.
+   * @default none
+   */
+  rule?: { y: number; label?: string };
 }
 
 const BAR_COLOUR = '#4c78a8';
@@ -54,6 +60,11 @@ function checkOptions(options: BarChartOptions): BarChartOptions {
   }
   for (const name of ['color', 'title', 'xTitle', 'yTitle'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'string') throw typeError(name, 'a string', options[name]);
+  }
+  if (options.rule !== undefined) {
+    const { rule } = options;
+    if (rule === null || typeof rule !== 'object' || typeof rule.y !== 'number' || !Number.isFinite(rule.y)) throw typeError('rule', 'an object { y: number, label?: string }', rule);
+    if (rule.label !== undefined && typeof rule.label !== 'string') throw typeError('rule.label', 'a string', rule.label);
   }
   for (const name of ['width', 'height'] as const) {
     const value = options[name];
@@ -90,16 +101,31 @@ function field(name: string): string {
   return name.replace(/[.[\]\\]/g, '\\$&');
 }
 
+/** Labels are cut into lines after their commas: `Node, 6 threads` is `Node` over `6 threads`. */
+const LABEL_LINES = "split(datum.label, ', ')";
+
+/** Colours side by side only when some x has bars of several colours; else each bar is just coloured. */
+function sideBySide(values: Datum[], x: string, color: string): boolean {
+  const colours = new Map<string, Set<string>>();
+  for (const datum of values) {
+    const key = String(datum[x]);
+    colours.set(key, (colours.get(key) ?? new Set()).add(String(datum[color])));
+  }
+  return [...colours.values()].some((set) => set.size > 1);
+}
+
 /** The Vega-Lite spec: bars (grouped by colour when asked), their values above them, x in the rows' order. */
-export function barChartSpec(values: Datum[], { x, y, color, title, xTitle, yTitle, width, height }: BarChartOptions): VegaLiteSpec {
+export function barChartSpec(values: Datum[], { x, y, color, title, xTitle, yTitle, width, height, rule }: BarChartOptions): VegaLiteSpec {
   const categories = new Set(values.map((datum) => String(datum[x])));
-  const groups = color === undefined ? 1 : new Set(values.map((datum) => String(datum[color]))).size;
-  const plotWidth = width ?? Math.max(240, categories.size * (groups * 24 + 16));
+  const grouped = color !== undefined && sideBySide(values, x, color);
+  const groups = grouped ? new Set(values.map((datum) => String(datum[color]))).size : 1;
+  const longest = Math.max(0, ...[...categories].flatMap((name) => name.split(', ')).map((line) => line.length));
+  const perCategory = Math.max(groups * 24 + 16, Math.min(longest * 7 + 8, 120));
+  const plotWidth = width ?? Math.max(360, categories.size * perCategory);
   // Labels lie flat when they fit under their bars, and slant when they would overlap.
-  const longest = Math.max(0, ...[...categories].map((name) => name.length));
   const labelAngle = longest * 7 > plotWidth / Math.max(categories.size, 1) ? -40 : 0;
   const colourBy = color === undefined ? {} : {
-    xOffset: { field: field(color), type: 'nominal', sort: null },
+    ...(grouped ? { xOffset: { field: field(color), type: 'nominal', sort: null } } : {}),
     color: { field: field(color), type: 'nominal', sort: null, title: color },
   };
   return {
@@ -109,7 +135,7 @@ export function barChartSpec(values: Datum[], { x, y, color, title, xTitle, yTit
     height: height ?? 240,
     data: { values },
     encoding: {
-      x: { field: field(x), type: 'nominal', sort: null, title: xTitle ?? x, axis: { labelAngle, ...(labelAngle === 0 ? {} : { labelAlign: 'right' }) } },
+      x: { field: field(x), type: 'nominal', sort: null, title: xTitle ?? x, axis: { labelAngle, labelExpr: LABEL_LINES, ...(labelAngle === 0 ? {} : { labelAlign: 'right' }) } },
       y: { field: field(y), type: 'quantitative', title: yTitle ?? y },
       ...colourBy,
     },
@@ -119,6 +145,7 @@ export function barChartSpec(values: Datum[], { x, y, color, title, xTitle, yTit
         mark: { type: 'text', baseline: 'bottom', dy: -2, fontSize: 10, color: TEXT_COLOUR },
         encoding: { text: { field: field(y), type: 'quantitative', format: ',.4~r' }, color: { value: TEXT_COLOUR } },
       },
+      ...(rule === undefined ? [] : ruleLayers(rule)),
     ],
     config: { view: { stroke: null }, axis: { labelColor: TEXT_COLOUR, titleColor: TEXT_COLOUR, domainColor: '#9ca3af', tickColor: '#9ca3af', gridColor: '#e5e7eb' } },
   };
@@ -127,4 +154,14 @@ export function barChartSpec(values: Datum[], { x, y, color, title, xTitle, yTit
 function summaryOf(values: Datum[], { x, y, color, title }: BarChartOptions): string {
   const bars = `${values.length} bar${values.length === 1 ? '' : 's'}`;
   return `bar chart${title ? ` "${title}"` : ''}: ${y} by ${x}${color ? ` and ${color}` : ''} (${bars})`;
+}
+
+/** A dashed line at `rule.y` across the plot, and its label at the right end. */
+function ruleLayers(rule: { y: number; label?: string }): object[] {
+  const at = { data: { values: [{ rule: rule.y, label: rule.label ?? '' }] } };
+  const y = { field: 'rule', type: 'quantitative' };
+  return [
+    { ...at, mark: { type: 'rule', strokeDash: [6, 4], color: '#b91c1c' }, encoding: { x: null, y, xOffset: null, color: null } },
+    ...(rule.label ? [{ ...at, mark: { type: 'text', align: 'right', baseline: 'bottom', dy: -2, x: 'width', fontSize: 11, color: '#b91c1c' }, encoding: { x: null, y, xOffset: null, color: null, text: { field: 'label' } } }] : []),
+  ];
 }

@@ -98,6 +98,21 @@ describe('barChart', () => {
     assert.deepEqual((chart.spec.encoding as Record<string, { field?: string }>).xOffset?.field, 'kind');
   });
 
+  it('colours_without_gaps_when_each_bar_has_its_own_x_and_cuts_labels_after_commas', async () => {
+    const chart = await barChart([{ how: 'Node, threads', s: 1, language: 'Node' }, { how: 'Python, threads', s: 2, language: 'Python' }], { x: 'how', y: 's', color: 'language' });
+    const encoding = chart.spec.encoding as Record<string, { field?: string; axis?: { labelExpr?: string } }>;
+    assert.equal(encoding.xOffset, undefined, 'no empty slot beside each bar');
+    assert.equal(encoding.color?.field, 'language');
+    assert.ok(chart.svg.includes('>Node<') && chart.svg.includes('>threads<'), 'the label is two lines');
+  });
+
+  it('draws_a_labelled_dashed_rule_at_a_limit', async () => {
+    const chart = await barChart(rows, { x: 'workers', y: 'seconds', color: 'kind', rule: { y: 2, label: 'at most 2x' } });
+    assert.match(chart.svg, /aria-roledescription="rule mark"/);
+    assert.ok(chart.svg.includes('>at most 2x<'));
+    await assert.rejects(barChart(rows, { x: 'workers', y: 'seconds', rule: { y: 'two' } as never }), /'rule' must be an object \{ y: number, label\?: string \}/);
+  });
+
   it('exposes_its_vega_lite_spec_with_only_the_fields_it_uses', async () => {
     const chart = await barChart([{ 'a.b': 'x', v: 2n, unused: () => 0 }], { x: 'a.b', y: 'v', width: 300, height: 100 });
     assert.equal(chart.spec.$schema, 'https://vega.github.io/schema/vega-lite/v6.json');
