@@ -39,9 +39,14 @@ interface Bar {
   to: number;
   group: string;
   label: string;
+  /** The label where it fits inside its bar, else '' (it would spill over the next bar). */
+  shown?: string;
 }
 
 const ROW_HEIGHT = 22;
+/** Roughly how wide a character of the bars' 10px labels is, and the room a label needs around it. */
+const CHAR_PIXELS = 6;
+const LABEL_MARGIN = 6;
 const TEXT_COLOUR = '#374151';
 
 /**
@@ -104,6 +109,10 @@ function barsOf(spans: readonly Span[], origin?: number): Bar[] {
 /** The Vega-Lite spec: one row per lane in first-seen order, bars coloured by group when there are groups. */
 export function timelineSpec(bars: Bar[], { title, width, groupTitle }: TimelineOptions): VegaLiteSpec {
   const lanes = [...new Set(bars.map((bar) => bar.lane))];
+  const plotWidth = width ?? 560;
+  const seconds = Math.max(0, ...bars.map((bar) => bar.to));
+  const pixels = (bar: Bar) => (seconds === 0 ? 0 : ((bar.to - bar.from) / seconds) * plotWidth);
+  const values = bars.map((bar) => ({ ...bar, shown: pixels(bar) >= bar.label.length * CHAR_PIXELS + LABEL_MARGIN ? bar.label : '' }));
   const grouped = bars.some((bar) => bar.group !== '');
   const colour = grouped
     ? { color: { field: 'group', type: 'nominal', sort: null, title: groupTitle ?? 'group' } }
@@ -111,9 +120,9 @@ export function timelineSpec(bars: Bar[], { title, width, groupTitle }: Timeline
   return {
     $schema: VEGA_LITE_SCHEMA,
     ...(title === undefined ? {} : { title }),
-    width: width ?? 560,
+    width: plotWidth,
     height: Math.max(1, lanes.length) * ROW_HEIGHT,
-    data: { values: bars },
+    data: { values },
     encoding: {
       y: { field: 'lane', type: 'nominal', sort: lanes, title: null },
     },
@@ -129,7 +138,7 @@ export function timelineSpec(bars: Bar[], { title, width, groupTitle }: Timeline
       },
       {
         mark: { type: 'text', align: 'left', dx: 3, fontSize: 10, color: '#ffffff' },
-        encoding: { x: { field: 'from', type: 'quantitative' }, text: { field: 'label' } },
+        encoding: { x: { field: 'from', type: 'quantitative' }, text: { field: 'shown' } },
       },
     ],
     config: { view: { stroke: null }, axis: { labelColor: TEXT_COLOUR, titleColor: TEXT_COLOUR, domainColor: '#9ca3af', tickColor: '#9ca3af', gridColor: '#e5e7eb' } },

@@ -24,6 +24,15 @@ describe('timeline', () => {
     assert.deepEqual(Object.keys(chart[JUPYTER_DISPLAY]()).sort(), ['image/svg+xml', 'text/plain']);
   });
 
+  it('labels_only_the_bars_wide_enough_to_hold_them', async () => {
+    const chart = await timeline([
+      { lane: 'a', start: T0, end: T0 + 1000, label: 'wide bar' },
+      { lane: 'b', start: T0, end: T0 + 5, label: 'narrow bar' },
+    ], { width: 400 });
+    assert.ok(chart.svg.includes('>wide bar<'));
+    assert.ok(!chart.svg.includes('>narrow bar<'), 'it would spill over what follows');
+  });
+
   it('measures_from_a_given_origin', async () => {
     const chart = await timeline(spans.slice(0, 1), { origin: T0 - 1000 });
     const [bar] = (chart.spec.data as { values: { from: number; to: number }[] }).values;
