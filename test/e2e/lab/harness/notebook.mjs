@@ -83,9 +83,10 @@ export class Notebook {
     return this.page.evaluate(([id, i]) => window.loomPanel(id).content.widgets[i].model.sharedModel.getSource(), [this.id, index]);
   }
 
-  /** What a person reads in a cell's output area. */
-  outputText(index) {
-    return this.cell(index).locator('.jp-OutputArea').innerText();
+  /** What a person reads in a cell's output area ('' when its outputs are collapsed, as a solution's are). */
+  async outputText(index) {
+    const area = this.cell(index).locator('.jp-OutputArea');
+    return (await area.count()) === 0 ? '' : area.innerText();
   }
 
   /** The nbformat outputs of a cell (the page renders errors and stderr alike; the model tells them apart). */
@@ -135,7 +136,9 @@ export class Notebook {
           const panel = window.loomPanel(id);
           const node = panel.content.widgets[i].node;
           if (!answered && node.querySelector('.jp-Stdin-input')) return 'input';
-          const shown = node.querySelector('.jp-InputPrompt')?.textContent.trim();
+          // A cell whose source is collapsed (a solution) has no prompt on the page; its model has the count.
+          const count = panel.content.widgets[i].model.executionCount;
+          const shown = node.querySelector('.jp-InputPrompt')?.textContent.trim() ?? (count === null ? undefined : `[${count}]:`);
           const idle = panel.node.querySelector('.jp-Notebook-ExecutionIndicator')?.dataset.status === 'idle';
           return shown === expected && idle ? 'done' : false;
         },
