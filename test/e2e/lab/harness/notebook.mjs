@@ -136,9 +136,9 @@ export class Notebook {
           const panel = window.loomPanel(id);
           const node = panel.content.widgets[i].node;
           if (!answered && node.querySelector('.jp-Stdin-input')) return 'input';
-          // A cell whose source is collapsed (a solution) has no prompt on the page; its model has the count.
+          // A cell whose source is collapsed (a solution) shows an empty prompt; its model has the count.
           const count = panel.content.widgets[i].model.executionCount;
-          const shown = node.querySelector('.jp-InputPrompt')?.textContent.trim() ?? (count === null ? undefined : `[${count}]:`);
+          const shown = node.querySelector('.jp-InputPrompt')?.textContent.trim() || (count === null ? undefined : `[${count}]:`);
           const idle = panel.node.querySelector('.jp-Notebook-ExecutionIndicator')?.dataset.status === 'idle';
           return shown === expected && idle ? 'done' : false;
         },
