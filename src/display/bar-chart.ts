@@ -147,7 +147,7 @@ export function barChartSpec(values: Datum[], { x, y, color, title, xTitle, yTit
       },
       ...(rule === undefined ? [] : ruleLayers(rule)),
     ],
-    config: { view: { stroke: null }, axis: { labelColor: TEXT_COLOUR, titleColor: TEXT_COLOUR, domainColor: '#9ca3af', tickColor: '#9ca3af', gridColor: '#e5e7eb' } },
+    config: { view: { stroke: null }, legend: { labelLimit: 320 }, axis: { labelColor: TEXT_COLOUR, titleColor: TEXT_COLOUR, domainColor: '#9ca3af', tickColor: '#9ca3af', gridColor: '#e5e7eb' } },
   };
 }
 

@@ -141,7 +141,7 @@ export function timelineSpec(bars: Bar[], { title, width, groupTitle }: Timeline
         encoding: { x: { field: 'from', type: 'quantitative' }, text: { field: 'shown' } },
       },
     ],
-    config: { view: { stroke: null }, axis: { labelColor: TEXT_COLOUR, titleColor: TEXT_COLOUR, domainColor: '#9ca3af', tickColor: '#9ca3af', gridColor: '#e5e7eb' } },
+    config: { view: { stroke: null }, legend: { labelLimit: 320 }, axis: { labelColor: TEXT_COLOUR, titleColor: TEXT_COLOUR, domainColor: '#9ca3af', tickColor: '#9ca3af', gridColor: '#e5e7eb' } },
   };
 }
 
