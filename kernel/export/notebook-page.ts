@@ -63,12 +63,18 @@ export async function notebookPage(notebook: Notebook, options: PageOptions): Pr
 <body>
 <header class="topbar"><a class="brand" href="${escapeHtml(options.indexHref ?? 'index.html')}">← Loom notebooks</a><span class="file">${escapeHtml(options.name)}.ipynb</span></header>
 <main class="notebook">
-${pages}${banner}${tableOfContents(context.page.headings ?? [])}${cells.join('\n')}
+${pages}${banner}${withContents(cells, notebook, tableOfContents(context.page.headings ?? []))}
 ${pages}</main>
 <footer><p>Executed by <code>loom run</code> with the Loom kernel${kernel}. Source: <code>${escapeHtml(options.name)}.ipynb</code></p></footer>
 </body>
 </html>
 `;
+}
+
+/** The contents go under the title, i.e. after a first Markdown cell (where notebooks put it), else first. */
+function withContents(cells: string[], notebook: Notebook, contents: string): string {
+  const at = notebook.cells[0]?.cell_type === 'markdown' ? 1 : 0;
+  return [...cells.slice(0, at), contents, ...cells.slice(at)].filter((part) => part !== '').join('\n');
 }
 
 function otherCell(cell: Exclude<Cell, CodeCell>, context: OutputContext): string {

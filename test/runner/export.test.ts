@@ -68,6 +68,7 @@ describe('notebook pages', () => {
     const toc = /<nav class="toc"[^]*?<\/nav>/.exec(html)?.[0] ?? '';
     assert.deepEqual([...toc.matchAll(/<a href="#([^"]+)">([^<]+)<\/a>/g)].map((m) => [m[1], m[2]]), [['first-best', 'First &amp; best'], ['inside', 'Inside'], ['second', 'Second']]);
     assert.match(html, /<h2 id="first-best">/, 'the contents link to the ids the headings have');
+    assert.ok(html.indexOf('<h1') < html.indexOf('class="toc"') && html.indexOf('class="toc"') < html.indexOf('<h2 id="second"'), 'the contents follow the title cell');
     assert.equal((html.match(/<a rel="prev" href="13\.1%20basics\.html">← Basics<\/a>/g) ?? []).length, 2, 'at the top and the bottom');
     assert.equal((html.match(/<a rel="next" href="13\.3\.html">Processes &lt;3 →<\/a>/g) ?? []).length, 2);
     const alone = await notebookPage({ ...notebook, cells: [{ cell_type: 'markdown', metadata: {}, source: '# Title\n\n## Only one' }] }, { name: 'x' });
