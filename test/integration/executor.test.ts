@@ -212,6 +212,15 @@ describe('executor', { timeout: 60_000 }, () => {
     assert.ok(!error.traceback.some((line) => /dist\/kernel|node:internal|node:vm/.test(line)), error.traceback.join('\n'));
   });
 
+  it('errors_thrown_inside_the_loom_library_show_the_cell_line_without_its_frames', async () => {
+    const run = await executor.execute("import { Thread } from 'loom/threading';\nnew Thread({ target: 42 as never });", { executionCount: 79 });
+    const error = run.done.error!;
+    assert.equal(error.ename, 'ArgumentTypeError');
+    assert.ok(error.traceback.includes('    at cell 79, line 2'), error.traceback.join('\n'));
+    // Loom's own frames carry this install's paths: machinery, and links JupyterLab cannot open.
+    assert.ok(!error.traceback.some((line) => /dist\/src\//.test(line)), error.traceback.join('\n'));
+  });
+
   it('errors_after_an_await_still_map_to_cell_lines', async () => {
     const run = await executor.execute('await null;\n\nnull!.boom', { executionCount: 78 });
     assert.equal(run.done.error?.ename, 'TypeError');

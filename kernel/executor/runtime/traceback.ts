@@ -21,6 +21,13 @@ interface Script {
 const scripts = new Map<string, Script>();
 /** dist/kernel/: frames in there are the kernel's, not the user's. */
 const KERNEL_DIR = resolve(__dirname, '..', '..') + sep;
+/**
+ * dist/src/: loom's own library. Its frames are machinery (how a submit ships
+ * a function, how a pool settles a task), not lines a student can find; they
+ * also carry this install's absolute paths, which JupyterLab turns into links
+ * to files it cannot open.
+ */
+const LIBRARY_DIR = resolve(__dirname, '..', '..', '..', 'src') + sep;
 const OUR_NODE_MODULES = /\(?node:(internal|vm|async_hooks)[/:]/;
 /** A script's filename (`cell-3`, or `cell-3.1` when count 3 ran before), then line and column. */
 const LOCATION = /\b(cell-(\d+)(?:\.\d+)?):(\d+):(\d+)/g;
@@ -101,7 +108,7 @@ function frames(error: Error): string[] {
 
 /** A frame with cell locations rewritten, or undefined for the executor's own frames. */
 function mapFrame(line: string): string | undefined {
-  if (line.includes(KERNEL_DIR) || OUR_NODE_MODULES.test(line)) return undefined;
+  if (line.includes(KERNEL_DIR) || line.includes(LIBRARY_DIR) || OUR_NODE_MODULES.test(line)) return undefined;
   let wrapper = false;
   const mapped = line.replace(LOCATION, (match, filename: string, count: string, row: string, column: string) => {
     const script = scripts.get(filename);
