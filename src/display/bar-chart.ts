@@ -3,7 +3,7 @@
  * built as a Vega-Lite spec and drawn to SVG in Node (see render-svg.ts).
  */
 import { show, typeError, valueError } from '../internal/validate.js';
-import { Chart, VEGA_LITE_SCHEMA, type VegaLiteSpec } from './chart.js';
+import { Chart, chartConfig, MARK_COLOUR, TEXT_COLOUR, VEGA_LITE_SCHEMA, type VegaLiteSpec } from './chart.js';
 import { renderVegaLite } from './render-svg.js';
 
 export interface BarChartOptions {
@@ -35,8 +35,6 @@ export interface BarChartOptions {
   rule?: { y: number; label?: string };
 }
 
-const BAR_COLOUR = '#4c78a8';
-const TEXT_COLOUR = '#374151';
 
 /**
  * Draws rows as a bar chart: one bar per row, `x` naming it and `y` giving its
@@ -140,14 +138,14 @@ export function barChartSpec(values: Datum[], { x, y, color, title, xTitle, yTit
       ...colourBy,
     },
     layer: [
-      { mark: { type: 'bar', ...(color === undefined ? { color: BAR_COLOUR } : {}) } },
+      { mark: { type: 'bar', ...(color === undefined ? { color: MARK_COLOUR } : {}) } },
       {
         mark: { type: 'text', baseline: 'bottom', dy: -2, fontSize: 10, color: TEXT_COLOUR },
         encoding: { text: { field: field(y), type: 'quantitative', format: ',.4~r' }, color: { value: TEXT_COLOUR } },
       },
       ...(rule === undefined ? [] : ruleLayers(rule)),
     ],
-    config: { view: { stroke: null }, legend: { labelLimit: 320 }, axis: { labelColor: TEXT_COLOUR, titleColor: TEXT_COLOUR, domainColor: '#9ca3af', tickColor: '#9ca3af', gridColor: '#e5e7eb' } },
+    config: chartConfig(),
   };
 }
 

@@ -18,6 +18,23 @@ export interface VegaLiteSpec {
 /** The Vega-Lite version whose schema the specs made here name. */
 export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
+/** The one colour of a chart with no colour groups (Vega's first). */
+export const MARK_COLOUR = '#4c78a8';
+export const TEXT_COLOUR = '#374151';
+
+/**
+ * The look every chart made here shares: no frame, quiet grey axes, and
+ * legend labels up to 320 px (Vega-Lite cuts at 160, about 18 characters).
+ * A new object each time: a chart's spec is the user's to edit.
+ */
+export function chartConfig(): object {
+  return {
+    view: { stroke: null },
+    legend: { labelLimit: 320 },
+    axis: { labelColor: TEXT_COLOUR, titleColor: TEXT_COLOUR, domainColor: '#9ca3af', tickColor: '#9ca3af', gridColor: '#e5e7eb' },
+  };
+}
+
 export class Chart {
   /** The Vega-Lite spec it was drawn from (paste it into the Vega editor to tweak it). */
   readonly spec: VegaLiteSpec;

@@ -5,7 +5,7 @@
  * run did, not a diagram of what should happen.
  */
 import { typeError, valueError } from '../internal/validate.js';
-import { Chart, VEGA_LITE_SCHEMA, type VegaLiteSpec } from './chart.js';
+import { Chart, chartConfig, MARK_COLOUR, VEGA_LITE_SCHEMA, type VegaLiteSpec } from './chart.js';
 import { renderVegaLite } from './render-svg.js';
 
 /** One stretch of work: on which lane (a thread, a process, a worker), from when to when. */
@@ -47,7 +47,6 @@ const ROW_HEIGHT = 22;
 /** Roughly how wide a character of the bars' 10px labels is, and the room a label needs around it. */
 const CHAR_PIXELS = 6;
 const LABEL_MARGIN = 6;
-const TEXT_COLOUR = '#374151';
 
 /**
  * Draws spans as a Gantt chart: a row per lane, a bar per span from its start
@@ -116,7 +115,7 @@ export function timelineSpec(bars: Bar[], { title, width, groupTitle }: Timeline
   const grouped = bars.some((bar) => bar.group !== '');
   const colour = grouped
     ? { color: { field: 'group', type: 'nominal', sort: null, title: groupTitle ?? 'group' } }
-    : { color: { value: '#4c78a8' } };
+    : { color: { value: MARK_COLOUR } };
   return {
     $schema: VEGA_LITE_SCHEMA,
     ...(title === undefined ? {} : { title }),
@@ -141,7 +140,7 @@ export function timelineSpec(bars: Bar[], { title, width, groupTitle }: Timeline
         encoding: { x: { field: 'from', type: 'quantitative' }, text: { field: 'shown' } },
       },
     ],
-    config: { view: { stroke: null }, legend: { labelLimit: 320 }, axis: { labelColor: TEXT_COLOUR, titleColor: TEXT_COLOUR, domainColor: '#9ca3af', tickColor: '#9ca3af', gridColor: '#e5e7eb' } },
+    config: chartConfig(),
   };
 }
 
