@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Supervisor } from './executor/supervisor.js';
-import { LanguageService } from './interpreter/language-service.js';
+import { LanguageService } from './checker/client.js';
 import { log } from './log.js';
 import { watchParent } from './parent-watch.js';
 import type { Identity } from './protocol/builder.js';

@@ -1,5 +1,5 @@
 import type { Supervisor } from '../executor/supervisor.js';
-import type { LanguageService } from '../interpreter/language-service.js';
+import type { LanguageService } from '../checker/client.js';
 import type { WireMessage } from '../wire/codec.js';
 import type { Identity } from './builder.js';
 import type { Cells } from './cells.js';

@@ -1,7 +1,7 @@
 /** is_complete decided by TypeScript's parser, called directly (no worker). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isComplete } from '../../kernel/interpreter/is-complete.js';
+import { isComplete } from '../../kernel/checker/is-complete.js';
 
 describe('is_complete', () => {
   it('is complete for code that parses', () => {

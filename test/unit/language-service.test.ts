@@ -9,11 +9,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { codePointsToUtf16, utf16ToCodePoints } from '../../kernel/interpreter/code-points.js';
-import { LanguageService, type CompleteReply } from '../../kernel/interpreter/language-service.js';
+import { codePointsToUtf16, utf16ToCodePoints } from '../../kernel/checker/code-points.js';
+import { LanguageService } from '../../kernel/checker/client.js';
+import type { CompleteReply } from '../../kernel/checker/types.js';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
-const MODULE = join(ROOT, 'dist', 'kernel', 'interpreter', 'language-service.js');
+const MODULE = join(ROOT, 'dist', 'kernel', 'checker', 'client.js');
 
 /** Jupyter's cursor_pos for `code`: its length in code points. */
 const end = (code: string): number => [...code].length;

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import vm from 'node:vm';
 import { importFromCell } from '../../kernel/executor/runtime/ts-modules.js';
-import { transpileCell, type CellCompletion } from '../../kernel/interpreter/transpile.js';
-import { IMPORT_FUNCTION } from '../../kernel/interpreter/transpile-modules.js';
+import { transpileCell, type CellCompletion } from '../../kernel/transpile/cell.js';
+import { IMPORT_FUNCTION } from '../../kernel/transpile/module-syntax.js';
 
 let scripts = 0;
 const global = globalThis as Record<string, unknown>;

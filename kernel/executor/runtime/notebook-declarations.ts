@@ -3,7 +3,7 @@
  * processes and pools (loom's hooks.resolveDeclaration).
  *
  * A cell's top-level bindings are globals of the executor (see
- * interpreter/transpile-scope.ts), and loom ships a function by its source
+ * transpile/top-level-scope.ts), and loom ships a function by its source
  * alone, so `class T extends Thread { run() { ... N ... } }` would find no `N`
  * in the thread. This registry knows which globals cells declared, and which
  * of them a module binds, so loom can bring them along: a binding of a module
@@ -17,9 +17,9 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hooks, type Declaration } from '../../../src/internal/hooks.js';
-import { loomModuleFile } from '../../interpreter/loom-modules.js';
-import type { ImportBinding } from '../../interpreter/transpile.js';
-import { IMPORT_FUNCTION } from '../../interpreter/transpile-modules.js';
+import { loomModuleFile } from '../../transpile/loom-modules.js';
+import type { ImportBinding } from '../../transpile/cell.js';
+import { IMPORT_FUNCTION } from '../../transpile/module-syntax.js';
 
 /** A name a module binds, or one whose value counts. */
 type Entry = { module: string; imported: string } | 'value';
@@ -28,7 +28,7 @@ const declared = new Map<string, Entry>();
 
 /**
  * A function shipped from a cell calls its import()s through IMPORT_FUNCTION
- * (interpreter/transpile-modules.ts); in a worker that is plain import().
+ * (transpile/module-syntax.ts); in a worker that is plain import().
  */
 const IMPORT_IN_WORKER = `const ${IMPORT_FUNCTION} = (specifier, load) => load(specifier);`;
 

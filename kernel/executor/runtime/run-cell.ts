@@ -7,7 +7,7 @@
  * although its async code may go on in the background, as a thread would.
  */
 import vm from 'node:vm';
-import { transpileCell, type CellCompletion } from '../../interpreter/transpile.js';
+import { transpileCell, type CellCompletion } from '../../transpile/cell.js';
 import type { ErrorContent, ExecuteCommand, UserExpressionResult } from '../messages.js';
 import { sendFrame } from './channel.js';
 import { runInCell, setRunningCell, whileInterruptible, type CellContext } from './context.js';

@@ -8,7 +8,7 @@
  */
 import { resolve, sep } from 'node:path';
 import { inspect } from 'node:util';
-import { transpileCell, type CellPosition } from '../../interpreter/transpile.js';
+import { transpileCell, type CellPosition } from '../../transpile/cell.js';
 import type { ErrorContent } from '../messages.js';
 import { isInterruption } from './errors.js';
 

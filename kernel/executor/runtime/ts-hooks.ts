@@ -18,7 +18,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoadHook, ResolveHook } from 'node:module';
-import { TYPESCRIPT_FILE, transpileFile } from '../../interpreter/transpile-file.js';
+import { TYPESCRIPT_FILE, transpileFile } from '../../transpile/file.js';
 
 const PATH_LIKE = /^(\.\.?(\/|$)|\/|file:)/;
 const NOT_FOUND = new Set(['ERR_MODULE_NOT_FOUND', 'ERR_UNSUPPORTED_DIR_IMPORT']);

@@ -5,7 +5,7 @@
  *
  * Every import() of a cell goes through `importFromCell`: the transpiler
  * rewrites `import(x)` to `__loom_import(x, (s) => import(s))` (see
- * IMPORT_FUNCTION in transpile-modules.ts), so the import itself still
+ * IMPORT_FUNCTION in transpile/module-syntax.ts), so the import itself still
  * resolves from the notebook. The first time a specifier looks
  * like a path that may be TypeScript, the module hooks of ts-hooks.ts are
  * registered with module.register, and the require() extensions for .ts and
@@ -25,8 +25,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import Module, { register } from 'node:module';
 import { extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { loomModuleUrl } from '../../interpreter/loom-modules.js';
-import { TYPESCRIPT_FILE, transpileFile } from '../../interpreter/transpile-file.js';
+import { loomModuleUrl } from '../../transpile/loom-modules.js';
+import { TYPESCRIPT_FILE, transpileFile } from '../../transpile/file.js';
 
 const PATH_LIKE = /^(\.\.?(\/|$)|\/|file:)/;
 /** Paths with these extensions load without our hooks (a .js that exists is JavaScript). */

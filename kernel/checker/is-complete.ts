@@ -9,7 +9,7 @@
  *    literal left open (quotes cannot span lines): 'invalid'.
  */
 import ts from 'typescript';
-import type { IsCompleteReply } from './language-service.js';
+import type { IsCompleteReply } from './types.js';
 
 const UNTERMINATED_STRING = 1002;
 const UNTERMINATED_COMMENT = 1010; // "'*/' expected."

@@ -19,17 +19,7 @@
 import ts from 'typescript';
 import { unknownLibReferences } from './lib-bundle.js';
 import { notebookOf } from './notebook-service.js';
-
-export interface CellDiagnostic {
-  /** 1-based line and column in the cell, as an editor shows them. */
-  line: number;
-  column: number;
-  /** TypeScript's error number, e.g. 2322. */
-  code: number;
-  message: string;
-  /** The cell's line the error is on, for the traceback. */
-  lineText: string;
-}
+import type { CellDiagnostic } from './types.js';
 
 const IGNORED = new Set([
   // "Could not find a declaration file for module 'x'. '.../index.js' implicitly has an 'any' type."

@@ -5,21 +5,21 @@
  * decorators, `using`); two transformers of ours make the result a script:
  *  - before TypeScript's own: static imports become `await import()`, export
  *    keywords go, and every import() goes through the executor's
- *    `__loom_import` (for loom's modules and TypeScript files; transpile-modules.ts);
+ *    `__loom_import` (for loom's modules and TypeScript files; module-syntax.ts);
  *  - after it: every top-level binding becomes a global `var`, and the rest of
- *    the cell runs in an async arrow so top-level await works (transpile-scope.ts).
+ *    the cell runs in an async arrow so top-level await works (top-level-scope.ts).
  * The source map TypeScript writes for the result maps stack frames back to cell lines.
- * The names the cell declares, and which of them a module binds (transpile-imports.ts),
+ * The names the cell declares, and which of them a module binds (import-bindings.ts),
  * come with it: code sent to a thread or process brings those it uses along.
  */
 import ts from 'typescript';
 import { SourceMap, type SourceMapPayload } from 'node:module';
-import { moduleSyntaxToScript } from './transpile-modules.js';
-import { reportImports, type ImportBinding } from './transpile-imports.js';
-import { topLevelToGlobals, type ScopeProblem } from './transpile-scope.js';
+import { moduleSyntaxToScript } from './module-syntax.js';
+import { reportImports, type ImportBinding } from './import-bindings.js';
+import { topLevelToGlobals, type ScopeProblem } from './top-level-scope.js';
 
-export type { CellCompletion } from './transpile-scope.js';
-export type { ImportBinding } from './transpile-imports.js';
+export type { CellCompletion } from './top-level-scope.js';
+export type { ImportBinding } from './import-bindings.js';
 
 /** A place in the cell, 1-based like an editor shows it. */
 export interface CellPosition {

@@ -4,7 +4,7 @@
  * Jupyter expects the kernel to do it), sorted and capped.
  */
 import ts from 'typescript';
-import type { CompleteReply, CompletionItemType } from './language-service.js';
+import type { CompleteReply, CompletionItemType } from './types.js';
 import { codePointsToUtf16, utf16ToCodePoints } from './code-points.js';
 import { INTERNAL_PREFIX } from './notebook-cells.js';
 

@@ -1,7 +1,7 @@
 /**
- * The worker thread behind LanguageService: the messages between the kernel
- * and the TypeScript language service over the notebook (notebook-service.ts).
- * Requests are answered one at a time, in order.
+ * What runs inside the checker thread (client.ts starts it): the kernel's
+ * messages (types.ts) answered by the TypeScript language service over the
+ * notebook (notebook-service.ts). Requests are answered one at a time, in order.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { NotebookService } from './notebook-service.js';
@@ -9,26 +9,10 @@ import { complete } from './complete.js';
 import { inspect } from './inspect.js';
 import { isComplete } from './is-complete.js';
 import { checkCell } from './check.js';
-
-export type WorkerRequest =
-  | { id: number; kind: 'complete'; code: string; cursorPos: number }
-  | { id: number; kind: 'inspect'; code: string; cursorPos: number; detailLevel: 0 | 1 }
-  | { id: number; kind: 'isComplete'; code: string }
-  | { id: number; kind: 'check'; code: string }
-  | { kind: 'addCells'; codes: string[] }
-  | { kind: 'reset' }
-  | { kind: 'warmUp' }
-  | { kind: 'crash' };
+import type { Answers, AnsweredRequest, WorkerData, WorkerRequest, WorkerResponse } from './types.js';
 
 /** Throwaway checks after warmUp: enough for V8 to optimise the checker (measured: ~30). */
 const WARM_CHECKS = 30;
-
-export type WorkerResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
-
-export interface WorkerData {
-  cwd: string;
-  cells: string[];
-}
 
 /**
  * Handles the kernel's messages in order. The compiler is created on the
@@ -48,7 +32,7 @@ export function createHandler(data: WorkerData, reply: (response: WorkerResponse
     return notebook;
   };
 
-  const answer = (request: Extract<WorkerRequest, { id: number }>): unknown => {
+  const answer = (request: AnsweredRequest): Answers[keyof Answers] => {
     switch (request.kind) {
       case 'isComplete':
         return isComplete(request.code);

@@ -9,7 +9,7 @@
  * everything else, lib and @types/node included.
  */
 import ts from 'typescript';
-import { loomTypePaths } from './loom-modules.js';
+import { loomTypePaths } from './loom-types.js';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { INTERNAL_PREFIX, NotebookCells, type ImportMeaning } from './notebook-cells.js';

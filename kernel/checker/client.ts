@@ -1,7 +1,8 @@
 /**
- * Completion, inspection and is_complete for the kernel, answered by a
- * TypeScript language service in a worker thread, so the compiler never
- * blocks the kernel's event loop (heartbeat, interrupts, other requests).
+ * The kernel's side of the checker thread: completion, inspection, is_complete
+ * and type checks, answered by a TypeScript language service in a worker
+ * thread (worker.ts; every message between them is in types.ts), so the
+ * compiler never blocks the kernel's event loop (heartbeat, interrupts, other requests).
  *
  * The worker starts on the first request, keeps the process alive only while
  * a request is in flight, and is replaced by a fresh one (fed the same cells)
@@ -10,42 +11,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { extname, join } from 'node:path';
-import type { CellDiagnostic } from './check.js';
-import type { WorkerRequest, WorkerResponse } from './language-service-worker.js';
-
-// ------------------------------------------------------------ Jupyter 5.4 reply contents
-
-/** One entry of `metadata._jupyter_types_experimental`, aligned with `matches`. */
-export interface CompletionItemType {
-  start: number;
-  end: number;
-  text: string;
-  /** JupyterLab's icon kinds: function, class, module, keyword, instance, property, param, path. */
-  type: string;
-  signature: string;
-}
-
-export interface CompleteReply {
-  status: 'ok';
-  matches: string[];
-  cursor_start: number;
-  cursor_end: number;
-  metadata: { _jupyter_types_experimental: CompletionItemType[] };
-}
-
-export interface InspectReply {
-  status: 'ok';
-  found: boolean;
-  /** Empty when nothing was found. */
-  data: { 'text/plain'?: string; 'text/markdown'?: string };
-  metadata: Record<string, unknown>;
-}
-
-export type IsCompleteReply =
-  | { status: 'complete' | 'invalid' | 'unknown' }
-  | { status: 'incomplete'; indent: string };
-
-// ------------------------------------------------------------ the kernel-facing class
+import type { Answers, AnsweredRequest, CellDiagnostic, CompleteReply, InspectReply, IsCompleteReply, WorkerData, WorkerRequest, WorkerResponse } from './types.js';
 
 export interface LanguageServiceOptions {
   /** Where imports in cells resolve from (its node_modules). Default: process.cwd(). */
@@ -60,12 +26,11 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-/** A request as the class builds it, before it gets its id. */
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-type Request = DistributiveOmit<Extract<WorkerRequest, { id: number }>, 'id'>;
+/** The fields of a request of one kind, besides its kind and id. */
+type Fields<K extends keyof Answers> = Omit<Extract<AnsweredRequest, { kind: K }>, 'id' | 'kind'>;
 
 // The worker is compiled next to this file; keep the extension so it also works when run from sources.
-const WORKER_FILE = join(__dirname, `language-service-worker${extname(__filename)}`);
+const WORKER_FILE = join(__dirname, `worker${extname(__filename)}`);
 
 export class LanguageService {
   private readonly cwd: string;
@@ -105,20 +70,20 @@ export class LanguageService {
   }
 
   complete(code: string, cursorPos: number): Promise<CompleteReply> {
-    return this.request({ kind: 'complete', code, cursorPos }) as Promise<CompleteReply>;
+    return this.request('complete', { code, cursorPos });
   }
 
   inspect(code: string, cursorPos: number, detailLevel: 0 | 1): Promise<InspectReply> {
-    return this.request({ kind: 'inspect', code, cursorPos, detailLevel }) as Promise<InspectReply>;
+    return this.request('inspect', { code, cursorPos, detailLevel });
   }
 
   /** The cell's type errors against the cells run before it (empty when it checks). */
   check(code: string): Promise<CellDiagnostic[]> {
-    return this.request({ kind: 'check', code }) as Promise<CellDiagnostic[]>;
+    return this.request('check', { code });
   }
 
   isComplete(code: string): Promise<IsCompleteReply> {
-    return this.request({ kind: 'isComplete', code }) as Promise<IsCompleteReply>;
+    return this.request('isComplete', { code });
   }
 
   /** Stops the worker; pending and later requests reject. */
@@ -135,7 +100,7 @@ export class LanguageService {
     this.worker?.postMessage({ kind: 'crash' } satisfies WorkerRequest);
   }
 
-  private request(message: Request): Promise<unknown> {
+  private request<K extends keyof Answers>(kind: K, fields: Fields<K>): Promise<Answers[K]> {
     if (this.closed) return Promise.reject(new Error('The language service is closed.'));
     let worker: Worker;
     try {
@@ -144,20 +109,20 @@ export class LanguageService {
       return Promise.reject(new Error(`The TypeScript language service worker could not start: ${String(error)}`));
     }
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
+    return new Promise<Answers[K]>((resolve, reject) => {
       const timer = setTimeout(() => this.timedOut(worker), this.timeoutMs);
       timer.unref();
       // While an answer is owed, the worker keeps the process alive; idle, it must not.
       if (this.pending.size === 0) worker.ref();
       this.pending.set(id, { resolve, reject, timer });
-      worker.postMessage({ ...message, id } as WorkerRequest);
+      worker.postMessage({ ...fields, kind, id } as WorkerRequest);
     });
   }
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(WORKER_FILE, {
-      workerData: { cwd: this.cwd, cells: [...this.cells] },
+      workerData: { cwd: this.cwd, cells: [...this.cells] } satisfies WorkerData,
       // A runaway compiler should crash the worker (and be replaced), not the kernel. The limit
       // also sets how lazily V8 collects: every check makes a new program, and with 2 GiB allowed the
       // old ones piled up, the kernel's RSS doubling over a 2,500-cell soak (npm run soak) with no

@@ -8,7 +8,7 @@
  * earlier cell declared, its source, much like IPython's `x?` and `x??`.
  */
 import ts from 'typescript';
-import type { InspectReply } from './language-service.js';
+import type { InspectReply } from './types.js';
 import { codePointsToUtf16 } from './code-points.js';
 import { CELL_SCRIPT, userNames } from './notebook-cells.js';
 

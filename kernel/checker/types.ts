@@ -1,0 +1,94 @@
+/**
+ * The contract between the kernel's main thread (client.ts) and the checker
+ * thread (worker.ts): every message that crosses the thread boundary, and the
+ * answers they carry. The reply types are Jupyter 5.4's reply contents, with the
+ * messaging spec's field names, so that the kernel sends them as they come.
+ *
+ * Declared as `type`, not `interface`: a type alias of an object type is
+ * assignable to `Record<string, unknown>` (protocol's reply content), an
+ * interface is not. This file imports nothing, so nothing can cycle through it.
+ */
+
+// ------------------------------------------------------------ Jupyter 5.4 reply contents
+
+/** One entry of `metadata._jupyter_types_experimental`, aligned with `matches`. */
+export type CompletionItemType = {
+  start: number;
+  end: number;
+  text: string;
+  /** JupyterLab's icon kinds: function, class, module, keyword, instance, property, param, path. */
+  type: string;
+  signature: string;
+};
+
+/** complete_reply: positions are Unicode code points, as everywhere in Jupyter. */
+export type CompleteReply = {
+  status: 'ok';
+  matches: string[];
+  cursor_start: number;
+  cursor_end: number;
+  metadata: { _jupyter_types_experimental: CompletionItemType[] };
+};
+
+/** inspect_reply. */
+export type InspectReply = {
+  status: 'ok';
+  found: boolean;
+  /** Empty when nothing was found. */
+  data: { 'text/plain'?: string; 'text/markdown'?: string };
+  metadata: Record<string, unknown>;
+};
+
+/** is_complete_reply: `indent` only when more lines are wanted. */
+export type IsCompleteReply =
+  | { status: 'complete' | 'invalid' | 'unknown' }
+  | { status: 'incomplete'; indent: string };
+
+// ------------------------------------------------------------ type errors
+
+/** One type error of the cell about to run (kernel/protocol/type-errors.ts prints them). */
+export type CellDiagnostic = {
+  /** 1-based line and column in the cell, as an editor shows them. */
+  line: number;
+  column: number;
+  /** TypeScript's error number, e.g. 2322. */
+  code: number;
+  message: string;
+  /** The cell's line the error is on, for the traceback. */
+  lineText: string;
+};
+
+// ------------------------------------------------------------ messages across the thread
+
+/** What each kind of request is answered with. */
+export type Answers = {
+  complete: CompleteReply;
+  inspect: InspectReply;
+  isComplete: IsCompleteReply;
+  check: CellDiagnostic[];
+};
+
+/** Kernel -> checker thread. Those with an `id` are answered, the rest are not. */
+export type WorkerRequest =
+  | { id: number; kind: 'complete'; code: string; cursorPos: number }
+  | { id: number; kind: 'inspect'; code: string; cursorPos: number; detailLevel: 0 | 1 }
+  | { id: number; kind: 'isComplete'; code: string }
+  | { id: number; kind: 'check'; code: string }
+  | { kind: 'addCells'; codes: string[] }
+  | { kind: 'reset' }
+  | { kind: 'warmUp' }
+  | { kind: 'crash' };
+
+/** The requests that are answered. */
+export type AnsweredRequest = Extract<WorkerRequest, { id: number }>;
+
+/** Checker thread -> kernel: the answer to the request with the same id, or why there is none. */
+export type WorkerResponse =
+  | { id: number; ok: true; value: Answers[keyof Answers] }
+  | { id: number; ok: false; error: string };
+
+/** The thread's workerData: where imports resolve from, and the cells executed so far. */
+export type WorkerData = {
+  cwd: string;
+  cells: string[];
+};
