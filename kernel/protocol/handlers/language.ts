@@ -6,18 +6,18 @@ import { checkContent } from './validate.js';
 export async function complete(request: Request<'complete_request'>, ctx: KernelContext): Promise<ReplyContent> {
   const problem = checkContent<CompleteRequest>(request.content, { code: 'string', cursor_pos: 'number' });
   if (problem) return errorReply('BadRequest', problem);
-  return (await ctx.language.complete(request.content.code, request.content.cursor_pos)) as unknown as ReplyContent;
+  return ctx.language.complete(request.content.code, request.content.cursor_pos);
 }
 
 export async function inspect(request: Request<'inspect_request'>, ctx: KernelContext): Promise<ReplyContent> {
   const problem = checkContent<InspectRequest>(request.content, { code: 'string', cursor_pos: 'number' });
   if (problem) return errorReply('BadRequest', problem);
   const level = request.content.detail_level === 1 ? 1 : 0;
-  return (await ctx.language.inspect(request.content.code, request.content.cursor_pos, level)) as unknown as ReplyContent;
+  return ctx.language.inspect(request.content.code, request.content.cursor_pos, level);
 }
 
 export async function isComplete(request: Request<'is_complete_request'>, ctx: KernelContext): Promise<ReplyContent> {
   const problem = checkContent<IsCompleteRequest>(request.content, { code: 'string' });
   if (problem) return errorReply('BadRequest', problem);
-  return (await ctx.language.isComplete(request.content.code)) as unknown as ReplyContent;
+  return ctx.language.isComplete(request.content.code);
 }
