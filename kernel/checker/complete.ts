@@ -6,7 +6,7 @@
 import ts from 'typescript';
 import type { CompleteReply, CompletionItemType } from './types.js';
 import { codePointsToUtf16, utf16ToCodePoints } from './code-points.js';
-import { INTERNAL_PREFIX } from './notebook-cells.js';
+import { INTERNAL_PREFIX } from './internal-names.js';
 
 const MAX_MATCHES = 500;
 /**

@@ -10,7 +10,7 @@
 import ts from 'typescript';
 import type { InspectReply } from './types.js';
 import { codePointsToUtf16 } from './code-points.js';
-import { CELL_SCRIPT, userNames } from './notebook-cells.js';
+import { CELL_SCRIPT, userNames } from './internal-names.js';
 
 const MAX_SOURCE_CHARS = 4000;
 
