@@ -7,9 +7,9 @@
  * Everything is inline: styles, SVG, images as data URIs; the page loads
  * nothing and runs no script.
  */
-import { joinText, type Cell, type CodeCell, type Notebook } from '../runner/nbformat.js';
-import { loadAnsiToHtml } from './ansi.js';
 import { escapeHtml } from './escape.js';
+import { joinText, type Cell, type CodeCell, type Notebook } from '../jupyter/nbformat.js';
+import { loadAnsiToHtml } from './ansi.js';
 import { highlight } from './highlight.js';
 import { renderMarkdown } from './markdown.js';
 import { notebookStatus } from './notebook-status.js';

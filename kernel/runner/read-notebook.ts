@@ -4,7 +4,7 @@
  * the file, the cell and the problem instead of a TypeError halfway through.
  */
 import { readFileSync } from 'node:fs';
-import type { Notebook } from './nbformat.js';
+import type { Notebook } from '../jupyter/nbformat.js';
 
 export class NotebookError extends Error {
   constructor(

@@ -13,7 +13,7 @@
  */
 import { escapeHtml } from '../../export/escape.js';
 import type { ProgressReporter, ProgressStart } from '../../../src/internal/hooks.js';
-import type { MimeBundle } from '../messages.js';
+import type { MimeBundle } from '../../jupyter/output.js';
 import { currentCell, runInCell, type CellContext } from './context.js';
 import { display, type DisplayHandle } from './display.js';
 
