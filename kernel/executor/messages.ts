@@ -102,13 +102,11 @@ export interface LateErrorFrame {
   error: ErrorContent;
 }
 
-export interface UserExpressionResult {
+/** With status 'error', the ErrorContent fields are set; with 'ok', data and metadata. */
+export interface UserExpressionResult extends Partial<ErrorContent> {
   status: 'ok' | 'error';
   data?: MimeBundle;
   metadata?: Record<string, unknown>;
-  ename?: string;
-  evalue?: string;
-  traceback?: string[];
 }
 
 /** The cell has finished. Always the last frame for a cell. */
