@@ -51,7 +51,7 @@ async function kernelCommand(args: string[]): Promise<number> {
 
 /** Loaded only here, like the kernel, so install/uninstall never load ZeroMQ. */
 async function runCommand(args: string[]): Promise<number> {
-  const { runCommand: run } = await import('../runner/run-command.js');
+  const { runCommand: run } = await import('./run-command.js');
   return run(args);
 }
 

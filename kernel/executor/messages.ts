@@ -16,20 +16,11 @@
  *   fd 5  kernel -> executor input replies (`InputReply`), one JSON object per
  *         line, read synchronously by the thread that asked.
  */
-
-/** A MIME bundle as the Jupyter protocol has it: mime type -> data. */
-export type MimeBundle = Record<string, unknown>;
+import type { ErrorContent, MimeBundle, StreamName } from '../jupyter/output.js';
 
 export const LIFELINE_FD = 0;
 export const FRAMES_FD = 4;
 export const INPUT_FD = 5;
-
-/** An error as Jupyter shows it. */
-export interface ErrorContent {
-  ename: string;
-  evalue: string;
-  traceback: string[];
-}
 
 // ---------------------------------------------------------------- kernel -> executor (IPC)
 
@@ -68,7 +59,7 @@ export interface ReadyFrame {
 export interface StreamFrame {
   type: 'stream';
   parent: string;
-  name: 'stdout' | 'stderr';
+  name: StreamName;
   text: string;
 }
 
@@ -111,13 +102,11 @@ export interface LateErrorFrame {
   error: ErrorContent;
 }
 
-export interface UserExpressionResult {
+/** With status 'error', the ErrorContent fields are set; with 'ok', data and metadata. */
+export interface UserExpressionResult extends Partial<ErrorContent> {
   status: 'ok' | 'error';
   data?: MimeBundle;
   metadata?: Record<string, unknown>;
-  ename?: string;
-  evalue?: string;
-  traceback?: string[];
 }
 
 /** The cell has finished. Always the last frame for a cell. */

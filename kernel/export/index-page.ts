@@ -1,7 +1,7 @@
 /** The index page: every executed notebook with its title, file name and how its run ended. */
-import { escapeHtml } from './escape.js';
+import { escapeHtml } from '../../src/display/html.js';
 import type { NotebookStatus } from './notebook-status.js';
-import { pageStyle } from './page-style.js';
+import { pageFrame } from './page-frame.js';
 
 export interface IndexEntry {
   /** File name without .ipynb; the page is `<name>.html`. */
@@ -16,25 +16,12 @@ export function indexPage(entries: IndexEntry[]): string {
 ${statusBadge(status)}
 </li>`);
   const list = items.length > 0 ? `<ul class="chapters">\n${items.join('\n')}\n</ul>` : '<p class="empty">No notebooks have been run yet.</p>';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="loom run">
-<title>Loom notebooks</title>
-<style>${pageStyle()}</style>
-</head>
-<body>
-<main class="index">
+  return pageFrame('Loom notebooks', `<main class="index">
 <h1>Loom notebooks</h1>
 <p class="lede">TypeScript notebooks run with the Loom kernel and its Python-style concurrency library.</p>
 ${list}
 </main>
-<footer><p>Executed by <code>loom run</code> with the Loom kernel.</p></footer>
-</body>
-</html>
-`;
+<footer><p>Executed by <code>loom run</code> with the Loom kernel.</p></footer>`);
 }
 
 function statusBadge(status: NotebookStatus): string {

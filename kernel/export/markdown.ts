@@ -6,9 +6,9 @@
  */
 import MarkdownIt from 'markdown-it';
 type Token = MarkdownIt.Token;
-import type { MimeBundle } from '../runner/nbformat.js';
-import { joinText } from '../runner/nbformat.js';
-import { escapeHtml } from './escape.js';
+import { escapeHtml } from '../../src/display/html.js';
+import { joinText } from '../jupyter/nbformat.js';
+import type { MimeBundle } from '../jupyter/output.js';
 import { highlight } from './highlight.js';
 
 interface RenderEnv extends MarkdownIt.Env {

@@ -7,15 +7,15 @@
  * Everything is inline: styles, SVG, images as data URIs; the page loads
  * nothing and runs no script.
  */
-import { joinText, type Cell, type CodeCell, type Notebook } from '../runner/nbformat.js';
+import { escapeHtml } from '../../src/display/html.js';
+import { joinText, type Cell, type CodeCell, type Notebook } from '../jupyter/nbformat.js';
 import { loadAnsiToHtml } from './ansi.js';
-import { escapeHtml } from './escape.js';
 import { highlight } from './highlight.js';
 import { renderMarkdown } from './markdown.js';
 import { notebookStatus } from './notebook-status.js';
 import { notebookTitle } from './notebook-title.js';
+import { pageFrame } from './page-frame.js';
 import { pager, tableOfContents, type PageLink } from './page-nav.js';
-import { pageStyle } from './page-style.js';
 import { renderOutput, type OutputContext } from './render-output.js';
 
 export interface PageOptions {
@@ -51,24 +51,11 @@ export async function notebookPage(notebook: Notebook, options: PageOptions): Pr
   const pages = pager(options.previous, options.next);
   const language = (notebook.metadata.language_info as { name?: string; version?: string } | undefined) ?? {};
   const kernel = language.name ? ` · ${escapeHtml(language.name)}${language.version ? ` ${escapeHtml(language.version)}` : ''}` : '';
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="loom run">
-<title>${escapeHtml(title)}</title>
-<style>${pageStyle()}</style>
-</head>
-<body>
-<header class="topbar"><a class="brand" href="${escapeHtml(options.indexHref ?? 'index.html')}">← Loom notebooks</a><span class="file">${escapeHtml(options.name)}.ipynb</span></header>
+  return pageFrame(title, `<header class="topbar"><a class="brand" href="${escapeHtml(options.indexHref ?? 'index.html')}">← Loom notebooks</a><span class="file">${escapeHtml(options.name)}.ipynb</span></header>
 <main class="notebook">
 ${pages}${banner}${withContents(cells, notebook, tableOfContents(context.page.headings ?? []))}
 ${pages}</main>
-<footer><p>Executed by <code>loom run</code> with the Loom kernel${kernel}. Source: <code>${escapeHtml(options.name)}.ipynb</code></p></footer>
-</body>
-</html>
-`;
+<footer><p>Executed by <code>loom run</code> with the Loom kernel${kernel}. Source: <code>${escapeHtml(options.name)}.ipynb</code></p></footer>`);
 }
 
 /** The contents go under the title, i.e. after a first Markdown cell (where notebooks put it), else first. */

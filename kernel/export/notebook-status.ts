@@ -3,7 +3,7 @@
  * can tell it for notebooks run earlier): fine, stopped by an error, or with
  * cells that never ran (a time limit, a dead kernel, an interrupted run).
  */
-import { cellTags, joinText, type CodeCell, type Notebook } from '../runner/nbformat.js';
+import { cellTags, joinText, type CodeCell, type Notebook } from '../jupyter/nbformat.js';
 
 export type NotebookStatus =
   | { kind: 'ok'; cells: number }

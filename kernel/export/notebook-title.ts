@@ -1,5 +1,5 @@
 /** A notebook's title: the text of its first Markdown heading, else the fallback (its file name). */
-import { joinText, type Notebook } from '../runner/nbformat.js';
+import { joinText, type Notebook } from '../jupyter/nbformat.js';
 import { firstHeading } from './markdown.js';
 
 export function notebookTitle(notebook: Notebook, fallback: string): string {

@@ -3,10 +3,10 @@
  * can show without running scripts, in about the order nbconvert prefers:
  * HTML, SVG (inline), bitmaps (data URIs), Markdown, JSON, plain text.
  */
-import type { JsonObject, MimeBundle, Output } from '../runner/nbformat.js';
-import { joinText } from '../runner/nbformat.js';
+import { escapeHtml } from '../../src/display/html.js';
+import { joinText, type JsonObject, type Output } from '../jupyter/nbformat.js';
+import type { MimeBundle } from '../jupyter/output.js';
 import type { AnsiToHtml } from './ansi.js';
-import { escapeHtml } from './escape.js';
 import { highlight } from './highlight.js';
 import { renderMarkdown, type MarkdownPage } from './markdown.js';
 

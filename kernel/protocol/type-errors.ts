@@ -1,5 +1,5 @@
-import type { ErrorContent } from '../executor/messages.js';
 import type { CellDiagnostic } from '../checker/types.js';
+import type { ErrorContent } from '../jupyter/output.js';
 
 /**
  * A cell's type errors as one Jupyter error, the way a compiler prints them, but

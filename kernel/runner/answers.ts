@@ -7,6 +7,7 @@
  * the default: the file wins, so a run can override what a notebook stores.
  */
 import { readFileSync } from 'node:fs';
+import type { Cell, JsonObject } from '../jupyter/nbformat.js';
 
 /** The answer to `prompt`; `cellAnswer` is the asking cell's stored answer, if any. */
 export type Answerer = (prompt: string, cellAnswer?: string) => string;
@@ -38,4 +39,15 @@ export function answerer(json: unknown, defaultAnswer: string, file = 'answers')
     return (prompt, cellAnswer) => (entries.find(([key]) => prompt.includes(key))?.[1] as string | undefined) ?? cellAnswer ?? defaultAnswer;
   }
   throw new AnswersError(`${file}: expected a JSON object {"prompt substring": "answer"} or a list of answers`);
+}
+
+/**
+ * The answer a cell stores for its input() prompts (metadata `loom.answer`), so
+ * an unattended run types what the notebook's author meant.
+ */
+export function cellAnswer(cell: Cell): string | undefined {
+  const loom = cell.metadata.loom;
+  if (typeof loom !== 'object' || loom === null) return undefined;
+  const answer = (loom as JsonObject).answer;
+  return typeof answer === 'string' ? answer : undefined;
 }

@@ -5,8 +5,8 @@
  * replace its data wherever it is shown, and clear_output either clears now
  * or, with `wait`, just before the cell's next output.
  */
-import type { CodeCell, JsonObject, MimeBundle, Output } from './nbformat.js';
-import { joinText } from './nbformat.js';
+import { joinText, type CodeCell, type JsonObject, type Output } from '../jupyter/nbformat.js';
+import type { MimeBundle } from '../jupyter/output.js';
 
 /** The part of a Jupyter message this needs; the client's Message fits it. */
 export interface IopubMessage {

@@ -8,9 +8,9 @@
  * run is aborted.
  */
 import { KernelClient, type Message } from '../client/client.js';
-import type { Answerer } from './answers.js';
+import { cellTags, joinText, type CodeCell, type Notebook } from '../jupyter/nbformat.js';
+import { cellAnswer, type Answerer } from './answers.js';
 import { OutputCollector } from './collect-outputs.js';
-import { cellAnswer, cellTags, joinText, type CodeCell, type Notebook } from './nbformat.js';
 
 export type CellStatus = 'ok' | 'failed' | 'timed out' | 'skipped' | 'interrupted' | 'kernel died';
 

@@ -4,7 +4,7 @@
  * the file, the cell and the problem instead of a TypeError halfway through.
  */
 import { readFileSync } from 'node:fs';
-import type { Notebook } from './nbformat.js';
+import type { Notebook } from '../jupyter/nbformat.js';
 
 export class NotebookError extends Error {
   constructor(
@@ -35,23 +35,31 @@ export function readNotebook(file: string): Notebook {
 }
 
 export function checkNotebook(file: string, json: unknown): Notebook {
-  const fail = (problem: string): never => {
-    throw new NotebookError(file, problem);
-  };
-  if (!isObject(json)) return fail('not a notebook: the top level must be a JSON object');
+  assertNotebook(file, json);
+  return json;
+}
+
+/** Throws a NotebookError naming the first problem; past it, the type system knows json is a Notebook. */
+function assertNotebook(file: string, json: unknown): asserts json is Notebook {
+  const problem = notebookProblem(json);
+  if (problem !== undefined) throw new NotebookError(file, problem);
+}
+
+function notebookProblem(json: unknown): string | undefined {
+  if (!isObject(json)) return 'not a notebook: the top level must be a JSON object';
   if (json.nbformat !== 4) {
-    return fail(json.nbformat === undefined
+    return json.nbformat === undefined
       ? 'not a notebook: no "nbformat" field'
-      : `nbformat ${JSON.stringify(json.nbformat)} is not supported, only 4 (open and save it in Jupyter to convert it)`);
+      : `nbformat ${JSON.stringify(json.nbformat)} is not supported, only 4 (open and save it in Jupyter to convert it)`;
   }
-  if (!Number.isInteger(json.nbformat_minor)) fail('"nbformat_minor" must be an integer');
-  if (!isObject(json.metadata)) fail('"metadata" must be an object');
-  if (!Array.isArray(json.cells)) return fail('"cells" must be a list');
-  json.cells.forEach((cell, index) => {
+  if (!Number.isInteger(json.nbformat_minor)) return '"nbformat_minor" must be an integer';
+  if (!isObject(json.metadata)) return '"metadata" must be an object';
+  if (!Array.isArray(json.cells)) return '"cells" must be a list';
+  for (const [index, cell] of json.cells.entries()) {
     const problem = cellProblem(cell);
-    if (problem) fail(`cell ${index + 1}: ${problem}`);
-  });
-  return json as unknown as Notebook;
+    if (problem) return `cell ${index + 1}: ${problem}`;
+  }
+  return undefined;
 }
 
 function cellProblem(cell: unknown): string | undefined {

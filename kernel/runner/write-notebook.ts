@@ -4,7 +4,8 @@
  * saved by us and one saved by Jupyter diff cleanly.
  */
 import { writeFileSync } from 'node:fs';
-import type { Cell, MimeBundle, Notebook, Output } from './nbformat.js';
+import type { Cell, Notebook, Output } from '../jupyter/nbformat.js';
+import type { MimeBundle } from '../jupyter/output.js';
 
 /** Non-text mime types that nbformat nevertheless stores as lines. */
 const SPLIT_MIMES = new Set(['application/javascript', 'image/svg+xml']);

@@ -1,4 +1,9 @@
-/** Text into HTML, and the method name Jupyter kernels look for to show an object richly. */
+/**
+ * Text into HTML, and the method name Jupyter kernels look for to show an
+ * object richly. The loom kernel imports this file itself (its executor and
+ * its HTML export), so it stays free of imports: loading it must not load
+ * the charts behind loom/display's entry point.
+ */
 
 /**
  * An object with a method under this symbol returning a MIME bundle
@@ -8,7 +13,7 @@
  */
 export const JUPYTER_DISPLAY: unique symbol = Symbol.for('Jupyter.display');
 
-/** What a displayable object gives: MIME type -> data. */
+/** What a displayable object gives: MIME type -> text (the kernel also takes bytes and JSON). */
 export type MimeBundle = Record<string, string>;
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

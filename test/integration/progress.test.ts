@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { KernelClient, type Execution, type Message } from '../../kernel/client/client.js';
 import { notebookPage } from '../../kernel/export/notebook-page.js';
 import { OutputCollector } from '../../kernel/runner/collect-outputs.js';
-import { joinText, type CodeCell } from '../../kernel/runner/nbformat.js';
+import { joinText, type CodeCell } from '../../kernel/jupyter/nbformat.js';
 import { descendantsOf, waitForExit } from '../helpers/processes.js';
 import { ofType } from '../helpers/outputs.js';
 

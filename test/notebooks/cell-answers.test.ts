@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { Notebook } from '../../kernel/runner/nbformat.js';
+import type { Notebook } from '../../kernel/jupyter/nbformat.js';
 import { loomRun } from '../runner/cli.js';
 import { codeCells, outputText } from './chapter.js';
 

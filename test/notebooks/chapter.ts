@@ -5,7 +5,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { joinText, type Cell, type CodeCell, type Notebook, type Output } from '../../kernel/runner/nbformat.js';
+import { joinText, type Cell, type CodeCell, type Notebook, type Output } from '../../kernel/jupyter/nbformat.js';
 import { readNotebook } from '../../kernel/runner/read-notebook.js';
 import { ROOT } from '../runner/cli.js';
 

@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { joinText, type Notebook } from '../../kernel/runner/nbformat.js';
+import { joinText, type Notebook } from '../../kernel/jupyter/nbformat.js';
 import { waitForExit } from '../helpers/processes.js';
 import { loomRun, processesWithMarker, ROOT, visibleText, withoutSources, type CliResult } from '../runner/cli.js';
 import { codeCells, expectationOf, hasSvg, notebookNames, outputText } from './chapter.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { OutputCollector, type IopubMessage } from '../../kernel/runner/collect-outputs.js';
-import type { CodeCell } from '../../kernel/runner/nbformat.js';
+import type { CodeCell } from '../../kernel/jupyter/nbformat.js';
 
 const cell = (): CodeCell => ({ cell_type: 'code', metadata: {}, source: '', outputs: [], execution_count: null });
 const message = (msg_type: string, content: Record<string, unknown>): IopubMessage => ({ header: { msg_type }, content });

@@ -4,7 +4,7 @@ import { loadAnsiToHtml, overwrite } from '../../kernel/export/ansi.js';
 import { indexPage } from '../../kernel/export/index-page.js';
 import { notebookPage } from '../../kernel/export/notebook-page.js';
 import { notebookTitle } from '../../kernel/export/notebook-title.js';
-import type { CodeCell, Notebook } from '../../kernel/runner/nbformat.js';
+import type { CodeCell, Notebook } from '../../kernel/jupyter/nbformat.js';
 
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
 

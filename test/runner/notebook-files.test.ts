@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { answerer, loadAnswers } from '../../kernel/runner/answers.js';
 import { findNotebooks } from '../../kernel/runner/find-notebooks.js';
-import type { Notebook } from '../../kernel/runner/nbformat.js';
+import type { Notebook } from '../../kernel/jupyter/nbformat.js';
 import { checkNotebook, readNotebook } from '../../kernel/runner/read-notebook.js';
 import { notebookJson } from '../../kernel/runner/write-notebook.js';
 import { ROOT } from './cli.js';

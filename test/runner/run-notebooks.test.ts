@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { joinText, type CodeCell, type Notebook } from '../../kernel/runner/nbformat.js';
+import { joinText, type CodeCell, type Notebook } from '../../kernel/jupyter/nbformat.js';
 import { waitForExit } from '../helpers/processes.js';
 import { FIXTURES, loomRun, processesWithMarker, visibleText, withoutSources, type CliResult } from './cli.js';
 

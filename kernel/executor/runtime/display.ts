@@ -13,11 +13,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
-import type { MimeBundle } from '../messages.js';
+import { JUPYTER_DISPLAY } from '../../../src/display/html.js';
+import type { MimeBundle } from '../../jupyter/output.js';
 import { sendFrame } from './channel.js';
 import { currentCell } from './context.js';
-
-export const DISPLAY_METHOD = Symbol.for('Jupyter.display');
 
 export interface DisplayOptions {
   /** The value is a MIME bundle (mime type -> data) to show as it is. */
@@ -58,7 +57,7 @@ export function plainText(value: unknown): string {
 /** The bundle for a value: text/plain, plus whatever its Jupyter.display method gives. */
 export function bundleOf(value: unknown): MimeBundle {
   const method = value !== null && (typeof value === 'object' || typeof value === 'function')
-    ? (value as Record<symbol, unknown>)[DISPLAY_METHOD] : undefined;
+    ? (value as Record<symbol, unknown>)[JUPYTER_DISPLAY] : undefined;
   const own: unknown = typeof method === 'function' ? method.call(value) : undefined;
   return normalize({ 'text/plain': plainText(value), ...(typeof own === 'object' && own !== null ? own as MimeBundle : {}) });
 }

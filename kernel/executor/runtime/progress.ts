@@ -11,9 +11,9 @@
  * from the map's own reports (items finishing), so a `mapSync` that blocks
  * the event loop still moves it whenever results come in.
  */
-import { escapeHtml } from '../../export/escape.js';
+import { escapeHtml } from '../../../src/display/html.js';
 import type { ProgressReporter, ProgressStart } from '../../../src/internal/hooks.js';
-import type { MimeBundle } from '../messages.js';
+import type { MimeBundle } from '../../jupyter/output.js';
 import { currentCell, runInCell, type CellContext } from './context.js';
 import { display, type DisplayHandle } from './display.js';
 

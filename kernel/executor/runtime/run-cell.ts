@@ -8,7 +8,8 @@
  */
 import vm from 'node:vm';
 import { transpileCell, type CellCompletion } from '../../transpile/cell.js';
-import type { ErrorContent, ExecuteCommand, UserExpressionResult } from '../messages.js';
+import type { ErrorContent } from '../../jupyter/output.js';
+import type { ExecuteCommand, UserExpressionResult } from '../messages.js';
 import { sendFrame } from './channel.js';
 import { runInCell, setRunningCell, whileInterruptible, type CellContext } from './context.js';
 import { bundleOf } from './display.js';

@@ -9,7 +9,7 @@
 import { resolve, sep } from 'node:path';
 import { inspect } from 'node:util';
 import { transpileCell, type CellPosition } from '../../transpile/cell.js';
-import type { ErrorContent } from '../messages.js';
+import type { ErrorContent } from '../../jupyter/output.js';
 import { isInterruption } from './errors.js';
 
 interface Script {

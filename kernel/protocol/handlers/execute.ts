@@ -1,4 +1,4 @@
-import type { ErrorContent } from '../../executor/messages.js';
+import type { ErrorContent } from '../../jupyter/output.js';
 import { log } from '../../log.js';
 import type { KernelContext } from '../context.js';
 import { helpQuery } from '../help-query.js';

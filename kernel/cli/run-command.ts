@@ -1,7 +1,7 @@
 /** `loom run [NOTEBOOK|FOLDER...]`: command-line flags into RunOptions. */
 import { parseArgs } from 'node:util';
-import { UsageError } from '../cli/usage.js';
-import { runNotebooks } from './run.js';
+import { runNotebooks } from '../runner/run.js';
+import { UsageError } from './usage.js';
 
 const DEFAULT_TIMEOUT_SECONDS = 600;
 /** setTimeout's limit (about 24 days); longer waits would fire at once. */

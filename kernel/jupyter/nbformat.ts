@@ -3,13 +3,14 @@
  * Jupyter may store as a list of lines (source, stream text, text/* data) is
  * typed as MultilineString and joined with `joinText` before use.
  */
+import type { ErrorContent, MimeBundle } from './output.js';
+
 export type MultilineString = string | string[];
 export type JsonObject = Record<string, unknown>;
-/** mime type -> data: text (maybe as lines) or, for JSON types, any JSON value. */
-export type MimeBundle = Record<string, unknown>;
 
 export interface StreamOutput {
   output_type: 'stream';
+  /** A StreamName, or 'stdin' for the answers a run typed; a file read from disk is not checked. */
   name: string;
   text: MultilineString;
 }
@@ -27,11 +28,8 @@ export interface ExecuteResultOutput {
   metadata: JsonObject;
 }
 
-export interface ErrorOutput {
+export interface ErrorOutput extends ErrorContent {
   output_type: 'error';
-  ename: string;
-  evalue: string;
-  traceback: string[];
 }
 
 export type Output = StreamOutput | DisplayDataOutput | ExecuteResultOutput | ErrorOutput;
@@ -80,15 +78,4 @@ export function joinText(text: unknown): string {
 export function cellTags(cell: Cell): string[] {
   const tags = cell.metadata.tags;
   return Array.isArray(tags) ? tags.filter((tag): tag is string => typeof tag === 'string') : [];
-}
-
-/**
- * The answer a cell stores for its input() prompts (metadata `loom.answer`), so
- * an unattended run types what the notebook's author meant.
- */
-export function cellAnswer(cell: Cell): string | undefined {
-  const loom = cell.metadata.loom;
-  if (typeof loom !== 'object' || loom === null) return undefined;
-  const answer = (loom as JsonObject).answer;
-  return typeof answer === 'string' ? answer : undefined;
 }
