@@ -7,7 +7,7 @@ import type { Identity } from './protocol/builder.js';
 import { Cells } from './protocol/cells.js';
 import type { KernelContext } from './protocol/context.js';
 import { Dispatcher } from './protocol/dispatcher.js';
-import { forwardFrame } from './protocol/executor-output.js';
+import { announceLost, forwardFrame, forwardRaw } from './protocol/executor-output.js';
 import { History } from './protocol/history.js';
 import { IOPub } from './protocol/iopub.js';
 import { openChannels, type Channels } from './sockets/channels.js';
@@ -29,12 +29,13 @@ export async function startKernel(connectionFile: string): Promise<void> {
   const identity: Identity = { session: randomUUID(), username: 'kernel' };
   const iopub = new IOPub(identity, (message) => void channels.send.iopub.send(encode(message, signer)));
   const executor = new Supervisor({ cwd: process.cwd() });
+  const language = new LanguageService({ cwd: process.cwd() });
 
   const ctx: KernelContext = {
     identity,
     iopub,
     executor,
-    language: new LanguageService({ cwd: process.cwd() }),
+    language,
     history: new History(),
     cells: new Cells(),
     executionCount: 0,
@@ -44,11 +45,7 @@ export async function startKernel(connectionFile: string): Promise<void> {
 
   executor.on('frame', (frame) => forwardFrame(frame, ctx));
   executor.on('raw', (name, text) => forwardRaw(ctx, name, text));
-  executor.on('lost', (what) => {
-    ctx.language.reset();
-    const cell = ctx.cells.last();
-    if (cell) iopub.stream(cell.request, 'stderr', `\n[loom] ${what}\n`);
-  });
+  executor.on('lost', (what) => announceLost(ctx, what));
   void serveStdin(channels, signer, replays, ctx);
 
   const dispatcher = new Dispatcher(ctx, signer, replays);
@@ -57,7 +54,7 @@ export async function startKernel(connectionFile: string): Promise<void> {
   iopub.status(undefined, 'starting');
   executor.start().catch((error: Error) => log.error(error.message));
   // Load the compiler now, in its thread, so the first cell's type check does not wait for it.
-  ctx.language.warmUp();
+  language.warmUp();
 
   let stopping = false;
   async function stop(code: number): Promise<void> {
@@ -65,7 +62,7 @@ export async function startKernel(connectionFile: string): Promise<void> {
     stopping = true;
     iopub.flush();
     await executor.stop();
-    await ctx.language.close();
+    await language.close();
     await Promise.all([channels.send.shell.drained(), channels.send.control.drained(), channels.send.iopub.drained()]);
     channels.close();
     process.exit(code);
@@ -77,13 +74,6 @@ export async function startKernel(connectionFile: string): Promise<void> {
   });
   // Clients with interrupt_mode "signal" (and Ctrl+C in a terminal) send SIGINT to the kernel.
   process.on('SIGINT', () => executor.interrupt());
-}
-
-/** Text the executor wrote outside our console goes to the newest cell, or to the log. */
-function forwardRaw(ctx: KernelContext, name: 'stdout' | 'stderr', text: string): void {
-  const cell = ctx.cells.last();
-  if (cell) ctx.iopub.stream(cell.request, name, text);
-  else log.info(`executor ${name}: ${text.trimEnd()}`);
 }
 
 /**

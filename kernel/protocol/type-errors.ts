@@ -1,3 +1,4 @@
+import { ENAME } from '../enames.js';
 import type { ErrorContent } from '../executor/messages.js';
 import type { CellDiagnostic } from '../interpreter/check.js';
 
@@ -16,5 +17,5 @@ export function typeErrorContent(diagnostics: CellDiagnostic[], executionCount: 
     `  ${' '.repeat(Math.max(0, d.column - 1))}^`,
   ]);
   traceback.push(`${count}: the cell did not run. Fix it, or start the cell with // @ts-nocheck to run it anyway.`);
-  return { ename: 'TSError', evalue: `${count}: ${diagnostics[0].message}`, traceback };
+  return { ename: ENAME.TSError, evalue: `${count}: ${diagnostics[0].message}`, traceback };
 }
