@@ -10,8 +10,9 @@ import { Dispatcher } from './protocol/dispatcher.js';
 import { announceLost, forwardFrame, forwardRaw } from './protocol/executor-output.js';
 import { History } from './protocol/history.js';
 import { IOPub } from './protocol/iopub.js';
-import { openChannels, type Channels } from './sockets/channels.js';
-import { decode, encode } from './wire/codec.js';
+import { serveStdin } from './protocol/stdin.js';
+import { openChannels } from './sockets/channels.js';
+import { encode } from './wire/codec.js';
 import { readConnectionFile } from './wire/connection.js';
 import { ReplayGuard } from './wire/replay-guard.js';
 import { Signer } from './wire/signer.js';
@@ -46,7 +47,7 @@ export async function startKernel(connectionFile: string): Promise<void> {
   executor.on('frame', (frame) => forwardFrame(frame, ctx));
   executor.on('raw', (name, text) => forwardRaw(ctx, name, text));
   executor.on('lost', (what) => announceLost(ctx, what));
-  void serveStdin(channels, signer, replays, ctx);
+  void serveStdin(channels.stdin, signer, replays, ctx);
 
   const dispatcher = new Dispatcher(ctx, signer, replays);
   void dispatcher.serve({ name: 'shell', socket: channels.shell, sender: channels.send.shell });
@@ -74,30 +75,4 @@ export async function startKernel(connectionFile: string): Promise<void> {
   });
   // Clients with interrupt_mode "signal" (and Ctrl+C in a terminal) send SIGINT to the kernel.
   process.on('SIGINT', () => executor.interrupt());
-}
-
-/**
- * The stdin channel: input replies go to the executor's waiting input(). A
- * reply that answers no input() is dropped here: sent on, it would sit in the
- * pipe and pile up there while nothing reads it.
- */
-async function serveStdin(channels: Channels, signer: Signer, replays: ReplayGuard, ctx: KernelContext): Promise<void> {
-  try {
-    for await (const frames of channels.stdin) {
-      const decoded = decode(frames, signer, replays);
-      const type = decoded.ok ? decoded.message.header.msg_type : '';
-      if (!decoded.ok) {
-        log.warn(`stdin: dropped a message (${decoded.reason})`);
-      } else if (type !== 'input_reply') {
-        log.warn(`stdin: ignored a message of type ${JSON.stringify(type.slice(0, 80))}: only input_reply is expected`);
-      } else if (ctx.executor.inputsWaiting === 0) {
-        log.warn('stdin: ignored an input_reply: no input() is waiting');
-      } else {
-        const value = decoded.message.content.value;
-        ctx.executor.sendInput({ type: 'input_reply', value: typeof value === 'string' ? value : String(value ?? '') });
-      }
-    }
-  } catch (error) {
-    if (!channels.stdin.closed) log.error(`stdin: ${(error as Error).message}`);
-  }
 }

@@ -9,16 +9,13 @@ import { handlers } from './handlers/index.js';
 import { NO_REPLY, type Request } from './messages.js';
 import { aborted, errorReply } from './reply-builders.js';
 import { replyType, type AnyReply } from './replies.js';
+import type { Incoming, Outgoing } from './transport.js';
 
-/**
- * A channel as the dispatcher sees it: the frames that arrive on its socket
- * until the socket closes (a zeromq Router), and an ordered sender for replies
- * (sockets/sender.ts). Tests pass in-memory ones.
- */
+/** A request channel: requests arrive on its socket, replies leave through its sender. */
 export interface Channel {
   name: 'shell' | 'control';
-  socket: AsyncIterable<Buffer[]> & { readonly closed: boolean };
-  sender: { send(frames: Array<string | Buffer>): unknown };
+  socket: Incoming;
+  sender: Outgoing;
 }
 
 /** The handler table's entries, seen from here: any request in, any reply (or none) out. */
