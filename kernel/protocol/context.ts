@@ -1,8 +1,10 @@
 /**
  * What request handlers may use: the kernel's state and services, each as the
- * small interface the protocol needs, no sockets. kernel.ts wires the real
- * ones (the executor's Supervisor, the checker thread's LanguageService, ...),
- * which match these structurally; tests wire fakes.
+ * small interface the protocol needs, no sockets. The protocol's own IOPub,
+ * History and Cells implement these; the executor's Supervisor and the
+ * LanguageService match them structurally (they do not import the protocol,
+ * which sits above them), checked where kernel.ts builds the context. Tests
+ * pass scripted ones (test/helpers/protocol-harness.ts).
  */
 import type { DoneFrame, ExecuteCommand, InputReply } from '../executor/messages.js';
 import type { CellDiagnostic } from '../interpreter/check.js';
