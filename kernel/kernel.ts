@@ -7,11 +7,12 @@ import type { Identity } from './protocol/builder.js';
 import { Cells } from './protocol/cells.js';
 import type { KernelContext } from './protocol/context.js';
 import { Dispatcher } from './protocol/dispatcher.js';
-import { forwardFrame } from './protocol/executor-output.js';
+import { announceLost, forwardFrame, forwardRaw } from './protocol/executor-output.js';
 import { History } from './protocol/history.js';
 import { IOPub } from './protocol/iopub.js';
-import { openChannels, type Channels } from './sockets/channels.js';
-import { decode, encode } from './wire/codec.js';
+import { serveStdin } from './protocol/stdin.js';
+import { openChannels } from './sockets/channels.js';
+import { encode } from './wire/codec.js';
 import { readConnectionFile } from './wire/connection.js';
 import { ReplayGuard } from './wire/replay-guard.js';
 import { Signer } from './wire/signer.js';
@@ -29,12 +30,13 @@ export async function startKernel(connectionFile: string): Promise<void> {
   const identity: Identity = { session: randomUUID(), username: 'kernel' };
   const iopub = new IOPub(identity, (message) => void channels.send.iopub.send(encode(message, signer)));
   const executor = new Supervisor({ cwd: process.cwd() });
+  const language = new LanguageService({ cwd: process.cwd() });
 
   const ctx: KernelContext = {
     identity,
     iopub,
     executor,
-    language: new LanguageService({ cwd: process.cwd() }),
+    language,
     history: new History(),
     cells: new Cells(),
     executionCount: 0,
@@ -44,12 +46,8 @@ export async function startKernel(connectionFile: string): Promise<void> {
 
   executor.on('frame', (frame) => forwardFrame(frame, ctx));
   executor.on('raw', (name, text) => forwardRaw(ctx, name, text));
-  executor.on('lost', (what) => {
-    ctx.language.reset();
-    const cell = ctx.cells.last();
-    if (cell) iopub.stream(cell.request, 'stderr', `\n[loom] ${what}\n`);
-  });
-  void serveStdin(channels, signer, replays, ctx);
+  executor.on('lost', (what) => announceLost(ctx, what));
+  void serveStdin(channels.stdin, signer, replays, ctx);
 
   const dispatcher = new Dispatcher(ctx, signer, replays);
   void dispatcher.serve({ name: 'shell', socket: channels.shell, sender: channels.send.shell });
@@ -57,7 +55,7 @@ export async function startKernel(connectionFile: string): Promise<void> {
   iopub.status(undefined, 'starting');
   executor.start().catch((error: Error) => log.error(error.message));
   // Load the compiler now, in its thread, so the first cell's type check does not wait for it.
-  ctx.language.warmUp();
+  language.warmUp();
 
   let stopping = false;
   async function stop(code: number): Promise<void> {
@@ -65,7 +63,7 @@ export async function startKernel(connectionFile: string): Promise<void> {
     stopping = true;
     iopub.flush();
     await executor.stop();
-    await ctx.language.close();
+    await language.close();
     await Promise.all([channels.send.shell.drained(), channels.send.control.drained(), channels.send.iopub.drained()]);
     channels.close();
     process.exit(code);
@@ -77,37 +75,4 @@ export async function startKernel(connectionFile: string): Promise<void> {
   });
   // Clients with interrupt_mode "signal" (and Ctrl+C in a terminal) send SIGINT to the kernel.
   process.on('SIGINT', () => executor.interrupt());
-}
-
-/** Text the executor wrote outside our console goes to the newest cell, or to the log. */
-function forwardRaw(ctx: KernelContext, name: 'stdout' | 'stderr', text: string): void {
-  const cell = ctx.cells.last();
-  if (cell) ctx.iopub.stream(cell.request, name, text);
-  else log.info(`executor ${name}: ${text.trimEnd()}`);
-}
-
-/**
- * The stdin channel: input replies go to the executor's waiting input(). A
- * reply that answers no input() is dropped here: sent on, it would sit in the
- * pipe and pile up there while nothing reads it.
- */
-async function serveStdin(channels: Channels, signer: Signer, replays: ReplayGuard, ctx: KernelContext): Promise<void> {
-  try {
-    for await (const frames of channels.stdin) {
-      const decoded = decode(frames, signer, replays);
-      const type = decoded.ok ? decoded.message.header.msg_type : '';
-      if (!decoded.ok) {
-        log.warn(`stdin: dropped a message (${decoded.reason})`);
-      } else if (type !== 'input_reply') {
-        log.warn(`stdin: ignored a message of type ${JSON.stringify(type.slice(0, 80))}: only input_reply is expected`);
-      } else if (ctx.executor.inputsWaiting === 0) {
-        log.warn('stdin: ignored an input_reply: no input() is waiting');
-      } else {
-        const value = decoded.message.content.value;
-        ctx.executor.sendInput({ type: 'input_reply', value: typeof value === 'string' ? value : String(value ?? '') });
-      }
-    }
-  } catch (error) {
-    if (!channels.stdin.closed) log.error(`stdin: ${(error as Error).message}`);
-  }
 }

@@ -1,3 +1,5 @@
+import { KernelError } from '../errors.js';
+
 /** The help text, and the error type that makes main print it and exit 2. */
 export const USAGE = `Usage: loom <command> [options]
 
@@ -26,4 +28,4 @@ Options:
   --display-name TEXT     name shown in Jupyter (default: "TypeScript (Loom)")
 `;
 
-export class UsageError extends Error {}
+export class UsageError extends KernelError { readonly code = 'ERR_LOOM_USAGE'; }

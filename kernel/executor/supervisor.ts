@@ -7,6 +7,7 @@ import { withMallocTuning } from '../malloc-tuning.js';
 import { describeExit, StderrTail } from './exit-reason.js';
 import { readFrames } from './frame-reader.js';
 import { FRAMES_FD, INPUT_FD, type DoneFrame, type ExecuteCommand, type FromExecutor, type InputReply } from './messages.js';
+import { ENAME } from '../enames.js';
 
 /** How long an interrupted cell may take to stop before the executor is replaced. */
 export const INTERRUPT_GRACE_MS = 3000;
@@ -128,7 +129,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       }
       this.stopInterrupting();
       this.replace(
-        'KeyboardInterrupt',
+        ENAME.KeyboardInterrupt,
         `the cell did not stop within ${INTERRUPT_GRACE_MS / 1000} s of the interrupt, so the executor was restarted: all variables were lost`,
       );
     }, INTERRUPT_REPEAT_MS);
@@ -152,7 +153,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   async stop(): Promise<void> {
     this.stopping = true;
     const child = this.child;
-    this.detach('KernelShutdown', 'the kernel is shutting down');
+    this.detach(ENAME.KernelShutdown, 'the kernel is shutting down');
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, 'exit');
     child.kill('SIGTERM');
@@ -212,7 +213,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const what = `the executor process ${describeExit(code, signal, stderr)}; it was restarted and all variables were lost`;
     log.warn(what);
     const wasRunning = this.running !== undefined;
-    this.detach('ExecutorDied', what);
+    this.detach(ENAME.ExecutorDied, what);
     if (!wasRunning) this.emit('lost', what);
     // Start the next one now, so the next cell does not wait for it. An executor
     // that died while starting is not restarted here (no crash loop): the next cell tries again.
@@ -237,7 +238,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
 
 /** The answer for a cell interrupted before the executor got it: it did not run at all. */
 function notStarted(parent: string): DoneFrame {
-  const error = { ename: 'KeyboardInterrupt', evalue: 'Interrupted before the cell started' };
+  const error = { ename: ENAME.KeyboardInterrupt, evalue: 'Interrupted before the cell started' };
   return { type: 'done', parent, status: 'error', error: { ...error, traceback: [`${error.ename}: ${error.evalue}`] }, userExpressions: {}, notRun: true };
 }
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { kernelsDir, type Host, type Location, currentHost } from './locations.js';
 import { packageRoot } from './package-root.js';
 import { MALLOC_TUNING } from '../malloc-tuning.js';
+import { KernelError } from '../errors.js';
 
 export const DEFAULT_NAME = 'loom';
 export const DEFAULT_DISPLAY_NAME = 'TypeScript (Loom)';
@@ -21,7 +22,7 @@ export interface SpecOptions {
 }
 
 /** Bad user input (name, display name); the CLI reports it as a usage error. */
-export class SpecInputError extends Error {}
+export class SpecInputError extends KernelError { readonly code = 'ERR_LOOM_SPEC_INPUT'; }
 
 /**
  * Jupyter's own name rule, minus upper case (Jupyter lower-cases names, so

@@ -8,6 +8,9 @@ export interface Identity {
   username: string;
 }
 
+/** The message an outgoing one answers or belongs to. */
+export type Parent = Pick<WireMessage<object>, 'header' | 'idents'>;
+
 export function newHeader(identity: Identity, msgType: string): Header {
   return {
     msg_id: randomUUID(),
@@ -25,7 +28,7 @@ export function newHeader(identity: Identity, msgType: string): Header {
  */
 export function childOf<C extends object>(
   identity: Identity,
-  parent: Pick<WireMessage<object>, 'header' | 'idents'> | undefined,
+  parent: Parent | undefined,
   msgType: string,
   content: C,
   metadata: Record<string, unknown> = {},

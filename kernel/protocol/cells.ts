@@ -1,12 +1,4 @@
-import type { WireMessage } from '../wire/codec.js';
-
-export interface CellRecord {
-  request: WireMessage<object>;
-  executionCount: number;
-  allowStdin: boolean;
-  /** silent cells broadcast nothing on iopub (protocol: execute_request.silent). */
-  silent: boolean;
-}
+import type { CellRecord, CellStore } from './context.js';
 
 /** Keep this many cells: enough for threads that outlive their cell by many cells. */
 const LIMIT = 10_000;
@@ -16,7 +8,7 @@ const LIMIT = 10_000;
  * a thread or a pool task) is parented to the cell that started it, never to
  * "the last cell".
  */
-export class Cells {
+export class Cells implements CellStore {
   private readonly byId = new Map<string, CellRecord>();
   private lastId: string | undefined;
 

@@ -1,19 +1,25 @@
-import type { Router } from 'zeromq';
+import { ENAME } from '../enames.js';
 import { log } from '../log.js';
-import type { OrderedSender } from '../sockets/sender.js';
 import { decode, encode, type WireMessage } from '../wire/codec.js';
 import type { ReplayGuard } from '../wire/replay-guard.js';
 import type { Signer } from '../wire/signer.js';
 import { childOf } from './builder.js';
 import type { KernelContext } from './context.js';
-import { handlers, type Handler } from './handlers/index.js';
-import { NO_REPLY, errorReply, type Request, type RequestType, type ReplyContent } from './messages.js';
+import { handlers } from './handlers/index.js';
+import { NO_REPLY, type Request } from './messages.js';
+import { aborted, errorReply } from './reply-builders.js';
+import { replyType, type AnyReply } from './replies.js';
+import type { Incoming, Outgoing } from './transport.js';
 
-interface Channel {
+/** A request channel: requests arrive on its socket, replies leave through its sender. */
+export interface Channel {
   name: 'shell' | 'control';
-  socket: Router;
-  sender: OrderedSender;
+  socket: Incoming;
+  sender: Outgoing;
 }
+
+/** The handler table's entries, seen from here: any request in, any reply (or none) out. */
+type AnyHandler = (request: Request, ctx: KernelContext) => AnyReply | undefined | Promise<AnyReply | undefined>;
 
 /**
  * Reads requests from shell and control, runs their handlers one at a time per
@@ -70,12 +76,12 @@ export class Dispatcher {
     }
   }
 
-  private async handle(channel: Channel, request: Request): Promise<ReplyContent | undefined> {
+  private async handle(channel: Channel, request: Request): Promise<AnyReply | undefined> {
     const type = request.header.msg_type;
     // Own properties only: "constructor" or "toString" must not find Object.prototype's.
-    const handler = Object.hasOwn(handlers, type) ? (handlers[type as RequestType] as Handler<RequestType>) : undefined;
+    const handler = Object.hasOwn(handlers, type) ? (handlers[type as keyof typeof handlers] as AnyHandler) : undefined;
     this.ctx.iopub.status(request, 'busy');
-    let reply: ReplyContent | undefined;
+    let reply: AnyReply | undefined;
     try {
       if (!handler) {
         log.warn(`${channel.name}: unknown message type ${JSON.stringify(type.slice(0, 80))}; ignored`);
@@ -84,7 +90,7 @@ export class Dispatcher {
       }
     } catch (error) {
       log.error(`${type}: ${(error as Error).stack ?? error}`);
-      reply = errorReply((error as Error).name ?? 'Error', (error as Error).message ?? String(error));
+      reply = errorReply((error as Error).name ?? ENAME.Error, (error as Error).message ?? String(error));
     }
     if (reply && !NO_REPLY.has(type)) this.reply(channel, request, reply);
     this.ctx.iopub.status(request, 'idle');
@@ -100,15 +106,14 @@ export class Dispatcher {
         continue;
       }
       this.ctx.iopub.status(request, 'busy');
-      this.reply(channel, request, { status: 'aborted', execution_count: this.ctx.executionCount });
+      this.reply(channel, request, aborted(this.ctx.executionCount));
       this.ctx.iopub.status(request, 'idle');
     }
   }
 
-  private reply(channel: Channel, request: Request, content: ReplyContent): void {
+  private reply(channel: Channel, request: Request, content: AnyReply): void {
     this.ctx.iopub.flush();
-    const type = request.header.msg_type.replace(/_request$/, '_reply');
-    void channel.sender.send(encode(childOf(this.ctx.identity, request, type, content), this.signer));
+    void channel.sender.send(encode(childOf(this.ctx.identity, request, replyType(request.header.msg_type), content), this.signer));
   }
 }
 
@@ -116,7 +121,7 @@ export class Dispatcher {
  * stop_on_error: a cell that failed aborts the cells queued behind it. A request
  * that could not be read (BadRequest) never ran, so nothing failed that they need.
  */
-function failedCell(request: Request, reply: ReplyContent | undefined): boolean {
-  if (reply?.status !== 'error' || reply.ename === 'BadRequest' || request.header.msg_type !== 'execute_request') return false;
+function failedCell(request: Request, reply: AnyReply | undefined): boolean {
+  if (reply?.status !== 'error' || reply.ename === ENAME.BadRequest || request.header.msg_type !== 'execute_request') return false;
   return (request as Request<'execute_request'>).content.stop_on_error !== false;
 }

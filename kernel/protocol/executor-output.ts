@@ -2,6 +2,7 @@ import type { FromExecutor } from '../executor/messages.js';
 import { log } from '../log.js';
 import { childOf } from './builder.js';
 import type { KernelContext } from './context.js';
+import type { StreamName } from './iopub-contents.js';
 
 /**
  * Turns what the executor produced into iopub (or stdin) messages, each
@@ -50,4 +51,18 @@ export function forwardFrame(frame: FromExecutor, ctx: KernelContext): void {
       ctx.sendStdin(childOf(ctx.identity, parent, 'input_request', { prompt: frame.prompt, password: frame.password }));
       return;
   }
+}
+
+/** Text the executor wrote outside our console goes to the newest cell, or to the log. */
+export function forwardRaw(ctx: KernelContext, name: StreamName, text: string): void {
+  const cell = ctx.cells.last();
+  if (cell) ctx.iopub.stream(cell.request, name, text);
+  else log.info(`executor ${name}: ${text.trimEnd()}`);
+}
+
+/** The executor was replaced while no cell ran: the type checker forgets, and the newest cell says why. */
+export function announceLost(ctx: KernelContext, what: string): void {
+  ctx.language.reset();
+  const cell = ctx.cells.last();
+  if (cell) ctx.iopub.stream(cell.request, 'stderr', `\n[loom] ${what}\n`);
 }

@@ -1,7 +1,6 @@
+import type { HistoryStore } from './context.js';
 import type { HistoryRequest } from './messages.js';
-
-/** One entry as the protocol returns it: [session, line number, source], or with output [session, line, [source, output]]. */
-export type HistoryEntry = [number, number, string | [string, string | null]];
+import type { HistoryEntry } from './replies.js';
 
 interface Stored {
   line: number;
@@ -14,7 +13,7 @@ interface Stored {
 const SESSION = 1;
 
 /** Cells executed with store_history, answering tail, range and search requests. */
-export class History {
+export class History implements HistoryStore {
   private readonly entries: Stored[] = [];
 
   add(executionCount: number, source: string): void {

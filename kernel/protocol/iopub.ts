@@ -1,12 +1,13 @@
 import type { WireMessage } from '../wire/codec.js';
-import { childOf, type Identity } from './builder.js';
+import { childOf, type Identity, type Parent } from './builder.js';
+import type { IOPubChannel } from './context.js';
+import type { ExecutionState, IOPubContents, IOPubType, StreamName } from './iopub-contents.js';
 
-type Parent = Pick<WireMessage<object>, 'header' | 'idents'>;
 type Publish = (message: WireMessage<object>) => void;
 
 interface PendingStream {
   parent: Parent;
-  name: 'stdout' | 'stderr';
+  name: StreamName;
   text: string;
 }
 
@@ -20,7 +21,7 @@ const MAX_BATCH_CHARS = 1 << 20;
  * stream name; anything else published first flushes the batch, so the order
  * the executor produced is the order the frontend sees.
  */
-export class IOPub {
+export class IOPub implements IOPubChannel {
   private pending: PendingStream[] = [];
   private timer: NodeJS.Timeout | undefined;
 
@@ -29,16 +30,16 @@ export class IOPub {
     private readonly publishMessage: Publish,
   ) {}
 
-  publish(parent: Parent | undefined, msgType: string, content: object, metadata: Record<string, unknown> = {}): void {
+  publish<T extends IOPubType>(parent: Parent | undefined, msgType: T, content: IOPubContents[T], metadata: Record<string, unknown> = {}): void {
     this.flush();
     this.publishMessage(this.message(parent, msgType, content, metadata));
   }
 
-  status(parent: Parent | undefined, state: 'starting' | 'busy' | 'idle'): void {
+  status(parent: Parent | undefined, state: ExecutionState): void {
     this.publish(parent, 'status', { execution_state: state });
   }
 
-  stream(parent: Parent, name: 'stdout' | 'stderr', text: string): void {
+  stream(parent: Parent, name: StreamName, text: string): void {
     const last = this.pending.at(-1);
     if (last && last.parent.header.msg_id === parent.header.msg_id && last.name === name && last.text.length < MAX_BATCH_CHARS) {
       last.text += text;
@@ -59,7 +60,7 @@ export class IOPub {
     }
   }
 
-  private message(parent: Parent | undefined, msgType: string, content: object, metadata: Record<string, unknown>): WireMessage<object> {
+  private message<T extends IOPubType>(parent: Parent | undefined, msgType: T, content: IOPubContents[T], metadata: Record<string, unknown>): WireMessage<IOPubContents[T]> {
     // Subscribers filter on the first frame; Jupyter's convention is kernel.<id>.<type>.
     const message = childOf(this.identity, parent, msgType, content, metadata);
     message.idents = [Buffer.from(`kernel.${this.identity.session}.${msgType}`)];

@@ -1,6 +1,7 @@
 /**
  * Jupyter messaging protocol 5.4: the requests Loom answers, as data.
- * Each request type maps to its content; the reply type is `<name>_reply`.
+ * Each request type maps to its content; the reply type is `<name>_reply`
+ * (its content is in replies.ts).
  */
 import type { WireMessage } from '../wire/codec.js';
 
@@ -82,11 +83,3 @@ export type Request<T extends RequestType = RequestType> = WireMessage<RequestCo
 
 /** Messages of these types get no reply (comms are one-way). */
 export const NO_REPLY: ReadonlySet<string> = new Set(['comm_open', 'comm_msg', 'comm_close']);
-
-/** Reply content: `status` plus whatever the request type returns (is_complete_reply's status says how complete the code is). */
-export type ReplyContent = { status: 'ok' | 'error' | 'aborted' | 'complete' | 'incomplete' | 'invalid' | 'unknown' } & Record<string, unknown>;
-
-/** The reply for a request that failed before or inside its handler. */
-export function errorReply(ename: string, evalue: string, traceback: string[] = []): ReplyContent {
-  return { status: 'error', ename, evalue, traceback };
-}

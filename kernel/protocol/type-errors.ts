@@ -1,5 +1,6 @@
-import type { CellDiagnostic } from '../checker/types.js';
+import { ENAME } from '../enames.js';
 import type { ErrorContent } from '../jupyter/output.js';
+import type { CellDiagnostic } from '../checker/types.js';
 
 /**
  * A cell's type errors as one Jupyter error, the way a compiler prints them, but
@@ -16,5 +17,5 @@ export function typeErrorContent(diagnostics: CellDiagnostic[], executionCount: 
     `  ${' '.repeat(Math.max(0, d.column - 1))}^`,
   ]);
   traceback.push(`${count}: the cell did not run. Fix it, or start the cell with // @ts-nocheck to run it anyway.`);
-  return { ename: 'TSError', evalue: `${count}: ${diagnostics[0].message}`, traceback };
+  return { ename: ENAME.TSError, evalue: `${count}: ${diagnostics[0].message}`, traceback };
 }

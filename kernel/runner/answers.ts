@@ -8,11 +8,12 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Cell, JsonObject } from '../jupyter/nbformat.js';
+import { KernelError } from '../errors.js';
 
 /** The answer to `prompt`; `cellAnswer` is the asking cell's stored answer, if any. */
 export type Answerer = (prompt: string, cellAnswer?: string) => string;
 
-export class AnswersError extends Error {}
+export class AnswersError extends KernelError { readonly code = 'ERR_LOOM_ANSWERS'; }
 
 export function loadAnswers(file: string | undefined, defaultAnswer: string): Answerer {
   if (file === undefined) return (_prompt, cellAnswer) => cellAnswer ?? defaultAnswer;

@@ -5,8 +5,9 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { KernelError } from '../errors.js';
 
-export class FindError extends Error {}
+export class FindError extends KernelError { readonly code = 'ERR_LOOM_FIND_NOTEBOOKS'; }
 
 const chapterOrder = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
 

@@ -5,8 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Notebook } from '../jupyter/nbformat.js';
+import { KernelError } from '../errors.js';
 
-export class NotebookError extends Error {
+export class NotebookError extends KernelError {
+  readonly code = 'ERR_LOOM_NOTEBOOK';
   constructor(
     readonly file: string,
     problem: string,

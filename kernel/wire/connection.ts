@@ -1,5 +1,6 @@
 import { getHashes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { KernelError } from '../errors.js';
 
 /** The connection file a Jupyter client writes for the kernel it starts. */
 export interface ConnectionInfo {
@@ -18,7 +19,7 @@ export type Channel = 'shell' | 'iopub' | 'stdin' | 'control' | 'hb';
 
 const PORT_FIELDS = ['shell_port', 'iopub_port', 'stdin_port', 'control_port', 'hb_port'] as const;
 
-export class ConnectionFileError extends Error {
+export class ConnectionFileError extends KernelError {
   readonly code = 'ERR_LOOM_CONNECTION_FILE';
 }
 

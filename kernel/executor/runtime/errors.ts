@@ -1,7 +1,8 @@
 /** Errors the executor throws into user code, named as Python's kernels name them. */
+import { KernelError } from '../../errors.js';
 
 /** The user interrupted the cell (Jupyter's interrupt button). */
-export class KeyboardInterrupt extends Error {
+export class KeyboardInterrupt extends KernelError {
   override readonly name = 'KeyboardInterrupt';
   readonly code = 'LOOM_KEYBOARD_INTERRUPT';
 
@@ -11,7 +12,7 @@ export class KeyboardInterrupt extends Error {
 }
 
 /** input() was called but the frontend cannot answer (allow_stdin is false). */
-export class StdinNotImplementedError extends Error {
+export class StdinNotImplementedError extends KernelError {
   override readonly name = 'StdinNotImplementedError';
   readonly code = 'LOOM_STDIN_NOT_IMPLEMENTED';
 

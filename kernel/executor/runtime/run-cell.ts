@@ -16,6 +16,7 @@ import { bundleOf } from './display.js';
 import { interruptWork } from '../../../src/internal/interrupt-work.js';
 import { isInterruption, KeyboardInterrupt } from './errors.js';
 import { errorContent, registerScript, syntaxErrorContent } from './traceback.js';
+import { KernelError } from '../../errors.js';
 
 interface ActiveCell {
   cell: CellContext;
@@ -73,7 +74,8 @@ export function reportLateError(cell: CellContext | undefined, thrown: unknown):
 }
 
 /** A cell TypeScript could not parse; carries the error as Jupyter shows it. */
-class CellSyntaxError extends Error {
+class CellSyntaxError extends KernelError {
+  readonly code = 'ERR_LOOM_CELL_SYNTAX';
   constructor(readonly content: ErrorContent) {
     super(content.evalue);
   }

@@ -11,6 +11,7 @@ import { inspect } from 'node:util';
 import { transpileCell, type CellPosition } from '../../transpile/cell.js';
 import type { ErrorContent } from '../../jupyter/output.js';
 import { isInterruption } from './errors.js';
+import { ENAME } from '../../enames.js';
 
 interface Script {
   executionCount: number;
@@ -49,12 +50,12 @@ function toCell(script: Script, line: number, column?: number): CellPosition | u
 export function errorContent(thrown: unknown): ErrorContent {
   if (isInterruption(thrown) && !(thrown instanceof Error && thrown.name === 'KeyboardInterrupt')) {
     // vm's own "Script execution was interrupted": its stack is only ours.
-    return { ename: 'KeyboardInterrupt', evalue: 'Interrupted', traceback: ['KeyboardInterrupt: Interrupted'] };
+    return { ename: ENAME.KeyboardInterrupt, evalue: 'Interrupted', traceback: ['KeyboardInterrupt: Interrupted'] };
   }
   if (!(thrown instanceof Error)) {
     // `throw 42`: there is no stack to show.
     const evalue = typeof thrown === 'string' ? thrown : inspect(thrown);
-    return { ename: 'Thrown', evalue, traceback: [`Thrown: ${evalue}`] };
+    return { ename: ENAME.Thrown, evalue, traceback: [`Thrown: ${evalue}`] };
   }
   return { ename: errorName(thrown), evalue: String(thrown.message), traceback: describe(thrown, 0) };
 }
@@ -62,7 +63,7 @@ export function errorContent(thrown: unknown): ErrorContent {
 /** A syntax error TypeScript found before the cell ran. */
 export function syntaxErrorContent(executionCount: number, source: string, error: CellPosition & { message: string }): ErrorContent {
   return {
-    ename: 'SyntaxError',
+    ename: ENAME.SyntaxError,
     evalue: error.message,
     traceback: [`SyntaxError: ${error.message}`, ...pointAt(executionCount, source, error)],
   };

@@ -1,9 +1,11 @@
 import type { KernelContext } from '../context.js';
-import type { Request, ReplyContent } from '../messages.js';
+import type { Request } from '../messages.js';
+import { ok } from '../reply-builders.js';
+import type { CommInfoReply } from '../replies.js';
 
 /** Loom registers no comm targets yet: it says so, and closes comms opened to it. */
-export function commInfo(): ReplyContent {
-  return { status: 'ok', comms: {} };
+export function commInfo(): CommInfoReply {
+  return ok({ comms: {} });
 }
 
 export function commOpen(request: Request<'comm_open'>, ctx: KernelContext): undefined {

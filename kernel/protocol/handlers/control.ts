@@ -1,14 +1,16 @@
 import type { KernelContext } from '../context.js';
-import type { Request, ReplyContent } from '../messages.js';
+import type { Request } from '../messages.js';
+import { ok } from '../reply-builders.js';
+import type { InterruptReply, ShutdownReply } from '../replies.js';
 
-export function interrupt(_request: Request<'interrupt_request'>, ctx: KernelContext): ReplyContent {
+export function interrupt(_request: Request<'interrupt_request'>, ctx: KernelContext): InterruptReply {
   ctx.executor.interrupt();
-  return { status: 'ok' };
+  return ok({});
 }
 
 /** The kernel exits after replying; with restart, the client starts a new kernel. */
-export function shutdown(request: Request<'shutdown_request'>, ctx: KernelContext): ReplyContent {
+export function shutdown(request: Request<'shutdown_request'>, ctx: KernelContext): ShutdownReply {
   const restart = request.content.restart === true;
   ctx.shutdown(restart);
-  return { status: 'ok', restart };
+  return ok({ restart });
 }

@@ -1,25 +1,29 @@
+import { ENAME } from '../../enames.js';
 import type { ErrorContent } from '../../jupyter/output.js';
+import type { DoneFrame } from '../../executor/messages.js';
 import { log } from '../../log.js';
 import type { KernelContext } from '../context.js';
 import { helpQuery } from '../help-query.js';
+import type { ExecuteRequest, Request } from '../messages.js';
+import { badRequest, cellError, ok } from '../reply-builders.js';
+import type { ExecuteReply, ReplyTo } from '../replies.js';
 import { typeErrorContent } from '../type-errors.js';
-import { errorReply, type ExecuteRequest, type Request, type ReplyContent } from '../messages.js';
 import { checkContent } from './validate.js';
 
 /** Failures that mean none of the cell ran, so the type checker must not learn its declarations. */
-const NEVER_RAN: ReadonlySet<string> = new Set(['SyntaxError', 'ExecutorUnavailable']);
+const NEVER_RAN: ReadonlySet<string> = new Set([ENAME.SyntaxError, ENAME.ExecutorUnavailable]);
 
 /**
  * execute_request: count, announce, hand the cell to the executor, and reply
  * when it is done. Output arrives on iopub meanwhile (see executor-output.ts).
  */
-export async function execute(request: Request<'execute_request'>, ctx: KernelContext): Promise<ReplyContent> {
+export async function execute(request: Request<'execute_request'>, ctx: KernelContext): Promise<ReplyTo<'execute_request'>> {
   const problem = checkContent<ExecuteRequest>(
     request.content,
     { code: 'string' },
     { silent: 'boolean', store_history: 'boolean', allow_stdin: 'boolean', stop_on_error: 'boolean', user_expressions: 'object' },
   );
-  if (problem) return errorReply('BadRequest', problem);
+  if (problem) return badRequest(problem);
   // From here on, an interrupt is meant for this cell, even before it reaches the executor.
   const interruptsBefore = ctx.executor.interrupts;
 
@@ -45,11 +49,11 @@ export async function execute(request: Request<'execute_request'>, ctx: KernelCo
   });
   if (typeErrors.length > 0) return failed(request, ctx, executionCount, typeErrorContent(typeErrors, executionCount), silent);
 
-  let done;
+  let done: Omit<DoneFrame, 'type' | 'parent'>;
   try {
     done = await ctx.executor.execute({ parent: request.header.msg_id, code, executionCount, silent, userExpressions, allowStdin }, interruptsBefore);
   } catch (error) {
-    done = { status: 'error' as const, error: { ename: 'ExecutorUnavailable', evalue: (error as Error).message, traceback: [] }, userExpressions: {} };
+    done = { status: 'error', error: { ename: ENAME.ExecutorUnavailable, evalue: (error as Error).message, traceback: [] }, userExpressions: {} };
   }
 
   if (done.stateLost) {
@@ -59,19 +63,19 @@ export async function execute(request: Request<'execute_request'>, ctx: KernelCo
     ctx.language.addCell(code);
   }
   if (done.status === 'ok') {
-    return { status: 'ok', execution_count: executionCount, user_expressions: done.userExpressions, payload: [] };
+    return ok({ execution_count: executionCount, user_expressions: done.userExpressions, payload: [] });
   }
-  return failed(request, ctx, executionCount, done.error ?? { ename: 'Error', evalue: 'the cell failed', traceback: [] }, silent);
+  return failed(request, ctx, executionCount, done.error ?? { ename: ENAME.Error, evalue: 'the cell failed', traceback: [] }, silent);
 }
 
 /** `name?`: the pager shows what inspection knows (detail level 1), as IPython's `?` does. */
-async function showHelp(expression: string, ctx: KernelContext, executionCount: number): Promise<ReplyContent> {
+async function showHelp(expression: string, ctx: KernelContext, executionCount: number): Promise<ExecuteReply> {
   const found = await ctx.language.inspect(expression, [...expression].length, 1).catch(() => undefined);
   const data = found?.found ? found.data : { 'text/plain': `Nothing is known about ${expression}.` };
-  return { status: 'ok', execution_count: executionCount, user_expressions: {}, payload: [{ source: 'page', data, start: 0 }] };
+  return ok({ execution_count: executionCount, user_expressions: {}, payload: [{ source: 'page' as const, data, start: 0 }] });
 }
 
-function failed(request: Request<'execute_request'>, ctx: KernelContext, executionCount: number, error: ErrorContent, silent: boolean): ReplyContent {
+function failed(request: Request<'execute_request'>, ctx: KernelContext, executionCount: number, error: ErrorContent, silent: boolean): ExecuteReply {
   if (!silent) ctx.iopub.publish(request, 'error', error);
-  return { status: 'error', execution_count: executionCount, ...error };
+  return cellError(executionCount, error);
 }

@@ -1,5 +1,6 @@
 import type { KernelContext } from '../context.js';
-import type { Request, RequestType, ReplyContent } from '../messages.js';
+import type { Request, RequestType } from '../messages.js';
+import type { ReplyTo } from '../replies.js';
 import { commIgnored, commInfo, commOpen } from './comm.js';
 import { interrupt, shutdown } from './control.js';
 import { execute } from './execute.js';
@@ -7,7 +8,8 @@ import { history } from './history.js';
 import { kernelInfo } from './kernel-info.js';
 import { complete, inspect, isComplete } from './language.js';
 
-export type Handler<T extends RequestType> = (request: Request<T>, ctx: KernelContext) => ReplyContent | undefined | Promise<ReplyContent | undefined>;
+/** A request's handler returns its reply's content (or an error), or nothing for a message without a reply. */
+export type Handler<T extends RequestType> = (request: Request<T>, ctx: KernelContext) => ReplyTo<T> | Promise<ReplyTo<T>>;
 
 /** The one handler table: msg_type -> handler. Anything else is an unknown message. */
 export const handlers: { [T in RequestType]: Handler<T> } = {
@@ -24,4 +26,3 @@ export const handlers: { [T in RequestType]: Handler<T> } = {
   shutdown_request: shutdown,
   interrupt_request: interrupt,
 };
-

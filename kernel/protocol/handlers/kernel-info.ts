@@ -1,12 +1,13 @@
-import { PROTOCOL_VERSION, type ReplyContent } from '../messages.js';
+import { PROTOCOL_VERSION } from '../messages.js';
+import { ok } from '../reply-builders.js';
+import type { KernelInfoReply } from '../replies.js';
 
 // Read the versions without loading the compiler: start-up stays fast.
 const typescriptVersion: string = require('typescript/package.json').version;
 const loomVersion: string = require('../../../../package.json').version;
 
-export function kernelInfo(): ReplyContent {
-  return {
-    status: 'ok',
+export function kernelInfo(): KernelInfoReply {
+  return ok({
     protocol_version: PROTOCOL_VERSION,
     implementation: 'loom',
     implementation_version: loomVersion,
@@ -24,5 +25,5 @@ export function kernelInfo(): ReplyContent {
       { text: 'Node.js API', url: 'https://nodejs.org/docs/latest-v20.x/api/' },
     ],
     debugger: false,
-  };
+  });
 }
