@@ -15,7 +15,7 @@ import { readSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { INPUT_FD, type InputReply, type InputRequestFrame } from '../messages.js';
 import { KeyboardInterrupt, StdinNotImplementedError } from './errors.js';
-import { runAsync, runSync, type Waiting } from '../../../src/internal/wait.js';
+import { runAsync, runSync, type Waiting } from '../../../src/host/index.js';
 import { createTurns, takeTurn, takeTurnAsync, turnCells, type Turn } from './input-turn.js';
 
 /** How often an asker looks at fd 5 (a person is typing). */
@@ -55,7 +55,7 @@ export async function askLineAsync(parent: string, prompt: string, password: boo
   return runAsync(asking(await takeTurnAsync(), { type: 'input_request', parent, prompt, password }, send));
 }
 
-/** Both askers, once (src/internal/wait.ts runs it blocking or awaited): ask, then poll fd 5 until a reply answers. */
+/** Both askers, once (loom/host's runSync or runAsync runs it blocking or awaited): ask, then poll fd 5 until a reply answers. */
 function* asking(turn: Turn, request: InputRequestFrame, send: (frame: InputRequestFrame) => void): Waiting<string> {
   try {
     discardStaleReplies();

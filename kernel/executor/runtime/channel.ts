@@ -47,7 +47,7 @@ function prefixOf(frame: StreamFrame): string {
   return lastPrefix.text;
 }
 
-/** A pool thread that exited (terminated by an interrupt) may have held the output buffer's lock: free it (loom's hooks.threadExited). */
+/** A pool thread that exited (terminated by an interrupt) may have held the output buffer's lock: free it (loom's threadHooks.threadExited). */
 export function releaseOutputLocksOf(threadId: number): void {
   outputBuffer().releaseLocksOf(threadId);
 }

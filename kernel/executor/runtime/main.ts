@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { getEnvironmentData, Worker } from 'node:worker_threads';
-import { hooks } from '../../../src/internal/hooks.js';
+import { threadHooks, processHooks, outputHooks, progressHooks } from '../../../src/host/index.js';
 import { loomModuleFile } from '../../interpreter/loom-modules.js';
 import { transpileCell } from '../../interpreter/transpile.js';
 import { IMPORT_FUNCTION } from '../../interpreter/transpile-modules.js';
@@ -125,12 +125,12 @@ function rememberCell(code: string): void {
  * output, their input() prompts, an error their run() throws.
  */
 function routeWorkerOutput(): void {
-  hooks.threadPreload.push(...['thread-output.js', 'thread-input.js', 'process-output.js'].map((file) => join(__dirname, file)));
-  hooks.processPreload.push(join(__dirname, 'child-process.js'));
+  threadHooks.threadPreload.push(...['thread-output.js', 'thread-input.js', 'process-output.js'].map((file) => join(__dirname, file)));
+  processHooks.processPreload.push(join(__dirname, 'child-process.js'));
   // The cell whose code starts the work, also from a timer it left behind; between cells, the last one.
-  hooks.outputTag = () => currentCell()?.parent ?? (getEnvironmentData(CELL_KEY) as string | undefined);
+  outputHooks.outputTag = () => currentCell()?.parent ?? (getEnvironmentData(CELL_KEY) as string | undefined);
   // A pool thread an interrupt terminated mid-print must not leave the output buffer locked.
-  hooks.threadExited = releaseOutputLocksOf;
+  threadHooks.threadExited = releaseOutputLocksOf;
 }
 
 function main(): void {
@@ -138,7 +138,7 @@ function main(): void {
   silenceLoaderWarning();
   routeOutput();
   routeWorkerOutput();
-  hooks.progress = mapProgress; // long maps show a bar in their cell
+  progressHooks.progress = mapProgress; // long maps show a bar in their cell
   prepareInput();
   installGlobals();
   shipNotebookDeclarations();

@@ -14,7 +14,8 @@ import { setChildChannel } from '../hub/child-channel.js';
 import { SyncChannel, type Frame } from '../hub/frames.js';
 import { Outbox, OUTBOX_BYTES } from '../hub/outbox.js';
 import { CONTROL_FD, F, LIFELINE_FD, type ChildInit, type PoolWorkerInit, type ProcessInit } from '../hub/protocol.js';
-import { hooks } from '../hooks.js';
+import { processHooks } from '../host/processes.js';
+import { threadHooks } from '../host/threads.js';
 import { loadKindsOnDemand } from './kinds.js';
 import type { FnSpec } from '../pool/fn-ref.js';
 import { inboundFromProcess, KINDS, readFromProcess, writeForProcess } from '../pool/process-wire.js';
@@ -45,9 +46,9 @@ if (first.kind !== F.INIT) throw new Error(`loom child: expected INIT, got frame
 const init = deserialize(first.body) as ChildInit;
 routeChildOutput(channel, init.tag, outbox);
 // The preloads reach this child's own children too.
-hooks.processPreload = init.preload;
+processHooks.processPreload = init.preload;
 for (const file of init.preload) require(file);
-hooks.threadStdio = init.threadStdio;
+threadHooks.threadStdio = init.threadStdio;
 // Shared objects load their modules as they arrive, and shipped code the loom modules it uses: not all of loom.
 loadKindsOnDemand();
 

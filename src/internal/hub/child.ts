@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { serialize } from 'node:v8';
 import { frame, FrameParser, type Frame } from './frames.js';
-import { hooks } from '../hooks.js';
+import { threadHooks } from '../host/threads.js';
 import { F, type ChildInit } from './protocol.js';
 
 const ENTRY = join(__dirname, '..', 'entry', `process${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
@@ -38,7 +38,7 @@ export function inheritedExecArgv(): string[] {
  */
 export function childExecArgv(given: string[] | undefined): string[] {
   const flags = given && given.length > 0 ? given : inheritedExecArgv();
-  return hooks.disableConcurrentOsr && !flags.includes('--concurrent-osr') ? [...flags, '--no-concurrent-osr'] : flags;
+  return threadHooks.disableConcurrentOsr && !flags.includes('--concurrent-osr') ? [...flags, '--no-concurrent-osr'] : flags;
 }
 
 /** Python's exitcode: the code, or -N for a process killed by signal N. */
