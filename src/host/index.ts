@@ -11,9 +11,15 @@
  * - Blocking both ways (`runSync`, `runAsync`), for a host's own waits written
  *   once as a generator, as loom's primitives are.
  * - Inside a child process: `inputFromParent`, input() through the hub.
- * - Descriptors: `writeAll`, and the fd table every process loom starts shares.
+ * - Processes a host starts to run code: the fd table they share with loom's
+ *   own children (each number means one thing in both), the lifeline
+ *   watchdog that ends one when its parent dies, and `writeAll`.
  *
  * Plain scripts need none of it: the defaults are what a script wants.
+ *
+ * Light to load, on purpose: the kernel's thread preloads import it into
+ * every thread a cell starts. What would pull in the hub's machinery
+ * (`inputFromParent`, `liveChildPids`) is required on first call.
  *
  * @module
  */
@@ -25,7 +31,17 @@ export { outputHooks, type OutputHooks } from '../internal/host/output.js';
 export { progressHooks, type ProgressHooks, type ProgressStart, type ProgressReporter } from '../internal/host/progress.js';
 export { interruptWork } from '../internal/interrupt-work.js';
 export { runSync, runAsync, type Waiting, type WaitStep } from '../internal/wait.js';
-export { inputFromParent } from '../internal/entry/child-input.js';
 export { writeAll } from '../internal/write-all.js';
+export { CONTROL_FD, LIFELINE_FD, FRAMES_FD, INPUT_FD } from '../internal/fd-table.js';
+export { startLifelineWatchdog } from '../internal/lifeline.js';
 export { liveWorkerCount, whenWorkersExited } from '../internal/workers.js';
-export { liveChildPids } from '../internal/hub/client.js';
+
+/** input() in the main thread of a loom child process a cell started: asks through the hub (entry/child-input.ts). */
+export function inputFromParent(prompt: string, password: boolean): string {
+  return (require('../internal/entry/child-input.js') as typeof import('../internal/entry/child-input.js')).inputFromParent(prompt, password);
+}
+
+/** Pids of the child processes this thread's hub has running (internal/hub/client.ts). */
+export function liveChildPids(): number[] {
+  return (require('../internal/hub/client.js') as typeof import('../internal/hub/client.js')).liveChildPids();
+}

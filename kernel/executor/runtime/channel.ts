@@ -1,5 +1,5 @@
 /**
- * Frames to the kernel on fd 4: one JSON object per line. They go through the
+ * Frames to the kernel on fd 5 (FRAMES_FD): one JSON object per line. They go through the
  * shared output buffer (output-buffer.ts): stream text is sent a few
  * milliseconds later by the flusher thread, even while the main thread is busy;
  * any other frame flushes at once, so a cell's output always precedes its `done`.

@@ -8,8 +8,7 @@
  * KeyboardInterrupt and StdinNotImplementedError as globals, and an error
  * thrown by run() printed at once, to the cell, as Python's child does.
  */
-import { inputFromParent } from '../../../src/host/index.js';
-import { outputHooks } from '../../../src/host/index.js';
+import { inputFromParent, outputHooks } from '../../../src/host/index.js';
 import { KeyboardInterrupt, StdinNotImplementedError } from './errors.js';
 import type { InputOptions } from './input.js';
 

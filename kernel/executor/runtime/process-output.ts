@@ -9,7 +9,7 @@
  * hub, which goes on serving the other children meanwhile.
  */
 import { join } from 'node:path';
-import { processHooks, childIoHooks } from '../../../src/host/index.js';
+import { childIoHooks, processHooks } from '../../../src/host/index.js';
 import { askLineAsync } from './ask-line.js';
 import { KeyboardInterrupt } from './errors.js';
 import { sendFrameNow, sendStream, sharedOutput } from './worker-frames.js';

@@ -12,24 +12,23 @@
  * and its children looked after; it reads the hub's events whenever it asks
  * (receiveMessageOnPort), woken by a counter in shared memory (MAIL).
  *
- * A child process gets these file descriptors:
+ * A child process gets the file descriptors of internal/fd-table.ts:
  *   fd 0  ignored (Python's children read /dev/null)
  *   fd 1, 2  the parent's stdout and stderr, inherited: a child started
  *            without an output tag (a plain script) writes its output there,
  *            live; a child with one sends it as OUTPUT frames on fd 3
  *            instead (entry/process-output.ts), and the hub hands it to
  *            childIoHooks.childOutput
- *   fd 3  a socket to the hub: frames both ways, read and written by the
- *         child's main thread with blocking fs calls
- *   fd 4  the lifeline: the hub never writes it; EOF means the parent process
- *         is gone, and a watchdog thread in the child then kills the child
+ *   fd 3  CONTROL_FD, a socket to the hub: frames both ways, read and written
+ *         by the child's main thread with blocking fs calls
+ *   fd 4  LIFELINE_FD: the hub never writes it; EOF means the parent process
+ *         is gone, and the child's helper thread then kills the child
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { FnSpec } from '../pool/fn-ref.js';
 import type { ShippedCode } from '../ship/shipped.js';
 
-export const CONTROL_FD = 3;
-export const LIFELINE_FD = 4;
+export { CONTROL_FD, LIFELINE_FD } from '../fd-table.js';
 
 // ---------------------------------------------------------------- frames on fd 3
 
