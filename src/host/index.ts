@@ -19,7 +19,10 @@
  *
  * Light to load, on purpose: the kernel's thread preloads import it into
  * every thread a cell starts. What would pull in the hub's machinery
- * (`inputFromParent`, `liveChildPids`) is required on first call.
+ * (`inputFromParent`) is required on first call.
+ *
+ * Not here: what users call too (liveWorkerCount, whenWorkersExited,
+ * liveChildPids: checks that work left nothing behind) is in `loom`.
  *
  * @module
  */
@@ -34,14 +37,8 @@ export { runSync, runAsync, type Waiting, type WaitStep } from '../internal/wait
 export { writeAll } from '../internal/write-all.js';
 export { CONTROL_FD, LIFELINE_FD, FRAMES_FD, INPUT_FD } from '../internal/fd-table.js';
 export { startLifelineWatchdog } from '../internal/lifeline.js';
-export { liveWorkerCount, whenWorkersExited } from '../internal/workers.js';
 
 /** input() in the main thread of a loom child process a cell started: asks through the hub (entry/child-input.ts). */
 export function inputFromParent(prompt: string, password: boolean): string {
   return (require('../internal/entry/child-input.js') as typeof import('../internal/entry/child-input.js')).inputFromParent(prompt, password);
-}
-
-/** Pids of the child processes this thread's hub has running (internal/hub/client.ts). */
-export function liveChildPids(): number[] {
-  return (require('../internal/hub/client.js') as typeof import('../internal/hub/client.js')).liveChildPids();
 }
