@@ -2,7 +2,7 @@
  * The chapter's 13.3.2 workload: 6 threads each running a busy loop once, on
  * this machine's cores, against the same loops run one after another in the
  * main thread. Each mode runs in a fresh process because V8 flags are global:
- *   v8-default  hooks.disableConcurrentOsr = false: V8's flags as Node starts
+ *   v8-default  threadHooks.disableConcurrentOsr = false: V8's flags as Node starts
  *   loom        loom's default: --no-concurrent-osr set before the first thread starts
  *
  *   npx tsc -p . && node dist/bench/threads.js [iterations per thread, default 2e8]
@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { hooks } from '../src/index.js';
+import { threadHooks } from '../src/host/index.js';
 import { Thread } from '../src/threading/index.js';
 
 const THREADS = 6;
@@ -23,7 +23,7 @@ function spin(n: number): number {
 }
 
 async function child(mode: string, n: number): Promise<void> {
-  hooks.disableConcurrentOsr = mode === 'loom';
+  threadHooks.disableConcurrentOsr = mode === 'loom';
   let t0 = performance.now();
   for (let i = 0; i < THREADS; i++) spin(n);
   const sequential = (performance.now() - t0) / 1000;

@@ -20,7 +20,6 @@ export {
 export * as multiprocessing from './multiprocessing/index.js';
 export * from './futures/index.js';
 export * as futures from './futures/index.js';
-export { hooks, type LoomHooks, type ProgressStart, type ProgressReporter } from './internal/hooks.js';
+// Checks that work leaves nothing behind (tests, a notebook's last cell); a host's hooks and interruptWork are in loom/host.
 export { liveWorkerCount, whenWorkersExited } from './internal/workers.js';
 export { liveChildPids } from './internal/hub/client.js';
-export { interruptWork } from './internal/interrupt-work.js';

@@ -2,25 +2,26 @@
  * The contract between the kernel process and the executor process.
  *
  * The executor is the only process that runs user code. It is started by the
- * kernel (kernel/executor/supervisor.ts) with these file descriptors:
+ * kernel (kernel/executor/supervisor.ts) with the file descriptors of loom's
+ * fd table (loom/host), the same numbers loom's own child processes use:
  *
- *   fd 0  lifeline: the kernel never writes to it; EOF means the kernel died,
- *         and a watchdog thread in the executor then kills the executor.
+ *   fd 0  a pipe the kernel never writes (the executor's stdin).
  *   fd 1  raw stdout, fd 2 raw stderr: anything that bypasses our console
  *         (native code, a crash message). The kernel forwards it to the cell
  *         that is running, or to its own log.
- *   fd 3  Node IPC: kernel -> executor commands (`ToExecutor`).
- *   fd 4  executor -> kernel frames (`FromExecutor`), one JSON object per line,
- *         written with fs.writeSync so any thread can write while the main
- *         thread is busy, and so output and the end of a cell stay in order.
- *   fd 5  kernel -> executor input replies (`InputReply`), one JSON object per
- *         line, read synchronously by the thread that asked.
+ *   fd 3  CONTROL_FD, Node IPC: kernel -> executor commands (`ToExecutor`).
+ *   fd 4  LIFELINE_FD: the kernel never writes to it; EOF means the kernel
+ *         died, and a watchdog thread in the executor then kills the executor.
+ *   fd 5  FRAMES_FD: executor -> kernel frames (`FromExecutor`), one JSON
+ *         object per line, written with fs.writeSync so any thread can write
+ *         while the main thread is busy, and so output and the end of a cell
+ *         stay in order.
+ *   fd 6  INPUT_FD: kernel -> executor input replies (`InputReply`), one JSON
+ *         object per line, read synchronously by the thread that asked.
  */
 import type { ErrorContent, MimeBundle, StreamName } from '../jupyter/output.js';
 
-export const LIFELINE_FD = 0;
-export const FRAMES_FD = 4;
-export const INPUT_FD = 5;
+export { CONTROL_FD, LIFELINE_FD, FRAMES_FD, INPUT_FD } from '../../src/host/index.js';
 
 // ---------------------------------------------------------------- kernel -> executor (IPC)
 
@@ -48,7 +49,7 @@ export interface PrepareCommand {
 
 export type ToExecutor = ExecuteCommand | PrepareCommand | ShutdownCommand;
 
-// ---------------------------------------------------------------- executor -> kernel (fd 4)
+// ---------------------------------------------------------------- executor -> kernel (fd 5)
 
 /** Sent once when the executor can take commands. */
 export interface ReadyFrame {
@@ -79,7 +80,7 @@ export interface ClearFrame {
   wait: boolean;
 }
 
-/** Asks the frontend for a line; the answer comes back on fd 5. */
+/** Asks the frontend for a line; the answer comes back on fd 6. */
 export interface InputRequestFrame {
   type: 'input_request';
   parent: string;
@@ -132,7 +133,7 @@ export type FromExecutor =
   | LateErrorFrame
   | DoneFrame;
 
-// ---------------------------------------------------------------- kernel -> executor (fd 5)
+// ---------------------------------------------------------------- kernel -> executor (fd 6)
 
 export type InputReply =
   | { type: 'input_reply'; value: string }

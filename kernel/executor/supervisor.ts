@@ -6,7 +6,7 @@ import { log } from '../log.js';
 import { withMallocTuning } from '../malloc-tuning.js';
 import { describeExit, StderrTail } from './exit-reason.js';
 import { readFrames } from './frame-reader.js';
-import { FRAMES_FD, INPUT_FD, type DoneFrame, type ExecuteCommand, type FromExecutor, type InputReply } from './messages.js';
+import { FRAMES_FD, INPUT_FD, LIFELINE_FD, type DoneFrame, type ExecuteCommand, type FromExecutor, type InputReply } from './messages.js';
 import { ENAME } from '../enames.js';
 
 /** How long an interrupted cell may take to stop before the executor is replaced. */
@@ -100,7 +100,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Answers an input() waiting in the executor (an interrupt answers them all). */
   sendInput(reply: InputReply): void {
     this.inputsPending = reply.type === 'input_interrupted' ? 0 : Math.max(0, this.inputsPending - 1);
-    const input = (this.child?.stdio as unknown as Writable[] | undefined)?.[INPUT_FD];
+    const input = this.child && pipeOf(this.child, INPUT_FD);
     input?.write(`${JSON.stringify(reply)}\n`);
   }
 
@@ -166,14 +166,15 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const child = spawn(process.execPath, [...(this.options.execArgv ?? []), RUNTIME], {
       cwd: this.options.cwd,
       env: withMallocTuning(),
-      stdio: ['pipe', 'pipe', 'pipe', 'ipc', 'pipe', 'pipe'],
+      // fd 0 (a pipe never written), 1, 2, CONTROL_FD (IPC), LIFELINE_FD, FRAMES_FD, INPUT_FD: see messages.ts.
+      stdio: ['pipe', 'pipe', 'pipe', 'ipc', 'pipe', 'pipe', 'pipe'],
     });
     this.child = child;
     // What Node prints as it dies (out of memory, a fatal error) explains the exit.
     const stderrTail = new StderrTail();
     child.stderr!.on('data', (text: string) => stderrTail.add(text));
     const started = new Promise<void>((resolve, reject) => {
-      readFrames(child.stdio[FRAMES_FD] as Readable, (frame) => {
+      readFrames(pipeOf(child, FRAMES_FD), (frame) => {
         if (frame.type === 'ready') resolve();
         else this.onFrame(frame);
       });
@@ -185,12 +186,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }
     // EPIPE on the input or lifeline pipes when the executor dies is expected.
     child.stdin!.on('error', () => {});
-    (child.stdio as unknown as Writable[])[INPUT_FD].on('error', () => {});
+    pipeOf(child, LIFELINE_FD).on('error', () => {});
+    pipeOf(child, INPUT_FD).on('error', () => {});
     child.on('error', (error) => log.error(`executor: ${error.message}`));
     child.once('exit', (code, signal) => {
       // Frames written just before the exit (the cell's last output) and Node's
       // last words on stderr may still be in their pipes.
-      const drained = Promise.all([once(child.stdio[FRAMES_FD]!, 'close'), once(child.stderr!, 'close')]);
+      const drained = Promise.all([once(pipeOf(child, FRAMES_FD), 'close'), once(child.stderr!, 'close')]);
       void withTimeout(drained, 500, 'frame pipe still open')
         .catch(() => {})
         .then(() => this.onExit(child, code, signal, String(stderrTail)));
@@ -234,6 +236,11 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.running = undefined;
     running.resolve(done);
   }
+}
+
+/** The pipe on one of the executor's descriptors (Node's types know spawn's stdio up to fd 4 only). */
+function pipeOf(child: ChildProcess, fd: number): Readable & Writable {
+  return (child.stdio as unknown as (Readable & Writable)[])[fd];
 }
 
 /** The answer for a cell interrupted before the executor got it: it did not run at all. */

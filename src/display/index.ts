@@ -12,7 +12,7 @@
  *   runPython(program)                       the python3 on PATH, for a side-by-side
  *
  * In the loom kernel, a cell's last expression or `display(x)` shows them.
- * Maps on pools and executors show their own progress there (see `hooks.progress`).
+ * Maps on pools and executors show their own progress there (see `progressHooks.progress` in loom/host).
  *
  * @module
  */

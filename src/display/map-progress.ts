@@ -1,11 +1,11 @@
 /**
- * The library's side of progress bars: a map tells `hooks.progress` (set by
+ * The library's side of progress bars: a map tells `progressHooks.progress` (set by
  * the kernel, unset in plain scripts) how many of its items have finished.
  * The pools and executors call trackMapProgress once per map with the chunks
  * they submitted; nothing here knows how progress is shown.
  */
 import { emitWarning } from 'node:process';
-import { hooks, type ProgressReporter } from '../internal/hooks.js';
+import { progressHooks, type ProgressReporter } from '../internal/host/progress.js';
 import type { Completion } from '../internal/pool/completion.js';
 import type { Engine } from '../internal/pool/engine.js';
 import { typeError } from '../internal/validate.js';
@@ -34,7 +34,7 @@ export function progressWanted(options: unknown): boolean {
  * chunk (its result rejects then), or when every chunk has settled.
  */
 export function trackMapProgress(label: string, engine: Engine, chunks: readonly Completion<unknown[]>[], sizes: readonly number[], wanted: boolean): void {
-  const start = hooks.progress;
+  const start = progressHooks.progress;
   if (!wanted || start === undefined || chunks.length === 0) return;
   let reporter: ProgressReporter | undefined;
   // A fault in the host's display must not fail the map whose callbacks call it:

@@ -1,6 +1,6 @@
 /**
  * Stopping the work that one piece of code started, when that code is
- * interrupted. Work is named by its output tag (hooks.outputTag: in the
+ * interrupted. Work is named by its output tag (outputHooks.outputTag: in the
  * kernel, the cell), which every Process and pool task records as it starts.
  * The library does not know what an interrupt is; a host (the kernel, on
  * SIGINT) calls interruptWork(tag), and every live pool and Process of this

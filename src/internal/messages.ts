@@ -62,6 +62,6 @@ export interface FinishedReply {
   fields: Record<string, unknown>;
   dropped: DroppedField[];
   error?: SerializedError;
-  /** The thread printed its error itself (hooks.reportErrorsInWorker): the starter does not print it again. */
+  /** The thread printed its error itself (outputHooks.reportErrorsInWorker): the starter does not print it again. */
   reported?: boolean;
 }

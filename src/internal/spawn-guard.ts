@@ -10,7 +10,7 @@
  * other way of recursing (a task that starts a pool running itself).
  */
 import { RecursiveSpawnError } from '../errors.js';
-import { hooks } from './hooks.js';
+import { processHooks } from './host/processes.js';
 
 /** The module a worker is loading for a task, while it loads. */
 let loading: string | undefined;
@@ -52,9 +52,9 @@ export function guardSpawn(what: string, startsProcesses: boolean): void {
         'or move the task function to a module of its own.',
     );
   }
-  if (startsProcesses && processDepth() >= hooks.maxProcessDepth) {
+  if (startsProcesses && processDepth() >= processHooks.maxProcessDepth) {
     throw new RecursiveSpawnError(
-      `${what} would start processes ${processDepth() + 1} levels below the first one, more than hooks.maxProcessDepth (${hooks.maxProcessDepth}): ` +
+      `${what} would start processes ${processDepth() + 1} levels below the first one, more than the limit of ${processHooks.maxProcessDepth} (processHooks.maxProcessDepth from loom/host, or LOOM_MAX_PROCESS_DEPTH): ` +
         'a task or process that starts a pool running itself recurses without end. Raise the limit in the top process if the nesting is intended.',
     );
   }

@@ -8,12 +8,12 @@
  * created afterwards gets them.
  */
 import { setFlagsFromString } from 'node:v8';
-import { hooks } from './hooks.js';
+import { threadHooks } from './host/threads.js';
 
 let applied = false;
 
 export function tuneV8ForThreads(): void {
-  if (applied || !hooks.disableConcurrentOsr) return;
+  if (applied || !threadHooks.disableConcurrentOsr) return;
   applied = true;
   setFlagsFromString('--no-concurrent-osr');
 }

@@ -27,7 +27,7 @@ export interface ProcessCore {
   thrown: unknown;
   /** join() was called, so an error is seen there and need not be printed. */
   observed: boolean;
-  /** The child printed its error itself (hooks.reportErrorsInWorker): not again here. */
+  /** The child printed its error itself (outputHooks.reportErrorsInWorker): not again here. */
   reported: boolean;
   /** The hub reported the exit (hub released). */
   reaped: boolean;

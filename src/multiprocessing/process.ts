@@ -6,7 +6,9 @@ import { deserializeError, type SerializedError } from '../internal/error-wire.j
 import { childExecArgv } from '../internal/hub/child.js';
 import { hubClient, nextHubId } from '../internal/hub/client.js';
 import { PC, type ProcessJob } from '../internal/hub/protocol.js';
-import { hooks } from '../internal/hooks.js';
+import { outputHooks } from '../internal/host/output.js';
+import { processHooks } from '../internal/host/processes.js';
+import { threadHooks } from '../internal/host/threads.js';
 import { watchInterrupts } from '../internal/interrupt-work.js';
 import { encode } from '../internal/share/encode.js';
 import { shipClass, shipFunction } from '../internal/ship/ship.js';
@@ -97,11 +99,11 @@ export class Process {
       else if (event.t === 'proc-exit' || event.t === 'hub-failed') this.#reaped(core, event.t === 'hub-failed' ? event.reason : undefined);
     });
     // The code that started it is interrupted (in a notebook: its cell): it is terminated, as terminate().
-    const tag = hooks.outputTag();
+    const tag = outputHooks.outputTag();
     if (tag !== undefined) core.unwatch = watchInterrupts({ interruptWork: (of) => of === tag && this.terminate() });
     hub.send({
       t: 'proc-start', proc: core.id, control: control.buffer as SharedArrayBuffer, execArgv: childExecArgv(undefined),
-      init: { mode: 'process', job, preload: hooks.processPreload, threadStdio: hooks.threadStdio, identity: core.identity, tag },
+      init: { mode: 'process', job, preload: processHooks.processPreload, threadStdio: threadHooks.threadStdio, identity: core.identity, tag },
     });
     // At once, not with the next batch: a busy loop on isAlive() may follow.
     hub.flush();

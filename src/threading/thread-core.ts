@@ -30,7 +30,7 @@ export interface ThreadCore {
   thrown: unknown;
   /** join() was called, so an error will be seen there and need not be printed. */
   observed: boolean;
-  /** The thread printed its error itself (hooks.reportErrorsInWorker). */
+  /** The thread printed its error itself (outputHooks.reportErrorsInWorker). */
   reported: boolean;
 }
 

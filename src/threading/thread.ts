@@ -4,7 +4,7 @@ import { inspect } from 'node:util';
 import type { TransferListItem } from 'node:worker_threads';
 import { NotShippableError, ThreadStateError, WorkerDiedError } from '../errors.js';
 import { deserializeError, serializeError } from '../internal/error-wire.js';
-import { hooks } from '../internal/hooks.js';
+import { threadHooks } from '../internal/host/threads.js';
 import { CONTROL, STATE_FINISHED, STATE_RUNNING, type ThreadJob } from '../internal/messages.js';
 import { nextThreadNumber, processBlock, threadFinished, threadStarted } from '../internal/process-state.js';
 import { encode } from '../internal/share/encode.js';
@@ -97,7 +97,7 @@ export class Thread {
     try {
       core.agent = forStart.backend().spawn({
         entry: ENTRY,
-        init: { job, control: control.buffer as SharedArrayBuffer, process: processBlock, preload: hooks.threadPreload, stdio: hooks.threadStdio },
+        init: { job, control: control.buffer as SharedArrayBuffer, process: processBlock, preload: threadHooks.threadPreload, stdio: threadHooks.threadStdio },
         transfer: core.transfer,
         name: core.name,
       });

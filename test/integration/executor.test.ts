@@ -1,6 +1,7 @@
 /**
  * The executor process on its own: spawned with the descriptors the supervisor
- * gives it, driven over IPC, read on fd 4, answered on fd 5. No kernel, no mocks.
+ * gives it (loom's fd table), driven over IPC, read on FRAMES_FD, answered on
+ * INPUT_FD. No kernel, no mocks.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -12,7 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Readable, Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import type { DoneFrame, ExecuteCommand, FromExecutor, InputReply, StreamFrame } from '../../kernel/executor/messages.js';
+import { FRAMES_FD, INPUT_FD, LIFELINE_FD, type DoneFrame, type ExecuteCommand, type FromExecutor, type InputReply, type StreamFrame } from '../../kernel/executor/messages.js';
 
 const MAIN = join(__dirname, '..', '..', 'kernel', 'executor', 'runtime', 'main.js');
 const started: ChildProcess[] = [];
@@ -31,10 +32,10 @@ class Executor {
   private count = 0;
 
   constructor() {
-    this.child = spawn(process.execPath, [MAIN], { stdio: ['pipe', 'pipe', 'pipe', 'ipc', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [MAIN], { stdio: ['pipe', 'pipe', 'pipe', 'ipc', 'pipe', 'pipe', 'pipe'] });
     started.push(this.child);
     let partial = '';
-    const frames = this.child.stdio[4] as Readable;
+    const frames = (this.child.stdio as unknown as Readable[])[FRAMES_FD]!;
     frames.setEncoding('utf8');
     frames.on('data', (chunk: string) => {
       const lines = (partial + chunk).split('\n');
@@ -43,11 +44,12 @@ class Executor {
       for (const wake of this.waiters) wake();
     });
     this.child.stdin!.on('error', () => {});
+    (this.child.stdio as unknown as Writable[])[LIFELINE_FD]!.on('error', () => {});
     this.input.on('error', () => {});
   }
 
   get input(): Writable {
-    return (this.child.stdio as unknown as Writable[])[5]!;
+    return (this.child.stdio as unknown as Writable[])[INPUT_FD]!;
   }
 
   /** The first frame (received so far or later) that matches. */
@@ -384,7 +386,7 @@ describe('executor lifetime', { timeout: 30_000 }, () => {
     const parent = executor.send("console.log('busy'); for (;;) {}");
     await executor.waitFor((f) => f.type === 'stream' && f.parent === parent);
     const exited = once(executor.child, 'exit');
-    executor.child.stdin!.end();
+    (executor.child.stdio as unknown as Writable[])[LIFELINE_FD]!.end();
     const [, signal] = await exited;
     assert.equal(signal, 'SIGKILL');
   });

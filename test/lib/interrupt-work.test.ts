@@ -1,21 +1,22 @@
 /**
  * interruptWork(tag) in a plain script, without the kernel: a host names work
- * with hooks.outputTag and stops what it started under one tag. Tasks say
+ * with outputHooks.outputTag and stops what it started under one tag. Tasks say
  * they started (and where) through a multiprocessing Queue, and block their
  * worker for ten minutes: a task that was not stopped would keep its worker.
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { hooks, Interrupted, interruptWork, multiprocessing, Pool, Process, ThreadPool } from '../../src/index.js';
+import { interruptWork, outputHooks } from '../../src/host/index.js';
+import { Interrupted, multiprocessing, Pool, Process, ThreadPool } from '../../src/index.js';
 import { isAlive, waitForExit } from '../helpers/processes.js';
 import { assertNothingLeftAtEnd } from './helpers.js';
 
 assertNothingLeftAtEnd();
 
 let tag: string | undefined;
-hooks.outputTag = () => tag;
+outputHooks.outputTag = () => tag;
 after(() => {
-  hooks.outputTag = () => undefined;
+  outputHooks.outputTag = () => undefined;
 });
 
 /** Runs `fn` as code tagged `name` (what it starts carries the tag). */

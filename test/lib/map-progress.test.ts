@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { ThreadPool, ThreadPoolExecutor, hooks, type ProgressStart } from '../../src/index.js';
+import { progressHooks, type ProgressStart } from '../../src/host/index.js';
+import { ThreadPool, ThreadPoolExecutor } from '../../src/index.js';
 import { assertNothingLeftAtEnd, cells } from './helpers.js';
 
 assertNothingLeftAtEnd();
@@ -10,7 +11,7 @@ type Report = ['start', ProgressStart] | ['update', number] | ['finish', string,
 
 function recordProgress(): Report[] {
   const reports: Report[] = [];
-  hooks.progress = (map) => {
+  progressHooks.progress = (map) => {
     reports.push(['start', map]);
     return {
       update: (done) => void reports.push(['update', done]),
@@ -20,9 +21,9 @@ function recordProgress(): Report[] {
   return reports;
 }
 
-describe('maps report their progress to hooks.progress', () => {
+describe('maps report their progress to progressHooks.progress', () => {
   afterEach(() => {
-    hooks.progress = undefined;
+    progressHooks.progress = undefined;
   });
 
   it('pool_map_reports_its_size_rising_counts_and_one_finish', async () => {
@@ -58,7 +59,7 @@ describe('maps report their progress to hooks.progress', () => {
     await using pool = new ThreadPool(1);
     await pool.map((x: number) => x, [1, 2], { progress: false });
     assert.deepEqual(reports, []);
-    hooks.progress = undefined;
+    progressHooks.progress = undefined;
     assert.deepEqual(await pool.map((x: number) => x, [1, 2]), [1, 2]);
     assert.throws(() => pool.map((x: number) => x, [1], { progress: 'no' as never }), { name: 'ArgumentTypeError', message: /'progress' must be a boolean/ });
   });
@@ -98,7 +99,7 @@ describe('maps report their progress to hooks.progress', () => {
   });
 
   it('a_throwing_progress_display_becomes_a_warning_and_the_map_still_succeeds', async () => {
-    hooks.progress = () => ({ update() {}, finish() { throw new Error('display broke'); } });
+    progressHooks.progress = () => ({ update() {}, finish() { throw new Error('display broke'); } });
     const warned = new Promise<Error>((resolve) => process.once('warning', resolve));
     await using pool = new ThreadPool(1);
     assert.deepEqual(await pool.map((x: number) => x + 1, [1]), [2]);

@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import { hooks, NotShippableError, Thread } from '../../src/index.js';
+import { shipHooks } from '../../src/host/index.js';
+import { NotShippableError, Thread } from '../../src/index.js';
 import { KIND_MODULES } from '../../src/internal/entry/kinds.js';
 import { analyse } from '../../src/internal/ship/free-names.js';
 import { reviveCode } from '../../src/internal/ship/revive-code.js';
@@ -52,8 +53,8 @@ test('shipping and reviving: method shorthand, async and generator functions, co
 });
 
 test('the declaration hook brings named declarations along (what the kernel uses for notebook cells)', async () => {
-  const previous = hooks.resolveDeclaration;
-  hooks.resolveDeclaration = (name) => ({ rate: 'const rate = factor * 2;', factor: 'const factor = 21;' })[name];
+  const previous = shipHooks.resolveDeclaration;
+  shipHooks.resolveDeclaration = (name) => ({ rate: 'const rate = factor * 2;', factor: 'const factor = 21;' })[name];
   try {
     const out = cells(1);
     const target = new Function('return (out) => { out[0] = rate; }')() as (out: Int32Array) => void;
@@ -62,18 +63,18 @@ test('the declaration hook brings named declarations along (what the kernel uses
     await t.join();
     assert.equal(out[0], 42);
   } finally {
-    hooks.resolveDeclaration = previous;
+    shipHooks.resolveDeclaration = previous;
   }
 });
 
 test('a declaration the host gives that does not parse is refused at start, naming it', () => {
-  const previous = hooks.resolveDeclaration;
-  hooks.resolveDeclaration = (name) => (name === 'broken' ? 'const broken = ;' : undefined);
+  const previous = shipHooks.resolveDeclaration;
+  shipHooks.resolveDeclaration = (name) => (name === 'broken' ? 'const broken = ;' : undefined);
   try {
     const target = new Function('return () => broken')() as () => unknown;
     assert.throws(() => new Thread({ target }).start(), (e: NotShippableError) => e.code === 'ERR_LOOM_NOT_SHIPPABLE' && /'broken'/.test(e.message));
   } finally {
-    hooks.resolveDeclaration = previous;
+    shipHooks.resolveDeclaration = previous;
   }
 });
 

@@ -6,7 +6,7 @@
  *
  * Askers take turns (input-turn.ts): one question is open at a time.
  *
- * fd 5 is non-blocking (see prepareInput), for one reason: before asking,
+ * fd 6 is non-blocking (see prepareInput), for one reason: before asking,
  * the asker throws away whatever is already there. A reply that was sent for
  * an earlier request (an `input_interrupted` that arrived after its cell had
  * already been stopped by SIGINT) must not answer this one.
@@ -15,17 +15,17 @@ import { readSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { INPUT_FD, type InputReply, type InputRequestFrame } from '../messages.js';
 import { KeyboardInterrupt, StdinNotImplementedError } from './errors.js';
-import { runAsync, runSync, type Waiting } from '../../../src/internal/wait.js';
+import { runAsync, runSync, type Waiting } from '../../../src/host/index.js';
 import { createTurns, takeTurn, takeTurnAsync, turnCells, type Turn } from './input-turn.js';
 
-/** How often an asker looks at fd 5 (a person is typing). */
+/** How often an asker looks at fd 6 (a person is typing). */
 const POLL_MS = 10;
 
-/** Bytes read from fd 5 that are not a whole line yet (this thread's). */
+/** Bytes read from fd 6 that are not a whole line yet (this thread's). */
 let pending = Buffer.alloc(0);
 const chunk = Buffer.alloc(4096);
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
-/** Holds fd 5 open in non-blocking mode; never reads (readable: false). */
+/** Holds fd 6 open in non-blocking mode; never reads (readable: false). */
 let holder: Socket | undefined;
 
 /** Call once in the main thread at start-up, before any thread starts. Without it asking still works, but cannot drop stale replies. */
@@ -35,7 +35,7 @@ export function prepareInput(): void {
     holder = new Socket({ fd: INPUT_FD, readable: false, writable: false });
     holder.unref();
   } catch {
-    return; // not started by the kernel (no fd 5): asking will report the closed channel
+    return; // not started by the kernel (no fd 6): asking will report the closed channel
   }
   createTurns();
 }
@@ -55,7 +55,7 @@ export async function askLineAsync(parent: string, prompt: string, password: boo
   return runAsync(asking(await takeTurnAsync(), { type: 'input_request', parent, prompt, password }, send));
 }
 
-/** Both askers, once (src/internal/wait.ts runs it blocking or awaited): ask, then poll fd 5 until a reply answers. */
+/** Both askers, once (loom/host's runSync or runAsync runs it blocking or awaited): ask, then poll fd 6 until a reply answers. */
 function* asking(turn: Turn, request: InputRequestFrame, send: (frame: InputRequestFrame) => void): Waiting<string> {
   try {
     discardStaleReplies();
@@ -89,14 +89,14 @@ function answerOf(line: string): string | undefined {
   return undefined;
 }
 
-// ---------------------------------------------------------------- fd 5
+// ---------------------------------------------------------------- fd 6
 
 function discardStaleReplies(): void {
   if (turnCells() !== undefined) while (readChunk() > 0);
   pending = Buffer.alloc(0);
 }
 
-/** The next whole line from fd 5, or undefined when none is there yet. */
+/** The next whole line from fd 6, or undefined when none is there yet. */
 function nextLine(): string | undefined {
   for (;;) {
     const newline = pending.indexOf(10);

@@ -1,5 +1,5 @@
 /**
- * Frames to the kernel on fd 4: one JSON object per line. They go through the
+ * Frames to the kernel on fd 5 (FRAMES_FD): one JSON object per line. They go through the
  * shared output buffer (output-buffer.ts): stream text is sent a few
  * milliseconds later by the flusher thread, even while the main thread is busy;
  * any other frame flushes at once, so a cell's output always precedes its `done`.
@@ -47,7 +47,7 @@ function prefixOf(frame: StreamFrame): string {
   return lastPrefix.text;
 }
 
-/** A pool thread that exited (terminated by an interrupt) may have held the output buffer's lock: free it (loom's hooks.threadExited). */
+/** A pool thread that exited (terminated by an interrupt) may have held the output buffer's lock: free it (loom's threadHooks.threadExited). */
 export function releaseOutputLocksOf(threadId: number): void {
   outputBuffer().releaseLocksOf(threadId);
 }

@@ -1,6 +1,6 @@
 /**
  * Preloaded into every loom child process that code in the executor starts
- * (hooks.processPreload; a child passes it on to its own children). The
+ * (processHooks.processPreload; a child passes it on to its own children). The
  * child's console output already goes to its cell: the library sends it to
  * the hub tagged with the cell (process-output.ts takes it from there). This
  * adds what a cell's code may expect in the child: input(), which asks the
@@ -8,8 +8,7 @@
  * KeyboardInterrupt and StdinNotImplementedError as globals, and an error
  * thrown by run() printed at once, to the cell, as Python's child does.
  */
-import { inputFromParent } from '../../../src/internal/entry/child-input.js';
-import { hooks } from '../../../src/internal/hooks.js';
+import { inputFromParent, outputHooks } from '../../../src/host/index.js';
 import { KeyboardInterrupt, StdinNotImplementedError } from './errors.js';
 import type { InputOptions } from './input.js';
 
@@ -25,5 +24,5 @@ function childInput(prompt = '', options: InputOptions = {}): string {
   }
 }
 
-hooks.reportErrorsInWorker = true;
+outputHooks.reportErrorsInWorker = true;
 Object.assign(globalThis, { input: childInput, KeyboardInterrupt, StdinNotImplementedError });

@@ -1,6 +1,6 @@
 /**
  * Whose turn it is to ask the frontend for a line. The kernel holds one
- * question open at a time and fd 5 carries the answers of all, so the
+ * question open at a time and fd 6 carries the answers of all, so the
  * executor's threads take turns: a lock in shared memory (environment data,
  * so every thread the executor starts finds it), held from the question to
  * its answer. A second thread asking waits its turn.
@@ -11,7 +11,7 @@
  */
 import { getEnvironmentData, setEnvironmentData, threadId } from 'node:worker_threads';
 
-/** Environment data: the lock, there once fd 5 is non-blocking. */
+/** Environment data: the lock, there once fd 6 is non-blocking. */
 const TURN_KEY = 'loom:input-turn';
 /** Cells of the lock: who holds it (threadId + 1, 0: nobody), and a counter its holder bumps as it polls. */
 const HOLDER = 0;
@@ -33,7 +33,7 @@ export interface Turn {
 
 let cells: Int32Array | undefined;
 
-/** The lock's cells; undefined when fd 5 was not made non-blocking (not started by the kernel). */
+/** The lock's cells; undefined when fd 6 was not made non-blocking (not started by the kernel). */
 export function turnCells(): Int32Array | undefined {
   if (cells) return cells;
   const shared = getEnvironmentData(TURN_KEY) as SharedArrayBuffer | undefined;

@@ -1,18 +1,17 @@
 /**
  * The executor process: the only process that runs user code. Started by the
  * kernel's supervisor with the descriptors listed in ../messages.ts; takes
- * commands over IPC, runs cells one at a time, answers on fd 4.
+ * commands over IPC, runs cells one at a time, answers on fd 5 (FRAMES_FD).
  */
 import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Socket } from 'node:net';
 import { join } from 'node:path';
-import { getEnvironmentData, Worker } from 'node:worker_threads';
-import { hooks } from '../../../src/internal/hooks.js';
+import { getEnvironmentData } from 'node:worker_threads';
+import { outputHooks, processHooks, progressHooks, startLifelineWatchdog, threadHooks } from '../../../src/host/index.js';
 import { loomModuleFile } from '../../transpile/loom-modules.js';
 import { transpileCell } from '../../transpile/cell.js';
 import { IMPORT_FUNCTION } from '../../transpile/module-syntax.js';
-import { LIFELINE_FD, type ExecuteCommand, type ToExecutor } from '../messages.js';
+import { type ExecuteCommand, type ToExecutor } from '../messages.js';
 import { releaseOutputLocksOf, sendFrame } from './channel.js';
 import { routeOutput } from './console.js';
 import { currentCell } from './context.js';
@@ -24,38 +23,6 @@ import { mapProgress } from './progress.js';
 import { interruptRunningCell, reportLateError, runCell } from './run-cell.js';
 import { CELL_KEY } from './stream-prefix.js';
 import { beforeRequire, importFromCell } from './ts-modules.js';
-
-/**
- * Reads fd 0, which the kernel holds open and never writes: EOF means the
- * kernel died. It runs in a thread because the main thread may be in a busy
- * loop that never returns to the event loop. fd 0 is non-blocking and the
- * thread polls it: a thread blocked inside read(2) could not be stopped, and
- * process.exit() waits for every thread to stop, so a cell's process.exit()
- * would hang.
- */
-const WATCHDOG = `
-const { readSync } = require('node:fs');
-const { workerData } = require('node:worker_threads');
-const buffer = Buffer.alloc(64);
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-for (;;) {
-  let count;
-  try {
-    count = readSync(workerData.fd, buffer, 0, buffer.length, null);
-  } catch (error) {
-    if (error.code === 'EAGAIN' || error.code === 'EINTR') { Atomics.wait(sleeper, 0, 0, 100); continue; }
-    count = 0;
-  }
-  if (count === 0) break;
-}
-process.kill(process.pid, 'SIGKILL');
-`;
-
-function startLifelineWatchdog(): void {
-  // Opening the fd as a libuv pipe is how Node sets O_NONBLOCK on it; it is never read here.
-  new Socket({ fd: LIFELINE_FD, readable: false, writable: false }).unref();
-  new Worker(WATCHDOG, { eval: true, workerData: { fd: LIFELINE_FD } }).unref();
-}
 
 /**
  * As in Node's REPL, require() resolves from the notebook's directory; loom's
@@ -125,20 +92,20 @@ function rememberCell(code: string): void {
  * output, their input() prompts, an error their run() throws.
  */
 function routeWorkerOutput(): void {
-  hooks.threadPreload.push(...['thread-output.js', 'thread-input.js', 'process-output.js'].map((file) => join(__dirname, file)));
-  hooks.processPreload.push(join(__dirname, 'child-process.js'));
+  threadHooks.threadPreload.push(...['thread-output.js', 'thread-input.js', 'process-output.js'].map((file) => join(__dirname, file)));
+  processHooks.processPreload.push(join(__dirname, 'child-process.js'));
   // The cell whose code starts the work, also from a timer it left behind; between cells, the last one.
-  hooks.outputTag = () => currentCell()?.parent ?? (getEnvironmentData(CELL_KEY) as string | undefined);
+  outputHooks.outputTag = () => currentCell()?.parent ?? (getEnvironmentData(CELL_KEY) as string | undefined);
   // A pool thread an interrupt terminated mid-print must not leave the output buffer locked.
-  hooks.threadExited = releaseOutputLocksOf;
+  threadHooks.threadExited = releaseOutputLocksOf;
 }
 
 function main(): void {
-  startLifelineWatchdog();
+  startLifelineWatchdog(); // the kernel died: so does this process, even mid busy loop
   silenceLoaderWarning();
   routeOutput();
   routeWorkerOutput();
-  hooks.progress = mapProgress; // long maps show a bar in their cell
+  progressHooks.progress = mapProgress; // long maps show a bar in their cell
   prepareInput();
   installGlobals();
   shipNotebookDeclarations();

@@ -1,6 +1,6 @@
 /**
  * The notebook's top-level declarations, for code that cells send to threads,
- * processes and pools (loom's hooks.resolveDeclaration).
+ * processes and pools (loom's shipHooks.resolveDeclaration).
  *
  * A cell's top-level bindings are globals of the executor (see
  * transpile/top-level-scope.ts), and loom ships a function by its source
@@ -16,7 +16,7 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hooks, type Declaration } from '../../../src/internal/hooks.js';
+import { shipHooks, type Declaration } from '../../../src/host/index.js';
 import { loomModuleFile } from '../../transpile/loom-modules.js';
 import type { ImportBinding } from '../../transpile/cell.js';
 import { IMPORT_FUNCTION } from '../../transpile/module-syntax.js';
@@ -58,6 +58,6 @@ export function resolveNotebookDeclaration(name: string): Declaration | undefine
 
 /** Installs the registry as loom's resolver; require() in shipped code resolves from the notebook's directory, as in cells. */
 export function shipNotebookDeclarations(): void {
-  hooks.resolveDeclaration = resolveNotebookDeclaration;
-  hooks.requireFrom = join(process.cwd(), '<notebook>');
+  shipHooks.resolveDeclaration = resolveNotebookDeclaration;
+  shipHooks.requireFrom = join(process.cwd(), '<notebook>');
 }

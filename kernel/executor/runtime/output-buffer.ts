@@ -19,7 +19,7 @@
  * had half done is repaired when the same thread next takes the lock.
  */
 import { threadId } from 'node:worker_threads';
-import { writeAll } from '../../../src/internal/write-all.js';
+import { writeAll } from '../../../src/host/index.js';
 import { FRAMES_FD } from '../messages.js';
 
 const LOCK = 0; // guards `data` and LENGTH: 0 = free, else the holder's threadId + 1

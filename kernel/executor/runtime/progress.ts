@@ -1,6 +1,6 @@
 /**
  * Progress bars for long maps in the cell that started them: the kernel's
- * implementation of the library's `hooks.progress` (src/internal/hooks.ts).
+ * implementation of the library's `progressHooks.progress` (from loom/host).
  *
  * A map shorter than SHOW_AFTER_MS shows nothing. A longer one shows a bar
  * (display_data with a display_id) that is replaced in place
@@ -12,7 +12,7 @@
  * the event loop still moves it whenever results come in.
  */
 import { escapeHtml } from '../../../src/display/html.js';
-import type { ProgressReporter, ProgressStart } from '../../../src/internal/hooks.js';
+import type { ProgressReporter, ProgressStart } from '../../../src/host/index.js';
 import type { MimeBundle } from '../../jupyter/output.js';
 import { currentCell, runInCell, type CellContext } from './context.js';
 import { display, type DisplayHandle } from './display.js';
@@ -23,7 +23,7 @@ const BAR_CHARS = 24;
 
 type Ending = Parameters<ProgressReporter['finish']>[0];
 
-/** `hooks.progress`: a bar for this map in the cell that started it, or nothing outside a cell. */
+/** `progressHooks.progress`: a bar for this map in the cell that started it, or nothing outside a cell. */
 export function mapProgress(map: ProgressStart): ProgressReporter {
   const cell = currentCell();
   return cell === undefined ? { update() {}, finish() {} } : new ProgressBar(map, cell);

@@ -13,7 +13,7 @@ import type { ExecuteCommand, UserExpressionResult } from '../messages.js';
 import { sendFrame } from './channel.js';
 import { runInCell, setRunningCell, whileInterruptible, type CellContext } from './context.js';
 import { bundleOf } from './display.js';
-import { interruptWork } from '../../../src/internal/interrupt-work.js';
+import { interruptWork } from '../../../src/host/index.js';
 import { isInterruption, KeyboardInterrupt } from './errors.js';
 import { errorContent, registerScript, syntaxErrorContent } from './traceback.js';
 import { KernelError } from '../../errors.js';

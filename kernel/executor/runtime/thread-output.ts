@@ -1,6 +1,6 @@
 /**
  * Preloaded into every thread of the executor that loom starts (its
- * hooks.threadPreload): threads cells start, pool threads, hub threads, and
+ * threadHooks.threadPreload): threads cells start, pool threads, hub threads, and
  * the threads those start. The thread's console output goes into the
  * executor's shared output buffer as stream frames of the cell it works for,
  * so it shows up in that cell, live, even while the cell's own code
@@ -9,14 +9,14 @@
  * The cell it works for: the one that started it (environment data the
  * executor sets as each cell runs, inherited by a thread when it is created);
  * in a pool thread, the cell that submitted the task it runs
- * (hooks.enterOutputTag, called before each task). Work this thread starts in
+ * (outputHooks.enterOutputTag, called before each task). Work this thread starts in
  * turn (threads, processes, pool tasks) belongs to the same cell
- * (hooks.outputTag). An error its run() throws is printed at once, to that
- * cell's stderr, as Python does (hooks.reportErrorsInWorker).
+ * (outputHooks.outputTag). An error its run() throws is printed at once, to that
+ * cell's stderr, as Python does (outputHooks.reportErrorsInWorker).
  */
 import { StringDecoder } from 'node:string_decoder';
 import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
-import { hooks } from '../../../src/internal/hooks.js';
+import { outputHooks } from '../../../src/host/index.js';
 import { CELL_KEY } from './stream-prefix.js';
 import { sendStream, sharedOutput } from './worker-frames.js';
 
@@ -46,7 +46,7 @@ if (sharedOutput !== undefined && cell !== undefined) {
       return true;
     }) as typeof process.stdout.write;
   }
-  hooks.outputTag = () => cell;
-  hooks.enterOutputTag = enterCell;
-  hooks.reportErrorsInWorker = true;
+  outputHooks.outputTag = () => cell;
+  outputHooks.enterOutputTag = enterCell;
+  outputHooks.reportErrorsInWorker = true;
 }

@@ -1,7 +1,7 @@
 /**
  * input() for a loom child process whose output goes to its hub (a child a
  * notebook cell started): the prompt travels to the hub as an INPUT frame,
- * the hub asks its host (hooks.childInput), and this process's main thread
+ * the hub asks its host (childIoHooks.childInput), and this process's main thread
  * blocks until the INPUT_REPLY comes back. A host defines the `input` global
  * with it (the kernel's child preload); a plain script's children have none.
  */

@@ -4,7 +4,7 @@
  * ever blocks.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { hooks } from '../hooks.js';
+import { threadHooks } from '../host/threads.js';
 import { Hub } from '../hub/hub.js';
 import type { HubCommand, HubInit } from '../hub/protocol.js';
 import { routeThreadOutputInChild } from './process-output.js';
@@ -12,8 +12,8 @@ import { routeThreadOutputInChild } from './process-output.js';
 const init = (workerData as { loomHub: HubInit }).loomHub;
 // In a child process whose output goes to its own hub, the output of its children goes there too.
 routeThreadOutputInChild();
-// A host's thread preloads run here too: they set where child output and input go (hooks.childOutput, childInput).
-hooks.threadPreload = init.preload;
+// A host's thread preloads run here too: they set where child output and input go (childIoHooks.childOutput, childInput).
+threadHooks.threadPreload = init.preload;
 for (const file of init.preload) require(file);
 
 const hub = new Hub(init);

@@ -11,7 +11,8 @@ import { packedBytes, type Serialized } from '../../queue/codec.js';
 import { QueueCore } from '../../queue/queue-core.js';
 import { currentThread } from '../../threading/current.js';
 import { serializeError, type SerializedError } from '../error-wire.js';
-import { hooks } from '../hooks.js';
+import { outputHooks } from '../host/output.js';
+import { threadHooks } from '../host/threads.js';
 import { loadKindsOnDemand } from './kinds.js';
 import { loadFn } from '../pool/fn-ref.js';
 import { FnCache, runItems } from '../pool/run-task.js';
@@ -26,7 +27,7 @@ const init = (workerData as { loomPool: PoolThreadInit }).loomPool;
 // In a child process whose output goes to its hub, so does this thread's; elsewhere, straight to fd 1 and 2.
 if (!routeThreadOutputInChild() && init.stdio === 'direct') useDirectStdio();
 // The preloads reach the threads this thread starts too.
-hooks.threadPreload = init.preload;
+threadHooks.threadPreload = init.preload;
 for (const file of init.preload) require(file);
 // Shared objects in tasks load their modules as they arrive, and shipped code the loom modules it uses: not all of loom.
 loadKindsOnDemand();
@@ -90,7 +91,7 @@ function take(): TaskMessage & { error?: unknown } {
 async function run(task: TaskMessage & { error?: unknown }): Promise<ResultMessage> {
   try {
     // Its output goes where it was submitted, whichever cell created the pool.
-    hooks.enterOutputTag(task.t === '' ? undefined : task.t);
+    outputHooks.enterOutputTag(task.t === '' ? undefined : task.t);
     if (task.error !== undefined) throw task.error;
     const fn = await fns.get(task.f, () => wire.fnSpec(task.f));
     const value = await runItems(fn, task.k, task.x as unknown[]);

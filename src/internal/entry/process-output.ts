@@ -6,7 +6,7 @@
  * parent's fds 1 and 2 and writes there, live, even while the parent
  * busy-loops (Node writes to pipes and files synchronously on Linux).
  *
- * A child started with one (hooks.outputTag answered in the parent: the
+ * A child started with one (outputHooks.outputTag answered in the parent: the
  * kernel names the cell) sends each write as an OUTPUT frame to its hub
  * instead, tagged with the work it runs now: its Process, or the pool task it
  * is running. The frames go through the outbox (hub/outbox.ts), so the
@@ -17,7 +17,8 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
-import { hooks } from '../hooks.js';
+import { childIoHooks } from '../host/child-io.js';
+import { outputHooks } from '../host/output.js';
 import type { SyncChannel } from '../hub/frames.js';
 
 /**
@@ -99,7 +100,7 @@ export function routeChildOutput(channel: SyncChannel, tag: string | undefined, 
   shared = outbox;
   setTag(tag);
   // Work this child starts (its own processes and pools) belongs where its own work does.
-  hooks.outputTag = () => current;
+  outputHooks.outputTag = () => current;
   replaceWrites((stream, text) => channel.post(outputFrame(stream, currentBytes, text)));
 }
 
@@ -121,12 +122,12 @@ export function routeThreadOutputInChild(): boolean {
   let tag = data.tag;
   let tagBytes = Buffer.from(tag, 'utf8');
   replaceWrites((stream, text) => send(outputFrame(stream, tagBytes, text)));
-  hooks.outputTag = () => tag;
-  hooks.enterOutputTag = (next) => {
+  outputHooks.outputTag = () => tag;
+  outputHooks.enterOutputTag = (next) => {
     if (next === undefined || next === tag) return;
     tag = next;
     tagBytes = Buffer.from(next, 'utf8');
   };
-  hooks.childOutput = (childTag, name, text) => send(outputFrame(name === 'stdout' ? 1 : 2, Buffer.from(childTag, 'utf8'), text));
+  childIoHooks.childOutput = (childTag, name, text) => send(outputFrame(name === 'stdout' ? 1 : 2, Buffer.from(childTag, 'utf8'), text));
   return true;
 }

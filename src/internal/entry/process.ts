@@ -4,7 +4,6 @@
  * frame, then either runs one Process (mode 'process') or serves pool tasks
  * until told to stop (mode 'pool').
  */
-import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
@@ -13,8 +12,10 @@ import { serializeError } from '../error-wire.js';
 import { setChildChannel } from '../hub/child-channel.js';
 import { SyncChannel, type Frame } from '../hub/frames.js';
 import { Outbox, OUTBOX_BYTES } from '../hub/outbox.js';
-import { CONTROL_FD, F, LIFELINE_FD, type ChildInit, type PoolWorkerInit, type ProcessInit } from '../hub/protocol.js';
-import { hooks } from '../hooks.js';
+import { pollableLifeline } from '../lifeline.js';
+import { CONTROL_FD, F, type ChildInit, type PoolWorkerInit, type ProcessInit } from '../hub/protocol.js';
+import { processHooks } from '../host/processes.js';
+import { threadHooks } from '../host/threads.js';
 import { loadKindsOnDemand } from './kinds.js';
 import type { FnSpec } from '../pool/fn-ref.js';
 import { inboundFromProcess, KINDS, readFromProcess, writeForProcess } from '../pool/process-wire.js';
@@ -22,15 +23,11 @@ import { Reader, Writer } from '../pool/wire-codec.js';
 import { enterChildTag, routeChildOutput } from './process-output.js';
 import { reportErrorHere } from './report-error.js';
 
-/**
- * The helper thread (child-io.ts): watches the lifeline and writes queued
- * frames. Opening the lifeline as a libuv pipe is how Node makes it
- * non-blocking; it is never read here.
- */
+/** The helper thread (child-io.ts): watches the lifeline (made pollable here) and writes queued frames. */
 function startHelper(outbox: SharedArrayBuffer): void {
-  new Socket({ fd: LIFELINE_FD, readable: false, writable: false }).unref();
+  pollableLifeline();
   const file = join(__dirname, `child-io${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
-  new Worker(file, { workerData: { lifeline: LIFELINE_FD, control: CONTROL_FD, outbox }, name: 'loom child io' }).unref();
+  new Worker(file, { workerData: { control: CONTROL_FD, outbox }, name: 'loom child io' }).unref();
 }
 
 const outbox = new SharedArrayBuffer(OUTBOX_BYTES);
@@ -45,9 +42,9 @@ if (first.kind !== F.INIT) throw new Error(`loom child: expected INIT, got frame
 const init = deserialize(first.body) as ChildInit;
 routeChildOutput(channel, init.tag, outbox);
 // The preloads reach this child's own children too.
-hooks.processPreload = init.preload;
+processHooks.processPreload = init.preload;
 for (const file of init.preload) require(file);
-hooks.threadStdio = init.threadStdio;
+threadHooks.threadStdio = init.threadStdio;
 // Shared objects load their modules as they arrive, and shipped code the loom modules it uses: not all of loom.
 loadKindsOnDemand();
 

@@ -1,13 +1,13 @@
 /**
  * An error thrown by a Thread's or a Process's run(), printed by the worker
- * itself when the host asks for that (hooks.reportErrorsInWorker), as
+ * itself when the host asks for that (outputHooks.reportErrorsInWorker), as
  * Python's threading.excepthook and multiprocessing's child do: a heading,
  * then the error with the frames of the user's code (loom's own frames and
  * Node's internals say nothing to the reader and are left out).
  */
 import { dirname, sep } from 'node:path';
 import { inspect } from 'node:util';
-import { hooks } from '../hooks.js';
+import { outputHooks } from '../host/output.js';
 
 /** loom's own files: the library (src/) and its kernel (kernel/), of this build or of the sources under tsx. */
 const ROOT = dirname(dirname(dirname(__dirname)));
@@ -31,7 +31,7 @@ export function describeError(error: unknown): string {
 
 /** Prints `heading` and the error to this worker's stderr when the host wants it done here; true when printed. */
 export function reportErrorHere(heading: string, error: unknown): boolean {
-  if (!hooks.reportErrorsInWorker) return false;
+  if (!outputHooks.reportErrorsInWorker) return false;
   try {
     process.stderr.write(`${heading}\n${describeError(error)}\n`);
     return true;

@@ -9,7 +9,7 @@ import { WorkerDiedError } from '../../errors.js';
 import { reviveThread } from '../../threading/inside.js';
 import { osThreadId } from '../../threading/thread-core.js';
 import { serializeError } from '../error-wire.js';
-import { hooks } from '../hooks.js';
+import { threadHooks } from '../host/threads.js';
 import { loadKindsOnDemand } from './kinds.js';
 import { reportErrorHere } from './report-error.js';
 import { CONTROL, STATE_FINISHED, type DroppedField, type FinishedReply, type ThreadInit } from '../messages.js';
@@ -27,7 +27,7 @@ Atomics.store(control, CONTROL.NATIVE_ID, osThreadId() ?? 0);
 Atomics.store(control, CONTROL.BOOTED, 1);
 Atomics.notify(control, CONTROL.BOOTED);
 // The preloads reach the threads this thread starts too.
-hooks.threadPreload = init.preload;
+threadHooks.threadPreload = init.preload;
 for (const file of init.preload) require(file);
 // Shared objects in args load their modules as they arrive, and shipped code the loom modules it uses: not all of loom.
 loadKindsOnDemand();

@@ -1,11 +1,11 @@
 /**
  * A child's console output and input() requests, as its hub passes them on
- * to the host (hooks.childOutput, hooks.childInput). Only children started
+ * to the host (childIoHooks.childOutput, childIoHooks.childInput). Only children started
  * with an output tag send these frames (see entry/process-output.ts).
  */
 import { serialize } from 'node:v8';
 import { serializeError } from '../error-wire.js';
-import { hooks } from '../hooks.js';
+import { childIoHooks } from '../host/child-io.js';
 import type { Child } from './child.js';
 import type { Frame } from './frames.js';
 import { F } from './protocol.js';
@@ -13,7 +13,7 @@ import { F } from './protocol.js';
 const STREAMS = { 1: 'stdout', 2: 'stderr' } as const;
 
 /**
- * Hands OUTPUT frames (one child's, in order) to hooks.childOutput. Runs of
+ * Hands OUTPUT frames (one child's, in order) to childIoHooks.childOutput. Runs of
  * frames with the same tag and stream go as one text: a loop of console.log
  * calls reaches the host as a few calls, not one per line.
  */
@@ -27,7 +27,7 @@ export function relayOutput(frames: Frame[]): void {
     const text = texts.length === 1 ? texts[0] : texts.join('');
     texts = [];
     try {
-      hooks.childOutput(tag, name, text);
+      childIoHooks.childOutput(tag, name, text);
     } catch {
       // The host cannot take output now (its process is ending): the hub must go on serving the children.
     }
@@ -44,13 +44,13 @@ export function relayOutput(frames: Frame[]): void {
   pass();
 }
 
-/** Asks hooks.childInput on behalf of the child and sends it the answer (or the error its input() is to throw). */
+/** Asks childIoHooks.childInput on behalf of the child and sends it the answer (or the error its input() is to throw). */
 export function relayInput(child: Child, request: Frame): void {
   const tag = request.body.toString('utf8', 0, request.b);
   const prompt = request.body.toString('utf8', request.b);
   let answer: Promise<string>;
   try {
-    answer = Promise.resolve(hooks.childInput(tag, prompt, request.a === 1));
+    answer = Promise.resolve(childIoHooks.childInput(tag, prompt, request.a === 1));
   } catch (error) {
     answer = Promise.reject(error);
   }

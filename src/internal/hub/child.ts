@@ -1,7 +1,7 @@
 /**
- * One child process as its hub sees it: spawned with the descriptors listed in
- * protocol.ts, frames in and out on fd 3, the lifeline on fd 4 held open and
- * never written.
+ * One child process as its hub sees it: spawned with the descriptors of
+ * internal/fd-table.ts (protocol.ts says what each carries), frames in and out
+ * on fd 3, the lifeline on fd 4 held open and never written.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { serialize } from 'node:v8';
 import { frame, FrameParser, type Frame } from './frames.js';
-import { hooks } from '../hooks.js';
+import { CONTROL_FD, LIFELINE_FD } from '../fd-table.js';
+import { threadHooks } from '../host/threads.js';
 import { F, type ChildInit } from './protocol.js';
 
 const ENTRY = join(__dirname, '..', 'entry', `process${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
@@ -38,7 +39,7 @@ export function inheritedExecArgv(): string[] {
  */
 export function childExecArgv(given: string[] | undefined): string[] {
   const flags = given && given.length > 0 ? given : inheritedExecArgv();
-  return hooks.disableConcurrentOsr && !flags.includes('--concurrent-osr') ? [...flags, '--no-concurrent-osr'] : flags;
+  return threadHooks.disableConcurrentOsr && !flags.includes('--concurrent-osr') ? [...flags, '--no-concurrent-osr'] : flags;
 }
 
 /** Python's exitcode: the code, or -N for a process killed by signal N. */
@@ -64,8 +65,8 @@ export class Child {
     });
     // A failed spawn (EAGAIN, ENOMEM) reports through 'exit' with no pid: handled there.
     this.pid = this.process.pid ?? 0;
-    this.#socket = this.process.stdio[3] as Socket;
-    const lifeline = this.process.stdio[4] as Socket;
+    this.#socket = this.process.stdio[CONTROL_FD] as Socket;
+    const lifeline = this.process.stdio[LIFELINE_FD] as Socket;
     this.#socket.on('data', (chunk: Buffer) => {
       const frames = this.#parser.push(chunk);
       if (frames.length > 0) onFrames(frames);

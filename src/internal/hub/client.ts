@@ -7,7 +7,8 @@
  */
 import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { hooks } from '../hooks.js';
+import { processHooks } from '../host/processes.js';
+import { threadHooks } from '../host/threads.js';
 import { processDepth } from '../spawn-guard.js';
 import { trackWorker } from '../workers.js';
 import type { HubCommand, HubEvent, HubInit } from './protocol.js';
@@ -54,7 +55,7 @@ export class HubClient {
     const { port1, port2 } = new MessageChannel();
     this.#events = port1;
     const init: HubInit = {
-      events: port2, mail: this.#mail.buffer as SharedArrayBuffer, depth: processDepth(), maxDepth: hooks.maxProcessDepth, preload: hooks.threadPreload,
+      events: port2, mail: this.#mail.buffer as SharedArrayBuffer, depth: processDepth(), maxDepth: processHooks.maxProcessDepth, preload: threadHooks.threadPreload,
     };
     this.#worker = new Worker(ENTRY, { workerData: { loomHub: init }, transferList: [port2], name: 'loom hub' });
     // The hub never keeps the process alive by itself: what is waited for (a task, a non-daemon process) holds it.

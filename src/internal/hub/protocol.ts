@@ -12,24 +12,23 @@
  * and its children looked after; it reads the hub's events whenever it asks
  * (receiveMessageOnPort), woken by a counter in shared memory (MAIL).
  *
- * A child process gets these file descriptors:
+ * A child process gets the file descriptors of internal/fd-table.ts:
  *   fd 0  ignored (Python's children read /dev/null)
  *   fd 1, 2  the parent's stdout and stderr, inherited: a child started
  *            without an output tag (a plain script) writes its output there,
  *            live; a child with one sends it as OUTPUT frames on fd 3
  *            instead (entry/process-output.ts), and the hub hands it to
- *            hooks.childOutput
- *   fd 3  a socket to the hub: frames both ways, read and written by the
- *         child's main thread with blocking fs calls
- *   fd 4  the lifeline: the hub never writes it; EOF means the parent process
- *         is gone, and a watchdog thread in the child then kills the child
+ *            childIoHooks.childOutput
+ *   fd 3  CONTROL_FD, a socket to the hub: frames both ways, read and written
+ *         by the child's main thread with blocking fs calls
+ *   fd 4  LIFELINE_FD: the hub never writes it; EOF means the parent process
+ *         is gone, and the child's helper thread then kills the child
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { FnSpec } from '../pool/fn-ref.js';
 import type { ShippedCode } from '../ship/shipped.js';
 
-export const CONTROL_FD = 3;
-export const LIFELINE_FD = 4;
+export { CONTROL_FD, LIFELINE_FD } from '../fd-table.js';
 
 // ---------------------------------------------------------------- frames on fd 3
 
@@ -57,7 +56,7 @@ export const F = {
   RESULT: 21,
   /**
    * Process mode: run() has returned; b = 0 ok, 1 threw (body: v8 SerializedError);
-   * a = 1 when the child has printed the error itself (hooks.reportErrorsInWorker).
+   * a = 1 when the child has printed the error itself (outputHooks.reportErrorsInWorker).
    */
   FINISHED: 22,
   /** a = request id (0: no answer wanted), b = QueueOp; body: see queue ops. */
@@ -97,14 +96,14 @@ export const QS = { OK: 0, EMPTY: 1, FULL: 2, ERROR: 3 } as const;
 export type ChildInit = ProcessInit | PoolWorkerInit;
 
 interface InitCommon {
-  /** Modules to require before anything else (hooks.processPreload of the parent). */
+  /** Modules to require before anything else (processHooks.processPreload of the parent). */
   preload: string[];
-  /** The parent's hooks.threadStdio, for threads the child starts. */
+  /** The parent's threadHooks.threadStdio, for threads the child starts. */
   threadStdio: 'direct' | 'node';
   /** Process name parts (Python's _identity), e.g. [1, 2] for "Process-1:2". */
   identity: number[];
   /**
-   * hooks.outputTag() of the starter: where the output of a Process belongs, or
+   * outputHooks.outputTag() of the starter: where the output of a Process belongs, or
    * of a pool worker outside its tasks (each task carries its own). Undefined:
    * the child writes fd 1 and 2 itself.
    */
@@ -185,6 +184,6 @@ export interface HubInit {
   /** This process's depth in the tree of loom processes (children get one more). */
   depth: number;
   maxDepth: number;
-  /** hooks.threadPreload of the starter: the hub is a thread too (a host sets hooks.childOutput and childInput there). */
+  /** threadHooks.threadPreload of the starter: the hub is a thread too (a host sets childIoHooks.childOutput and childInput there). */
   preload: string[];
 }

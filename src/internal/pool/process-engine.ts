@@ -9,7 +9,9 @@ import { deserializeError, type SerializedError } from '../error-wire.js';
 import { childExecArgv } from '../hub/child.js';
 import { hubClient, nextHubId, type HubClient, type HubListener } from '../hub/client.js';
 import type { PoolWorkerInit } from '../hub/protocol.js';
-import { hooks } from '../hooks.js';
+import { outputHooks } from '../host/output.js';
+import { processHooks } from '../host/processes.js';
+import { threadHooks } from '../host/threads.js';
 import { watchInterrupts } from '../interrupt-work.js';
 import { decode, encode, isPlain } from '../share/encode.js';
 import type { Engine, EngineState, Outcome, TaskKind } from './engine.js';
@@ -52,7 +54,7 @@ export class ProcessEngine implements Engine {
     this.#hub.acquire();
     this.#hub.listen(this.#id, this.#onEvent);
     const init: PoolWorkerInit = {
-      mode: 'pool', name: '', preload: hooks.processPreload, threadStdio: hooks.threadStdio, identity: options.identity, tag: hooks.outputTag(),
+      mode: 'pool', name: '', preload: processHooks.processPreload, threadStdio: threadHooks.threadStdio, identity: options.identity, tag: outputHooks.outputTag(),
       initializer: options.initializer, initargs: outboundForProcess(options.initargs, 'initargs') as unknown[],
     };
     this.#hub.send({ t: 'pool-open', pool: this.#id, size: options.size, init, maxTasks: options.maxTasks, execArgv: childExecArgv(options.execArgv) });
@@ -123,7 +125,7 @@ export class ProcessEngine implements Engine {
   submit(fn: FnSpec, kind: TaskKind, items: unknown[], done: (outcome: Outcome) => void): number {
     if (this.#state !== 'running') throw new PoolStateError(`the pool is ${this.#state}: it takes no new tasks`);
     // The task's output goes where it was submitted (its tag), whichever worker runs it.
-    const tag = hooks.outputTag();
+    const tag = outputHooks.outputTag();
     const head = this.#writer.reset().u8(KINDS.indexOf(kind)).string(tag ?? '');
     const body = writeForProcess(head, items, 'args').takeOwned();
     const id = newTaskId();

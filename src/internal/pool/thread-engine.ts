@@ -21,7 +21,8 @@ import { packedBytes, Serialized, type Packed } from '../../queue/codec.js';
 import { FIFO } from '../../queue/layout.js';
 import { QueueCore } from '../../queue/queue-core.js';
 import { deserializeError } from '../error-wire.js';
-import { hooks } from '../hooks.js';
+import { outputHooks } from '../host/output.js';
+import { threadHooks } from '../host/threads.js';
 import { watchInterrupts } from '../interrupt-work.js';
 import { processBlock } from '../process-state.js';
 import { encode } from '../share/encode.js';
@@ -91,8 +92,8 @@ export class ThreadEngine implements Engine {
       initializer: options.initializer,
       // workerData is cloned for each new worker, shared memory included: no channel needed.
       initargs: encode(options.initargs, 'initargs'),
-      preload: hooks.threadPreload,
-      stdio: hooks.threadStdio,
+      preload: threadHooks.threadPreload,
+      stdio: threadHooks.threadStdio,
     };
     // Loaded here, not at the top: a process that never makes a thread pool does not pay for piscina.
     const { Piscina } = require('piscina') as typeof import('piscina');
@@ -130,7 +131,7 @@ export class ThreadEngine implements Engine {
       trackWorker(worker);
       const thread = worker.threadId;
       worker.once('exit', () => {
-        hooks.threadExited(thread);
+        threadHooks.threadExited(thread);
         this.#workerGone(thread);
       });
     }
@@ -173,7 +174,7 @@ export class ThreadEngine implements Engine {
       queueMicrotask(() => done({ ok: false, error: broken }));
       return id;
     }
-    const tag = hooks.outputTag();
+    const tag = outputHooks.outputTag();
     const message: TaskMessage = { i: id, f: this.#fnId(fn), k: kind, x: items, t: tag ?? '' };
     const packed = packedBytes(this.#wire.encodeTask(message), id);
     this.#pending.set(id, done);

@@ -43,7 +43,7 @@ export interface TaskMessage {
   k: TaskKind;
   /** Items, as ThreadWire.outbound made them. */
   x: unknown;
-  /** hooks.outputTag() where the task was submitted: where its output goes ('' for none). */
+  /** outputHooks.outputTag() where the task was submitted: where its output goes ('' for none). */
   t: string;
 }
 

@@ -1,12 +1,12 @@
 /**
  * Sends a function or class to another thread as source. The source must be
  * self-contained: every free name has to be a declaration the host hook
- * resolves (a notebook's, see hooks.resolveDeclaration), a global, a loom
+ * resolves (a notebook's, see shipHooks.resolveDeclaration), a global, a loom
  * name or a compiled import of loom; anything else is a FreeVariableError at
  * once, naming the variables and saying how to pass them.
  */
 import { FreeVariableError, NotShippableError } from '../../errors.js';
-import { hooks, type Declaration } from '../hooks.js';
+import { shipHooks, type Declaration } from '../host/shipping.js';
 import { setFunctionEncoder } from '../share/encode.js';
 import { isShareable, type ShareTarget } from '../share/registry.js';
 import { copyValue } from './copy-value.js';
@@ -88,7 +88,7 @@ class Shipment {
     for (const use of facts.free) {
       const { name, members } = use;
       if (this.resolved.has(name)) continue;
-      const declaration = hooks.resolveDeclaration(name);
+      const declaration = shipHooks.resolveDeclaration(name);
       if (declaration !== undefined) {
         this.resolved.add(name);
         this.bring(name, declaration);
@@ -137,7 +137,7 @@ class Shipment {
     if (typeof value !== 'object' || value === null || isShareable(value)) return;
     const cls = (Object.getPrototypeOf(value) as { constructor?: unknown } | null)?.constructor;
     if (typeof cls !== 'function' || !cls.name || cls === Object) return;
-    const declaration = hooks.resolveDeclaration(cls.name);
+    const declaration = shipHooks.resolveDeclaration(cls.name);
     if (typeof declaration !== 'object' || !('value' in declaration) || declaration.value !== cls) return;
     if (!this.resolved.has(cls.name)) {
       this.resolved.add(cls.name);
@@ -148,7 +148,7 @@ class Shipment {
 
   finish(expression: string, name: string, role: string, advice: string): ShippedCode {
     if (this.unresolved.length > 0) throw freeVariableError(this.unresolved, role, name, advice, this.where);
-    const requireFrom = hooks.requireFrom ?? require.main?.filename ?? `${process.cwd()}/[loom]`;
+    const requireFrom = shipHooks.requireFrom ?? require.main?.filename ?? `${process.cwd()}/[loom]`;
     const code: ShippedCode = { expression, prelude: this.prelude.join('\n'), loom: this.loom, name, requireFrom };
     if (Object.keys(this.values).length > 0) code.values = this.values;
     return code;

@@ -20,7 +20,7 @@ export interface ShippedCode {
   values?: Record<string, unknown>;
   /** The function's or class's name, for messages. */
   name: string;
-  /** Where `require()` inside the code resolves from (the starting script, or hooks.requireFrom). */
+  /** Where `require()` inside the code resolves from (the starting script, or shipHooks.requireFrom). */
   requireFrom: string;
 }
 
