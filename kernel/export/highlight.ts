@@ -3,7 +3,7 @@
  * so a page renders in one pass. Notebook cells are TypeScript.
  */
 import hljs from 'highlight.js';
-import { escapeHtml } from '../../src/display/html.js';
+import { escapeHtml } from '../../src/host/index.js';
 
 /** HTML with highlight.js's `hljs-*` spans; unknown languages are just escaped. */
 export function highlight(code: string, language = 'typescript'): string {

@@ -1,5 +1,5 @@
 /** The index page: every executed notebook with its title, file name and how its run ended. */
-import { escapeHtml } from '../../src/display/html.js';
+import { escapeHtml } from '../../src/host/index.js';
 import type { NotebookStatus } from './notebook-status.js';
 import { pageFrame } from './page-frame.js';
 

@@ -6,7 +6,7 @@
  */
 import MarkdownIt from 'markdown-it';
 type Token = MarkdownIt.Token;
-import { escapeHtml } from '../../src/display/html.js';
+import { escapeHtml } from '../../src/host/index.js';
 import { joinText } from '../jupyter/nbformat.js';
 import type { MimeBundle } from '../jupyter/output.js';
 import { highlight } from './highlight.js';

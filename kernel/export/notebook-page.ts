@@ -7,7 +7,7 @@
  * Everything is inline: styles, SVG, images as data URIs; the page loads
  * nothing and runs no script.
  */
-import { escapeHtml } from '../../src/display/html.js';
+import { escapeHtml } from '../../src/host/index.js';
 import { joinText, type Cell, type CodeCell, type Notebook } from '../jupyter/nbformat.js';
 import { loadAnsiToHtml } from './ansi.js';
 import { highlight } from './highlight.js';

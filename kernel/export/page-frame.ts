@@ -1,5 +1,5 @@
 /** The frame every exported page shares: a standalone HTML file with the stylesheet inlined. */
-import { escapeHtml } from '../../src/display/html.js';
+import { escapeHtml } from '../../src/host/index.js';
 import { pageStyle } from './page-style.js';
 
 /** `body` is HTML, put inside <body> as it is; `title` is text. */

@@ -2,7 +2,7 @@
  * Finding one's way through the chapter's pages: a table of contents from a
  * page's headings, and links to the notebooks before and after it.
  */
-import { escapeHtml } from '../../src/display/html.js';
+import { escapeHtml } from '../../src/host/index.js';
 import type { Heading } from './markdown.js';
 
 /** A neighbouring notebook's page. */

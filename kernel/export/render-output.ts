@@ -3,7 +3,7 @@
  * can show without running scripts, in about the order nbconvert prefers:
  * HTML, SVG (inline), bitmaps (data URIs), Markdown, JSON, plain text.
  */
-import { escapeHtml } from '../../src/display/html.js';
+import { escapeHtml } from '../../src/host/index.js';
 import { joinText, type JsonObject, type Output } from '../jupyter/nbformat.js';
 import type { MimeBundle } from '../jupyter/output.js';
 import type { AnsiToHtml } from './ansi.js';

@@ -1,8 +1,8 @@
 /**
  * Text into HTML, and the method name Jupyter kernels look for to show an
- * object richly. The loom kernel imports this file itself (its executor and
- * its HTML export), so it stays free of imports: loading it must not load
- * the charts behind loom/display's entry point.
+ * object richly. The loom kernel reaches this file through loom/host (its
+ * executor and its HTML export), so it stays free of imports: loading it
+ * must not load the charts behind loom/display's entry point.
  */
 
 /**

@@ -11,6 +11,8 @@
  * - Blocking both ways (`runSync`, `runAsync`), for a host's own waits written
  *   once as a generator, as loom's primitives are.
  * - Inside a child process: `inputFromParent`, input() through the hub.
+ * - Showing things: `escapeHtml` and `JUPYTER_DISPLAY`, the symbol of a rich
+ *   display method (from loom/display's light half: no charts load).
  * - Processes a host starts to run code: the fd table they share with loom's
  *   own children (each number means one thing in both), the lifeline
  *   watchdog that ends one when its parent dies, and `writeAll`.
@@ -37,6 +39,7 @@ export { runSync, runAsync, type Waiting, type WaitStep } from '../internal/wait
 export { writeAll } from '../internal/write-all.js';
 export { CONTROL_FD, LIFELINE_FD, FRAMES_FD, INPUT_FD } from '../internal/fd-table.js';
 export { startLifelineWatchdog } from '../internal/lifeline.js';
+export { escapeHtml, JUPYTER_DISPLAY } from '../display/html.js';
 
 /** input() in the main thread of a loom child process a cell started: asks through the hub (entry/child-input.ts). */
 export function inputFromParent(prompt: string, password: boolean): string {

@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
-import { JUPYTER_DISPLAY } from '../../../src/display/html.js';
+import { JUPYTER_DISPLAY } from '../../../src/host/index.js';
 import type { MimeBundle } from '../../jupyter/output.js';
 import { sendFrame } from './channel.js';
 import { currentCell } from './context.js';

@@ -11,7 +11,7 @@
  * from the map's own reports (items finishing), so a `mapSync` that blocks
  * the event loop still moves it whenever results come in.
  */
-import { escapeHtml } from '../../../src/display/html.js';
+import { escapeHtml } from '../../../src/host/index.js';
 import type { ProgressReporter, ProgressStart } from '../../../src/host/index.js';
 import type { MimeBundle } from '../../jupyter/output.js';
 import { currentCell, runInCell, type CellContext } from './context.js';
