@@ -12,8 +12,8 @@ import { childChannel, nextRequestId } from '../internal/hub/child-channel.js';
 import { frame, frameHead, type Frame, type SyncChannel } from '../internal/hub/frames.js';
 import { F, FRAME_HEAD, Q, QS } from '../internal/hub/protocol.js';
 import { Reader } from '../internal/pool/wire-codec.js';
-import { itemFromWire, packForWire, writeWire } from '../queue/codec.js';
-import { ENTRY_OVERHEAD } from '../queue/layout.js';
+import { itemFromWire, packForWire, writeWire } from '../internal/ring/codec.js';
+import { ENTRY_OVERHEAD } from '../internal/ring/layout.js';
 
 /** How a remote queue is described when it is sent to a process. */
 export interface RemoteQueueForm {

@@ -7,8 +7,8 @@
  */
 import { threadId, workerData } from 'node:worker_threads';
 import { BrokenWorkerError, NotShippableError } from '../../errors.js';
-import { packedBytes, type Serialized } from '../../queue/codec.js';
-import { QueueCore } from '../../queue/queue-core.js';
+import { packedBytes, type Serialized } from '../ring/codec.js';
+import { QueueCore } from '../ring/queue-core.js';
 import { currentThread } from '../../threading/current.js';
 import { serializeError, type SerializedError } from '../error-wire.js';
 import { hooks } from '../hooks.js';

@@ -19,9 +19,9 @@
  * transfer of a batch past 5 ms.)
  */
 import { Full, ShutDown } from '../../errors.js';
-import { packedFromWire, type Packed } from '../../queue/codec.js';
-import { H } from '../../queue/layout.js';
-import { QueueCore } from '../../queue/queue-core.js';
+import { packedFromWire, type Packed } from '../ring/codec.js';
+import { H } from '../ring/layout.js';
+import { QueueCore } from '../ring/queue-core.js';
 import { whenNotEmpty } from '../pool/ring-wait.js';
 import { Writer } from '../pool/wire-codec.js';
 import { deadlineAfter, remaining, runAsync } from '../wait.js';
