@@ -1,9 +1,9 @@
 /** threading.Thread: a real OS thread (a worker_threads Worker) running a target function or a subclass's run(). */
-import { join } from 'node:path';
 import { inspect } from 'node:util';
 import type { TransferListItem } from 'node:worker_threads';
 import { NotShippableError, ThreadStateError, WorkerDiedError } from '../errors.js';
 import { deserializeError, serializeError } from '../internal/error-wire.js';
+import { entryFile } from '../internal/entry-file.js';
 import { hooks } from '../internal/hooks.js';
 import { CONTROL, STATE_FINISHED, STATE_RUNNING, type ThreadJob } from '../internal/messages.js';
 import { nextThreadNumber, processBlock, threadFinished, threadStarted } from '../internal/process-state.js';
@@ -24,8 +24,8 @@ const forStart = {
   tuneV8: () => (require('../internal/v8-tuning.js') as typeof import('../internal/v8-tuning.js')).tuneV8ForThreads(),
 };
 
-/** The file each thread runs; .ts when loom itself runs from source under tsx. */
-const ENTRY = join(__dirname, '..', 'internal', 'entry', `thread${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
+/** The file each thread runs. */
+const ENTRY = entryFile('thread');
 
 export interface ThreadOptions {
   /** The function the thread runs: called as `target(...args)` by the default `run()`. Sent by source: it must be self-contained. */

@@ -5,10 +5,10 @@
  * until told to stop (mode 'pool').
  */
 import { Socket } from 'node:net';
-import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { BrokenWorkerError, NotShippableError } from '../../errors.js';
+import { entryFile } from '../entry-file.js';
 import { serializeError } from '../error-wire.js';
 import { setChildChannel } from '../hub/child-channel.js';
 import { SyncChannel, type Frame } from '../hub/frames.js';
@@ -29,8 +29,7 @@ import { reportErrorHere } from './report-error.js';
  */
 function startHelper(outbox: SharedArrayBuffer): void {
   new Socket({ fd: LIFELINE_FD, readable: false, writable: false }).unref();
-  const file = join(__dirname, `child-io${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
-  new Worker(file, { workerData: { lifeline: LIFELINE_FD, control: CONTROL_FD, outbox }, name: 'loom child io' }).unref();
+  new Worker(entryFile('child-io'), { workerData: { lifeline: LIFELINE_FD, control: CONTROL_FD, outbox }, name: 'loom child io' }).unref();
 }
 
 const outbox = new SharedArrayBuffer(OUTBOX_BYTES);

@@ -13,7 +13,6 @@
  * costs a serialize and two ring operations instead of a message round trip
  * (see bench/lib.ts).
  */
-import { join } from 'node:path';
 import { threadId, type ResourceLimits, type Worker } from 'node:worker_threads';
 import type { Piscina as PiscinaType } from 'piscina';
 import { BrokenWorkerError, Interrupted, PoolStateError } from '../../errors.js';
@@ -27,6 +26,7 @@ import { processBlock } from '../process-state.js';
 import { encode } from '../share/encode.js';
 import { trackWorker } from '../workers.js';
 import type { Engine, EngineState, Outcome, TaskKind } from './engine.js';
+import { entryFile } from '../entry-file.js';
 import { fnKey, type FnSpec } from './fn-ref.js';
 import { sleepUntilNotEmpty, whenNotEmpty } from './ring-wait.js';
 import { newTaskId } from './task-id.js';
@@ -35,7 +35,7 @@ import { waitSyncUntil } from './engine.js';
 import type { PoolThreadInit, ResultMessage, TaskMessage } from './thread-messages.js';
 import { REGISTERED, SLOT_CELLS, SLOTS } from './thread-messages.js';
 
-const ENTRY = join(__dirname, '..', 'entry', `pool-thread${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
+const ENTRY = entryFile('pool-thread');
 const RING_BYTES = 1 << 20;
 const NONE = Symbol('none');
 /** How long interruptWork looks for a task a worker has taken from the ring but not yet named in its slot. */
