@@ -5,6 +5,7 @@ import { NotShippableError, ThreadStateError, WorkerDiedError } from '../errors.
 import { deserializeError, serializeError } from '../internal/error-wire.js';
 import { entryFile } from '../internal/entry-file.js';
 import { hooks } from '../internal/hooks.js';
+import { lazy } from '../internal/lazy.js';
 import { CONTROL, STATE_FINISHED, STATE_RUNNING, type ThreadJob } from '../internal/messages.js';
 import { nextThreadNumber, processBlock, threadFinished, threadStarted } from '../internal/process-state.js';
 import { encode } from '../internal/share/encode.js';
@@ -19,9 +20,9 @@ import { coreOf, isFinished, newCore, osThreadId, setCore, settle, type ThreadCo
  * start one of their own (each module a new thread loads costs it ~0.5 ms).
  */
 const forStart = {
-  ship: () => require('../internal/ship/ship.js') as typeof import('../internal/ship/ship.js'),
-  backend: () => (require('../internal/backend/thread-backend.js') as typeof import('../internal/backend/thread-backend.js')).threadBackend,
-  tuneV8: () => (require('../internal/v8-tuning.js') as typeof import('../internal/v8-tuning.js')).tuneV8ForThreads(),
+  ship: lazy<typeof import('../internal/ship/ship.js')>(() => require('../internal/ship/ship.js')),
+  backend: lazy<typeof import('../internal/backend/thread-backend.js')>(() => require('../internal/backend/thread-backend.js')),
+  v8: lazy<typeof import('../internal/v8-tuning.js')>(() => require('../internal/v8-tuning.js')),
 };
 
 /** The file each thread runs. */
@@ -92,10 +93,10 @@ export class Thread {
     const control = new Int32Array(new SharedArrayBuffer(CONTROL.CELLS * 4));
     // Running from now on, before the worker even boots: a busy loop on isAlive() right after start() must not exit early.
     control[CONTROL.STATE] = STATE_RUNNING;
-    forStart.tuneV8();
+    forStart.v8().tuneV8ForThreads();
     threadStarted();
     try {
-      core.agent = forStart.backend().spawn({
+      core.agent = forStart.backend().threadBackend.spawn({
         entry: ENTRY,
         init: { job, control: control.buffer as SharedArrayBuffer, process: processBlock, preload: hooks.threadPreload, stdio: hooks.threadStdio },
         transfer: core.transfer,

@@ -27,6 +27,7 @@ import { encode } from '../share/encode.js';
 import { trackWorker } from '../workers.js';
 import type { Engine, EngineState, Outcome, TaskKind } from './engine.js';
 import { entryFile } from '../entry-file.js';
+import { lazy } from '../lazy.js';
 import { fnKey, type FnSpec } from './fn-ref.js';
 import { sleepUntilNotEmpty, whenNotEmpty } from './ring-wait.js';
 import { newTaskId } from './task-id.js';
@@ -36,6 +37,8 @@ import type { PoolThreadInit, ResultMessage, TaskMessage } from './thread-messag
 import { REGISTERED, SLOT_CELLS, SLOTS } from './thread-messages.js';
 
 const ENTRY = entryFile('pool-thread');
+/** A process that never makes a thread pool does not pay for loading piscina. */
+const piscina = lazy<typeof import('piscina')>(() => require('piscina'));
 const RING_BYTES = 1 << 20;
 const NONE = Symbol('none');
 /** How long interruptWork looks for a task a worker has taken from the ring but not yet named in its slot. */
@@ -94,9 +97,7 @@ export class ThreadEngine implements Engine {
       preload: hooks.threadPreload,
       stdio: hooks.threadStdio,
     };
-    // Loaded here, not at the top: a process that never makes a thread pool does not pay for piscina.
-    const { Piscina } = require('piscina') as typeof import('piscina');
-    this.#piscina = new Piscina({
+    this.#piscina = new (piscina().Piscina)({
       filename: ENTRY,
       minThreads: options.size,
       maxThreads: options.size,
