@@ -15,6 +15,7 @@ import { SyncChannel, type Frame } from '../hub/frames.js';
 import { Outbox, OUTBOX_BYTES } from '../hub/outbox.js';
 import { CONTROL_FD, F, LIFELINE_FD, type ChildInit, type PoolWorkerInit, type ProcessInit } from '../hub/protocol.js';
 import { hooks } from '../hooks.js';
+import { lazy } from '../lazy.js';
 import { loadKindsOnDemand } from './kinds.js';
 import type { FnSpec } from '../pool/fn-ref.js';
 import { inboundFromProcess, KINDS, readFromProcess, writeForProcess } from '../pool/process-wire.js';
@@ -50,9 +51,21 @@ hooks.threadStdio = init.threadStdio;
 // Shared objects load their modules as they arrive, and shipped code the loom modules it uses: not all of loom.
 loadKindsOnDemand();
 
+/**
+ * Required at first use: a child that runs one Process needs none of the
+ * pool's side, and a pool's worker never rebuilds a Process.
+ */
+const remoteQueues = lazy<typeof import('../../multiprocessing/queue-remote.js')>(() => require('../../multiprocessing/queue-remote.js'));
+const processSide = lazy<typeof import('./revive-process.js')>(() => require('./revive-process.js'));
+const poolSide = {
+  current: lazy<typeof import('../../multiprocessing/current.js')>(() => require('../../multiprocessing/current.js')),
+  load: lazy<typeof import('./load-fn.js')>(() => require('./load-fn.js')),
+  run: lazy<typeof import('./run-task.js')>(() => require('./run-task.js')),
+};
+
 /** Items a queue's get brought and nobody took go back when a task or run() ends (see multiprocessing/queue-remote.ts). */
 function handBack(): void {
-  (require('../../multiprocessing/queue-remote.js') as typeof import('../../multiprocessing/queue-remote.js')).returnUnusedItems();
+  remoteQueues().returnUnusedItems();
 }
 process.on('exit', () => {
   try {
@@ -64,9 +77,8 @@ process.on('exit', () => {
 });
 
 async function runProcess(job: ProcessInit): Promise<void> {
-  const { reviveProcess } = require('../../multiprocessing/inside.js') as typeof import('../../multiprocessing/inside.js');
   try {
-    const proc = reviveProcess(job.job, job.identity);
+    const proc = processSide().reviveProcess(job.job, job.identity);
     await proc.run();
     handBack();
     channel.write(F.FINISHED, 0, 0);
@@ -80,10 +92,9 @@ async function runProcess(job: ProcessInit): Promise<void> {
 }
 
 async function runPool(worker: PoolWorkerInit): Promise<void> {
-  // Required here, not imported: a child that runs one Process needs none of the pool's side.
-  const { setCurrentProcess } = require('../../multiprocessing/current.js') as typeof import('../../multiprocessing/current.js');
-  const { loadFn } = require('../pool/fn-ref.js') as typeof import('../pool/fn-ref.js');
-  const { FnCache, runItems } = require('../pool/run-task.js') as typeof import('../pool/run-task.js');
+  const { setCurrentProcess } = poolSide.current();
+  const { loadFn } = poolSide.load();
+  const { FnCache, runItems } = poolSide.run();
   setCurrentProcess({ name: worker.name, daemon: true }, worker.identity);
   let initError: Uint8Array | undefined;
   if (worker.initializer) {

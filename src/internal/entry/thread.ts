@@ -6,7 +6,7 @@
  */
 import { workerData } from 'node:worker_threads';
 import { WorkerDiedError } from '../../errors.js';
-import { reviveThread } from '../../threading/inside.js';
+import { reviveThread } from './revive-thread.js';
 import { osThreadId } from '../../threading/thread-core.js';
 import { serializeError } from '../error-wire.js';
 import { hooks } from '../hooks.js';
