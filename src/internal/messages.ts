@@ -1,8 +1,7 @@
 /**
  * Everything that crosses the boundary between a starter and the thread it
  * starts. One file, so both sides read the same contract (piscina's
- * types.ts). A process backend can reuse ThreadJob and FinishedReply as they
- * are; only the control block (shared memory) is thread-specific.
+ * types.ts). A Process has its own, with its hub: hub/protocol.ts.
  */
 import type { SerializedError } from './error-wire.js';
 import type { ShippedCode } from './ship/shipped.js';

@@ -6,7 +6,7 @@
 import { readlinkSync } from 'node:fs';
 import type { TransferListItem } from 'node:worker_threads';
 import { ThreadStateError } from '../errors.js';
-import type { Agent } from '../internal/backend/backend.js';
+import type { ThreadAgent } from '../internal/thread-agent.js';
 import type { SerializedError } from '../internal/error-wire.js';
 import { CONTROL, STATE_FINISHED, STATE_RUNNING } from '../internal/messages.js';
 import { decode } from '../internal/share/encode.js';
@@ -22,7 +22,7 @@ export interface ThreadCore {
   inside: boolean;
   started: boolean;
   control: Int32Array | undefined;
-  agent: Agent | undefined;
+  agent: ThreadAgent | undefined;
   ident: number | undefined;
   /** The reply has been applied (fields copied back). */
   settled: boolean;

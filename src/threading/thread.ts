@@ -21,7 +21,7 @@ import { coreOf, isFinished, newCore, osThreadId, setCore, settle, type ThreadCo
  */
 const forStart = {
   ship: lazy<typeof import('../internal/ship/ship.js')>(() => require('../internal/ship/ship.js')),
-  backend: lazy<typeof import('../internal/backend/thread-backend.js')>(() => require('../internal/backend/thread-backend.js')),
+  agent: lazy<typeof import('../internal/thread-agent.js')>(() => require('../internal/thread-agent.js')),
   v8: lazy<typeof import('../internal/v8-tuning.js')>(() => require('../internal/v8-tuning.js')),
 };
 
@@ -96,7 +96,7 @@ export class Thread {
     forStart.v8().tuneV8ForThreads();
     threadStarted();
     try {
-      core.agent = forStart.backend().threadBackend.spawn({
+      core.agent = new (forStart.agent().ThreadAgent)({
         entry: ENTRY,
         init: { job, control: control.buffer as SharedArrayBuffer, process: processBlock, preload: hooks.threadPreload, stdio: hooks.threadStdio },
         transfer: core.transfer,
