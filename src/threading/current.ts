@@ -1,8 +1,9 @@
 /** The thread-level functions of Python's threading module: current_thread, main_thread, get_ident, get_native_id, active_count. */
 import { isMainThread, threadId } from 'node:worker_threads';
 import { lazy } from '../internal/lazy.js';
+import { osThreadId } from '../internal/os-thread-id.js';
 import { runningThreads } from '../internal/process-state.js';
-import { newCore, osThreadId, runningControl, setCore } from './thread-core.js';
+import { newCore, runningControl, setCore } from './thread-core.js';
 import type { Thread } from './thread.js';
 
 /** thread.ts imports this module (every Thread asks for the current one): required at run time, a load cycle otherwise. */

@@ -3,7 +3,6 @@
  * so that a Thread subclass instance's own fields are exactly the user's:
  * those are what travel to the thread and back.
  */
-import { readlinkSync } from 'node:fs';
 import type { TransferListItem } from 'node:worker_threads';
 import { ThreadStateError } from '../errors.js';
 import type { ThreadAgent } from '../internal/thread-agent.js';
@@ -96,17 +95,4 @@ export function settle(thread: object, core: ThreadCore): void {
   core.error ??= reply.error;
   core.reported = reply.reported === true;
   core.agent?.unref();
-}
-
-let nativeId: number | null | undefined;
-/** This OS thread's id (Linux: from /proc/thread-self, about 10 µs); undefined where there is no such file. */
-export function osThreadId(): number | undefined {
-  if (nativeId === undefined) {
-    try {
-      nativeId = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    } catch {
-      nativeId = null;
-    }
-  }
-  return nativeId ?? undefined;
 }

@@ -7,12 +7,13 @@ import { entryFile } from '../internal/entry-file.js';
 import { hooks } from '../internal/hooks.js';
 import { lazy } from '../internal/lazy.js';
 import { CONTROL, STATE_FINISHED, STATE_RUNNING, type ThreadJob } from '../internal/messages.js';
+import { osThreadId } from '../internal/os-thread-id.js';
 import { nextThreadNumber, processBlock, threadFinished, threadStarted } from '../internal/process-state.js';
 import { encode } from '../internal/share/encode.js';
 import { optionalBoolean, optionsObject, typeError } from '../internal/validate.js';
 import { currentThread } from './current.js';
 import { waitForJoin, waitForJoinSync, type Joining } from './join.js';
-import { coreOf, isFinished, newCore, osThreadId, setCore, settle, type ThreadCore } from './thread-core.js';
+import { coreOf, isFinished, newCore, setCore, settle, type ThreadCore } from './thread-core.js';
 
 /**
  * What only start() needs, required by the first start() rather than with this

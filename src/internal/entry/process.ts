@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { BrokenWorkerError, NotShippableError } from '../../errors.js';
 import { entryFile } from '../entry-file.js';
 import { serializeError } from '../error-wire.js';
-import { setChildChannel } from '../hub/child-channel.js';
+import { setChildChannel, workEnded } from '../hub/child-channel.js';
 import { SyncChannel, type Frame } from '../hub/frames.js';
 import { Outbox, OUTBOX_BYTES } from '../hub/outbox.js';
 import { CONTROL_FD, F, LIFELINE_FD, type ChildInit, type PoolWorkerInit, type ProcessInit } from '../hub/protocol.js';
@@ -55,7 +55,6 @@ loadKindsOnDemand();
  * Required at first use: a child that runs one Process needs none of the
  * pool's side, and a pool's worker never rebuilds a Process.
  */
-const remoteQueues = lazy<typeof import('../../multiprocessing/queue-remote.js')>(() => require('../../multiprocessing/queue-remote.js'));
 const processSide = lazy<typeof import('./revive-process.js')>(() => require('./revive-process.js'));
 const poolSide = {
   current: lazy<typeof import('../../multiprocessing/current.js')>(() => require('../../multiprocessing/current.js')),
@@ -63,13 +62,9 @@ const poolSide = {
   run: lazy<typeof import('./run-task.js')>(() => require('./run-task.js')),
 };
 
-/** Items a queue's get brought and nobody took go back when a task or run() ends (see multiprocessing/queue-remote.ts). */
-function handBack(): void {
-  remoteQueues().returnUnusedItems();
-}
 process.on('exit', () => {
   try {
-    handBack();
+    workEnded();
     channel.flush();
   } catch {
     // The parent is gone: nobody to hand them to.
@@ -80,10 +75,10 @@ async function runProcess(job: ProcessInit): Promise<void> {
   try {
     const proc = processSide().reviveProcess(job.job, job.identity);
     await proc.run();
-    handBack();
+    workEnded();
     channel.write(F.FINISHED, 0, 0);
   } catch (error) {
-    handBack();
+    workEnded();
     const reported = reportErrorHere(`Exception in process ${job.job.name} (pid ${process.pid}):`, error);
     channel.write(F.FINISHED, reported ? 1 : 0, 1, serialize(serializeError(error)));
     process.exitCode = 1;
@@ -141,7 +136,7 @@ async function runPool(worker: PoolWorkerInit): Promise<void> {
       failed = 1;
       body = serialize(serializeError(error));
     }
-    handBack();
+    workEnded();
     channel.write(F.RESULT, received.a, failed, body);
   }
   process.exit(0);

@@ -7,12 +7,12 @@
 import { workerData } from 'node:worker_threads';
 import { WorkerDiedError } from '../../errors.js';
 import { reviveThread } from './revive-thread.js';
-import { osThreadId } from '../../threading/thread-core.js';
 import { serializeError } from '../error-wire.js';
 import { hooks } from '../hooks.js';
 import { loadKindsOnDemand } from './kinds.js';
 import { reportErrorHere } from './report-error.js';
 import { CONTROL, STATE_FINISHED, type DroppedField, type FinishedReply, type ThreadInit } from '../messages.js';
+import { osThreadId } from '../os-thread-id.js';
 import { threadFinished } from '../process-state.js';
 import { encode } from '../share/encode.js';
 import { useDirectStdio } from './direct-stdio.js';
