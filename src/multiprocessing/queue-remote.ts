@@ -11,7 +11,7 @@ import { Empty, Full, ItemTooLargeError, NotShippableError, ShutDown } from '../
 import { childChannel, nextRequestId, onWorkEnd } from '../internal/hub/child-channel.js';
 import { frame, frameHead, type Frame, type SyncChannel } from '../internal/hub/frames.js';
 import { F, FRAME_HEAD, Q, QS } from '../internal/hub/protocol.js';
-import { Reader } from '../internal/pool/wire-codec.js';
+import { Reader } from '../internal/wire-codec.js';
 import { itemFromWire, packForWire, writeWire } from '../internal/ring/codec.js';
 import { ENTRY_OVERHEAD } from '../internal/ring/layout.js';
 

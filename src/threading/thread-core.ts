@@ -5,9 +5,9 @@
  */
 import type { TransferListItem } from 'node:worker_threads';
 import { ThreadStateError } from '../errors.js';
-import type { ThreadAgent } from '../internal/thread-agent.js';
+import type { ThreadAgent } from '../internal/thread/agent.js';
 import type { SerializedError } from '../internal/error-wire.js';
-import { CONTROL, STATE_FINISHED, STATE_RUNNING } from '../internal/messages.js';
+import { CONTROL, STATE_FINISHED, STATE_RUNNING } from '../internal/thread/messages.js';
 import { decode } from '../internal/share/encode.js';
 import { deadlineAfter, remaining, type Waiting } from '../internal/wait.js';
 

@@ -6,7 +6,7 @@ import { deserializeError, serializeError } from '../internal/error-wire.js';
 import { entryFile } from '../internal/entry-file.js';
 import { hooks } from '../internal/hooks.js';
 import { lazy } from '../internal/lazy.js';
-import { CONTROL, STATE_FINISHED, STATE_RUNNING, type ThreadJob } from '../internal/messages.js';
+import { CONTROL, STATE_FINISHED, STATE_RUNNING, type ThreadJob } from '../internal/thread/messages.js';
 import { osThreadId } from '../internal/os-thread-id.js';
 import { nextThreadNumber, processBlock, threadFinished, threadStarted } from '../internal/process-state.js';
 import { encode } from '../internal/share/encode.js';
@@ -22,7 +22,7 @@ import { coreOf, isFinished, newCore, setCore, settle, type ThreadCore } from '.
  */
 const forStart = {
   ship: lazy<typeof import('../internal/ship/ship.js')>(() => require('../internal/ship/ship.js')),
-  agent: lazy<typeof import('../internal/thread-agent.js')>(() => require('../internal/thread-agent.js')),
+  agent: lazy<typeof import('../internal/thread/agent.js')>(() => require('../internal/thread/agent.js')),
   v8: lazy<typeof import('../internal/v8-tuning.js')>(() => require('../internal/v8-tuning.js')),
 };
 

@@ -6,7 +6,7 @@
  * ES module) by import().
  */
 import { pathToFileURL } from 'node:url';
-import type { FnSpec } from '../pool/fn-ref.js';
+import type { FnSpec } from '../ship/shipped.js';
 import { reviveCode } from '../ship/revive-code.js';
 import { whileImportingUserModule, whileLoadingUserModule } from '../spawn-guard.js';
 import { show, valueError } from '../validate.js';

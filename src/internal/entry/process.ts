@@ -17,9 +17,9 @@ import { CONTROL_FD, F, LIFELINE_FD, type ChildInit, type PoolWorkerInit, type P
 import { hooks } from '../hooks.js';
 import { lazy } from '../lazy.js';
 import { loadKindsOnDemand } from './kinds.js';
-import type { FnSpec } from '../pool/fn-ref.js';
+import type { FnSpec } from '../ship/shipped.js';
 import { inboundFromProcess, KINDS, readFromProcess, writeForProcess } from '../pool/process-wire.js';
-import { Reader, Writer } from '../pool/wire-codec.js';
+import { Reader, Writer } from '../wire-codec.js';
 import { enterChildTag, routeChildOutput } from './process-output.js';
 import { reportErrorHere } from './report-error.js';
 

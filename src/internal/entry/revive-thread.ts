@@ -4,7 +4,7 @@
  * without running its constructor, as Python's unpickling does.
  */
 import { threadId } from 'node:worker_threads';
-import type { ThreadInit } from '../messages.js';
+import type { ThreadInit } from '../thread/messages.js';
 import { decode } from '../share/encode.js';
 import { reviveCode } from '../ship/revive-code.js';
 import { setCurrentThread } from '../../threading/current.js';

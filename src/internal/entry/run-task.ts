@@ -1,6 +1,6 @@
 /** Running one task inside a worker (thread or process): the same for both. */
 import type { TaskKind } from '../pool/engine.js';
-import type { FnSpec } from '../pool/fn-ref.js';
+import type { FnSpec } from '../ship/shipped.js';
 import { loadFn } from './load-fn.js';
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

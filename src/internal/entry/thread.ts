@@ -11,7 +11,7 @@ import { serializeError } from '../error-wire.js';
 import { hooks } from '../hooks.js';
 import { loadKindsOnDemand } from './kinds.js';
 import { reportErrorHere } from './report-error.js';
-import { CONTROL, STATE_FINISHED, type DroppedField, type FinishedReply, type ThreadInit } from '../messages.js';
+import { CONTROL, STATE_FINISHED, type DroppedField, type FinishedReply, type ThreadInit } from '../thread/messages.js';
 import { osThreadId } from '../os-thread-id.js';
 import { threadFinished } from '../process-state.js';
 import { encode } from '../share/encode.js';

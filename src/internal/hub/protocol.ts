@@ -25,7 +25,7 @@
  *         is gone, and a watchdog thread in the child then kills the child
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { FnSpec } from '../pool/fn-ref.js';
+import type { FnSpec } from '../ship/shipped.js';
 import type { ShippedCode } from '../ship/shipped.js';
 
 export const CONTROL_FD = 3;

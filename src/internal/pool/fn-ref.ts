@@ -13,7 +13,7 @@ import { Serializer } from 'node:v8';
 import { typeError, valueError } from '../validate.js';
 import type { ShareTarget } from '../share/registry.js';
 import { shipFunction } from '../ship/ship.js';
-import { isSelfContained, type ShippedCode } from '../ship/shipped.js';
+import { isSelfContained, type FnSpec } from '../ship/shipped.js';
 
 /** A module-level export for workers to load, like piscina's `{filename, name}`. */
 export interface ModuleFunction {
@@ -26,8 +26,6 @@ export interface ModuleFunction {
 /** A function a pool task can run: any self-contained function, or a module export. */
 export type TaskFunction<A extends unknown[] = never[], R = unknown> = ((...args: A) => R) | ModuleFunction;
 
-/** The function as data that crosses into a worker. */
-export type FnSpec = { code: ShippedCode } | { file: string; name: string };
 
 const ADVICE = (them: string): string =>
   `Pass ${them} as an argument of the task (or in initargs), define ${them} inside the function, or export the function from a module and pass {filename, name}.`;

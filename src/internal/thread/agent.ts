@@ -6,7 +6,7 @@
  */
 import { receiveMessageOnPort, MessageChannel, Worker, type MessagePort, type TransferListItem } from 'node:worker_threads';
 import type { FinishedReply, ThreadInit } from './messages.js';
-import { trackWorker } from './workers.js';
+import { trackWorker } from '../workers.js';
 
 export interface AgentSpec {
   /** Absolute path of the entry file that runs inside (entry-file.ts). */

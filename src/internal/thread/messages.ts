@@ -3,8 +3,8 @@
  * starts. One file, so both sides read the same contract (piscina's
  * types.ts). A Process has its own, with its hub: hub/protocol.ts.
  */
-import type { SerializedError } from './error-wire.js';
-import type { ShippedCode } from './ship/shipped.js';
+import type { SerializedError } from '../error-wire.js';
+import type { ShippedCode } from '../ship/shipped.js';
 import type { MessagePort } from 'node:worker_threads';
 
 /** Int32 cells of a thread's control block, shared by the thread and its starter. */
