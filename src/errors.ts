@@ -230,3 +230,34 @@ export class Interrupted extends LoomError {
     super('ERR_LOOM_INTERRUPTED', message);
   }
 }
+
+/**
+ * One identity across copies of loom (undici's pattern). A notebook may load
+ * its own copy (its node_modules/loom) next to the kernel's: the same classes
+ * as two sets of objects, so a plain `instanceof` fails for an error made by
+ * the other copy. Each class below brands its prototype with
+ * `Symbol.for('loom.error.<Name>')`, one symbol for every copy in the
+ * process, and `instanceof` asks for the brand: a subclass's instances have
+ * its base's brand too, a sibling's do not. On the prototype, not on each
+ * error: an own property would show in every printed error.
+ */
+const BRANDS = new WeakMap<Function, symbol>();
+
+function hasBrand(this: Function, value: unknown): boolean {
+  const brand = BRANDS.get(this);
+  // A user's class that extends a loom error: the ordinary prototype-chain test.
+  if (brand === undefined) return Function.prototype[Symbol.hasInstance].call(this, value);
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+}
+
+for (const cls of [
+  LoomError, ArgumentTypeError, ArgumentValueError, ThreadStateError, LockNotHeldError, SemaphoreOverreleasedError,
+  BrokenBarrierError, Empty, Full, ShutDown, ItemTooLargeError, FreeVariableError, NotShippableError, WorkerDiedError,
+  RemoteError, BrokenWorkerError, PoolStateError, ProcessStateError, TimeoutError, CancelledError, RecursiveSpawnError,
+  EOFError, Interrupted,
+]) {
+  const brand = Symbol.for(`loom.error.${cls.name}`);
+  BRANDS.set(cls, brand);
+  Object.defineProperty(cls.prototype, brand, { value: true });
+  Object.defineProperty(cls, Symbol.hasInstance, { value: hasBrand, configurable: true });
+}

@@ -1,10 +1,11 @@
 /**
- * Errors across thread (and later process) boundaries. Structured clone keeps
- * an Error's message but loses its class, its `code` and the fields callers
- * branch on, so errors travel as data and are rebuilt on arrival: the same
- * class when this side knows it (built-ins, loom's own), otherwise a
- * RemoteError carrying the remote class name. The remote stack arrives as the
- * `cause`, so a report shows both where it was thrown and where it was joined.
+ * Errors across thread and process boundaries. Structured clone (threads) and
+ * v8 serialization (processes) keep an Error's message but lose its class,
+ * its `code` and the fields callers branch on, so errors travel as data and
+ * are rebuilt on arrival: the same class when this side knows it (built-ins,
+ * loom's own), otherwise a RemoteError carrying the remote class name. The
+ * remote stack arrives as the `cause`, so a report shows both where it was
+ * thrown and where it was joined.
  */
 import * as loomErrors from '../errors.js';
 

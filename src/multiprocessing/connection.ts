@@ -4,9 +4,9 @@
  * Queue underneath, so a Connection travels wherever a Queue does.
  */
 import { EOFError } from '../errors.js';
-import { H } from '../queue/layout.js';
-import { QueueCore } from '../queue/queue-core.js';
-import { sleepUntilNotEmpty, whenNotEmpty } from '../internal/pool/ring-wait.js';
+import { H } from '../internal/ring/layout.js';
+import { QueueCore } from '../internal/ring/queue-core.js';
+import { sleepUntilNotEmpty, whenNotEmpty } from '../internal/ring/ring-wait.js';
 import { adopt, registerShareable, remember, revive, SHARE, type Shareable, type SharedForm, type ShareTarget } from '../internal/share/registry.js';
 import { optionalBoolean, timeoutMs, typeError } from '../internal/validate.js';
 import { deadlineAfter, remaining } from '../internal/wait.js';

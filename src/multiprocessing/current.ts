@@ -1,6 +1,10 @@
 /** The process-level functions of Python's multiprocessing: current_process, parent_process, active_children, cpu_count. */
+import { lazy } from '../internal/lazy.js';
 import { newCore, setCore } from './process-core.js';
 import type { Process } from './process.js';
+
+/** process.ts imports this module (a Process registers as a child of the current one): required at run time, a load cycle otherwise. */
+const processModule = lazy<typeof import('./process.js')>(() => require('./process.js'));
 
 let current: Process | undefined;
 /** This process's place in the tree (Python's _identity): [] in a process loom did not start. */
@@ -10,8 +14,7 @@ const children = new Set<Process>();
 
 /** A Process object for a process loom did not start as a Process (the main one, a pool worker). */
 function standIn(name: string, daemon: boolean): Process {
-  const { Process } = require('./process.js') as typeof import('./process.js');
-  const proc = Object.create(Process.prototype) as Process;
+  const proc = Object.create(processModule().Process.prototype) as Process;
   setCore(proc, newCore({ name, daemon, inside: true, started: true, identity }));
   return proc;
 }

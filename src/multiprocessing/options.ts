@@ -2,7 +2,8 @@
 import type { ResourceLimits } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { ProgressOption } from '../display/map-progress.js';
-import { fnSpec, type FnSpec, type TaskFunction } from '../internal/pool/fn-ref.js';
+import { fnSpec, type TaskFunction } from '../internal/pool/fn-ref.js';
+import type { FnSpec } from '../internal/ship/shipped.js';
 import { optionsObject, typeError, valueError } from '../internal/validate.js';
 
 export interface PoolOptions {

@@ -4,16 +4,16 @@
  * and the answer is read back on fd 3 with blocking calls. Puts on an
  * unbounded queue are not answered (Python's put does not wait either). A get
  * may bring several items (the hub decides, see there); the extra ones wait
- * here for the next gets, and are handed back by returnUnusedItems() when the
- * child's task or run() ends.
+ * here for the next gets, and are handed back when the child's task or run()
+ * ends (hub/child-channel.ts's onWorkEnd).
  */
 import { Empty, Full, ItemTooLargeError, NotShippableError, ShutDown } from '../errors.js';
-import { childChannel, nextRequestId } from '../internal/hub/child-channel.js';
+import { childChannel, nextRequestId, onWorkEnd } from '../internal/hub/child-channel.js';
 import { frame, frameHead, type Frame, type SyncChannel } from '../internal/hub/frames.js';
 import { F, FRAME_HEAD, Q, QS } from '../internal/hub/protocol.js';
-import { Reader } from '../internal/pool/wire-codec.js';
-import { itemFromWire, packForWire, writeWire } from '../queue/codec.js';
-import { ENTRY_OVERHEAD } from '../queue/layout.js';
+import { Reader } from '../internal/wire-codec.js';
+import { itemFromWire, packForWire, writeWire } from '../internal/ring/codec.js';
+import { ENTRY_OVERHEAD } from '../internal/ring/layout.js';
 
 /** How a remote queue is described when it is sent to a process. */
 export interface RemoteQueueForm {
@@ -26,10 +26,11 @@ export interface RemoteQueueForm {
 /** Queues of this process holding items a get brought and nobody took yet. */
 const holding = new Set<RemoteQueue>();
 
-/** Hands every unused item back to its queue (called by the child's entry when a task or run() ends, and at exit). */
-export function returnUnusedItems(): void {
+/** Hands every unused item back to its queue when the child's task or run() ends, and at exit. */
+function returnUnusedItems(): void {
   for (const queue of [...holding]) queue.handBack();
 }
+onWorkEnd(returnUnusedItems);
 
 /**
  * From this many payload bytes on, an unanswered put is written at once from

@@ -10,7 +10,7 @@ import { hubClient } from '../internal/hub/client.js';
 import { adopt, registerShareable, remember, revive, SHARE, type Shareable, type SharedForm, type ShareTarget } from '../internal/share/registry.js';
 import { queueOptions, waitMs, type GetOptions, type PutOptions, type QueueOptions } from '../queue/options.js';
 import { Queue as ThreadQueue } from '../queue/queue.js';
-import { H } from '../queue/layout.js';
+import { H } from '../internal/ring/layout.js';
 import { RemoteQueue, type RemoteQueueForm } from './queue-remote.js';
 
 /** A queue's form for threads of this process: the inner threading queue. For a process: how to reach it. */

@@ -2,9 +2,9 @@
 import { Empty, Full } from '../errors.js';
 import { adopt, registerShareable, remember, SHARE, type Shareable, type SharedForm } from '../internal/share/registry.js';
 import { runAsync, runSync } from '../internal/wait.js';
-import { FIFO, H, LIFO, PRIORITY } from './layout.js';
+import { FIFO, H, LIFO, PRIORITY } from '../internal/ring/layout.js';
 import { queueOptions, waitMs, type GetOptions, type PutOptions, type QueueOptions } from './options.js';
-import { QueueCore } from './queue-core.js';
+import { QueueCore } from '../internal/ring/queue-core.js';
 
 const NONE = Symbol('none');
 

@@ -8,9 +8,14 @@ import { adopt, registerShareable, remember, revive, SHARE, type Shareable, type
 import type { ShippedCode } from '../internal/ship/shipped.js';
 import { optionsObject, timeoutMs, typeError, valueError } from '../internal/validate.js';
 import { deadlineAfter, remaining, runAsync, runSync, type Waiting } from '../internal/wait.js';
+import { lazy } from '../internal/lazy.js';
 import { Condition, CONDITION_STEPS } from './condition.js';
 import { CONDITION_LOCK } from './condition-lock.js';
 import { Lock } from './lock.js';
+
+/** Only a barrier with an action ships and revives code: the others need no parser. */
+const ship = lazy<typeof import('../internal/ship/ship.js')>(() => require('../internal/ship/ship.js'));
+const reviveCode = lazy<typeof import('../internal/ship/revive-code.js')>(() => require('../internal/ship/revive-code.js'));
 
 const STATE = 0;
 const COUNT = 1;
@@ -139,8 +144,7 @@ export class Barrier implements Shareable {
 
   #actionFunction(): (() => unknown) | undefined {
     if (!this.#action && this.#shipped) {
-      const { reviveCode } = require('../internal/ship/revive-code.js') as typeof import('../internal/ship/revive-code.js');
-      this.#action = reviveCode<() => unknown>(this.#shipped);
+      this.#action = reviveCode().reviveCode<() => unknown>(this.#shipped);
     }
     return this.#action;
   }
@@ -175,8 +179,7 @@ export class Barrier implements Shareable {
   /** @internal */
   [SHARE](): SharedForm {
     if (this.#action && !this.#shipped) {
-      const { shipFunction } = require('../internal/ship/ship.js') as typeof import('../internal/ship/ship.js');
-      this.#shipped = shipFunction(this.#action, 'Barrier action');
+      this.#shipped = ship().shipFunction(this.#action, 'Barrier action');
     }
     const data: BarrierData = { buffer: this.#cells.buffer as SharedArrayBuffer, cond: this.#cond[SHARE](), parties: this.#parties, timeoutMs: this.#timeoutMs, action: this.#shipped };
     return { kind: 'Barrier', id: this.#id, data };

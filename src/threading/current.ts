@@ -1,16 +1,20 @@
 /** The thread-level functions of Python's threading module: current_thread, main_thread, get_ident, get_native_id, active_count. */
 import { isMainThread, threadId } from 'node:worker_threads';
+import { lazy } from '../internal/lazy.js';
+import { osThreadId } from '../internal/os-thread-id.js';
 import { runningThreads } from '../internal/process-state.js';
-import { newCore, osThreadId, runningControl, setCore } from './thread-core.js';
+import { newCore, runningControl, setCore } from './thread-core.js';
 import type { Thread } from './thread.js';
+
+/** thread.ts imports this module (every Thread asks for the current one): required at run time, a load cycle otherwise. */
+const threadModule = lazy<typeof import('./thread.js')>(() => require('./thread.js'));
 
 let current: Thread | undefined;
 let main: Thread | undefined;
 
 /** A Thread object standing for a thread loom did not start (main, or a worker from elsewhere). */
 function standIn(name: string, daemon: boolean, ident: number, inside: boolean): Thread {
-  const { Thread } = require('./thread.js') as typeof import('./thread.js');
-  const thread = Object.create(Thread.prototype) as Thread;
+  const thread = Object.create(threadModule().Thread.prototype) as Thread;
   setCore(thread, newCore({ name, daemon, inside, started: true, control: runningControl(), ident }));
   return thread;
 }

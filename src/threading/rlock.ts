@@ -1,6 +1,6 @@
 /** threading.RLock: a lock the owning thread may acquire again; released when every acquire is matched. */
 import { LockNotHeldError } from '../errors.js';
-import { ownerId } from '../internal/agent.js';
+import { ownerId } from '../internal/owner-id.js';
 import { lockSteps, unlock } from '../internal/futex.js';
 import { adopt, registerShareable, remember, SHARE, type Shareable, type SharedForm } from '../internal/share/registry.js';
 import { runAsync, runSync, type Waiting } from '../internal/wait.js';

@@ -3,12 +3,11 @@
  * so that a Thread subclass instance's own fields are exactly the user's:
  * those are what travel to the thread and back.
  */
-import { readlinkSync } from 'node:fs';
 import type { TransferListItem } from 'node:worker_threads';
 import { ThreadStateError } from '../errors.js';
-import type { Agent } from '../internal/backend/backend.js';
+import type { ThreadAgent } from '../internal/thread/agent.js';
 import type { SerializedError } from '../internal/error-wire.js';
-import { CONTROL, STATE_FINISHED, STATE_RUNNING } from '../internal/messages.js';
+import { CONTROL, STATE_FINISHED, STATE_RUNNING } from '../internal/thread/messages.js';
 import { decode } from '../internal/share/encode.js';
 import { deadlineAfter, remaining, type Waiting } from '../internal/wait.js';
 
@@ -22,7 +21,7 @@ export interface ThreadCore {
   inside: boolean;
   started: boolean;
   control: Int32Array | undefined;
-  agent: Agent | undefined;
+  agent: ThreadAgent | undefined;
   ident: number | undefined;
   /** The reply has been applied (fields copied back). */
   settled: boolean;
@@ -96,17 +95,4 @@ export function settle(thread: object, core: ThreadCore): void {
   core.error ??= reply.error;
   core.reported = reply.reported === true;
   core.agent?.unref();
-}
-
-let nativeId: number | null | undefined;
-/** This OS thread's id (Linux: from /proc/thread-self, about 10 µs); undefined where there is no such file. */
-export function osThreadId(): number | undefined {
-  if (nativeId === undefined) {
-    try {
-      nativeId = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    } catch {
-      nativeId = null;
-    }
-  }
-  return nativeId ?? undefined;
 }

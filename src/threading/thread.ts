@@ -1,17 +1,19 @@
 /** threading.Thread: a real OS thread (a worker_threads Worker) running a target function or a subclass's run(). */
-import { join } from 'node:path';
 import { inspect } from 'node:util';
 import type { TransferListItem } from 'node:worker_threads';
 import { NotShippableError, ThreadStateError, WorkerDiedError } from '../errors.js';
 import { deserializeError, serializeError } from '../internal/error-wire.js';
+import { entryFile } from '../internal/entry-file.js';
 import { threadHooks } from '../internal/host/threads.js';
-import { CONTROL, STATE_FINISHED, STATE_RUNNING, type ThreadJob } from '../internal/messages.js';
+import { lazy } from '../internal/lazy.js';
+import { CONTROL, STATE_FINISHED, STATE_RUNNING, type ThreadJob } from '../internal/thread/messages.js';
+import { osThreadId } from '../internal/os-thread-id.js';
 import { nextThreadNumber, processBlock, threadFinished, threadStarted } from '../internal/process-state.js';
 import { encode } from '../internal/share/encode.js';
 import { optionalBoolean, optionsObject, typeError } from '../internal/validate.js';
 import { currentThread } from './current.js';
 import { waitForJoin, waitForJoinSync, type Joining } from './join.js';
-import { coreOf, isFinished, newCore, osThreadId, setCore, settle, type ThreadCore } from './thread-core.js';
+import { coreOf, isFinished, newCore, setCore, settle, type ThreadCore } from './thread-core.js';
 
 /**
  * What only start() needs, required by the first start() rather than with this
@@ -19,13 +21,13 @@ import { coreOf, isFinished, newCore, osThreadId, setCore, settle, type ThreadCo
  * start one of their own (each module a new thread loads costs it ~0.5 ms).
  */
 const forStart = {
-  ship: () => require('../internal/ship/ship.js') as typeof import('../internal/ship/ship.js'),
-  backend: () => (require('../internal/backend/thread-backend.js') as typeof import('../internal/backend/thread-backend.js')).threadBackend,
-  tuneV8: () => (require('../internal/v8-tuning.js') as typeof import('../internal/v8-tuning.js')).tuneV8ForThreads(),
+  ship: lazy<typeof import('../internal/ship/ship.js')>(() => require('../internal/ship/ship.js')),
+  agent: lazy<typeof import('../internal/thread/agent.js')>(() => require('../internal/thread/agent.js')),
+  v8: lazy<typeof import('../internal/v8-tuning.js')>(() => require('../internal/v8-tuning.js')),
 };
 
-/** The file each thread runs; .ts when loom itself runs from source under tsx. */
-const ENTRY = join(__dirname, '..', 'internal', 'entry', `thread${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
+/** The file each thread runs. */
+const ENTRY = entryFile('thread');
 
 export interface ThreadOptions {
   /** The function the thread runs: called as `target(...args)` by the default `run()`. Sent by source: it must be self-contained. */
@@ -92,10 +94,10 @@ export class Thread {
     const control = new Int32Array(new SharedArrayBuffer(CONTROL.CELLS * 4));
     // Running from now on, before the worker even boots: a busy loop on isAlive() right after start() must not exit early.
     control[CONTROL.STATE] = STATE_RUNNING;
-    forStart.tuneV8();
+    forStart.v8().tuneV8ForThreads();
     threadStarted();
     try {
-      core.agent = forStart.backend().spawn({
+      core.agent = new (forStart.agent().ThreadAgent)({
         entry: ENTRY,
         init: { job, control: control.buffer as SharedArrayBuffer, process: processBlock, preload: threadHooks.threadPreload, stdio: threadHooks.threadStdio },
         transfer: core.transfer,

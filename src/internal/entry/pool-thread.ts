@@ -7,15 +7,15 @@
  */
 import { threadId, workerData } from 'node:worker_threads';
 import { BrokenWorkerError, NotShippableError } from '../../errors.js';
-import { packedBytes, type Serialized } from '../../queue/codec.js';
-import { QueueCore } from '../../queue/queue-core.js';
+import { packedBytes, type Serialized } from '../ring/codec.js';
+import { QueueCore } from '../ring/queue-core.js';
 import { currentThread } from '../../threading/current.js';
 import { serializeError, type SerializedError } from '../error-wire.js';
 import { outputHooks } from '../host/output.js';
 import { threadHooks } from '../host/threads.js';
 import { loadKindsOnDemand } from './kinds.js';
-import { loadFn } from '../pool/fn-ref.js';
-import { FnCache, runItems } from '../pool/run-task.js';
+import { loadFn } from './load-fn.js';
+import { FnCache, runItems } from './run-task.js';
 import { REGISTERED, SLOT_CELLS, SLOTS, type PoolThreadInit, type ResultMessage, type TaskMessage } from '../pool/thread-messages.js';
 import { ThreadWire } from '../pool/thread-wire.js';
 import { decode } from '../share/encode.js';

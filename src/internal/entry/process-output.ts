@@ -19,19 +19,18 @@ import { StringDecoder } from 'node:string_decoder';
 import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
 import { childIoHooks } from '../host/child-io.js';
 import { outputHooks } from '../host/output.js';
+import { lazy } from '../lazy.js';
 import type { SyncChannel } from '../hub/frames.js';
 
 /**
  * The hub's frame modules, required once output is routed: every loom thread
  * loads this file, and only those in a child whose output is routed need them.
  */
-function hub(): typeof import('../hub/frames.js') & typeof import('../hub/protocol.js') & typeof import('../hub/outbox.js') {
-  return {
-    ...(require('../hub/frames.js') as typeof import('../hub/frames.js')),
-    ...(require('../hub/protocol.js') as typeof import('../hub/protocol.js')),
-    ...(require('../hub/outbox.js') as typeof import('../hub/outbox.js')),
-  };
-}
+const hub = lazy<typeof import('../hub/frames.js') & typeof import('../hub/protocol.js') & typeof import('../hub/outbox.js')>(() => ({
+  ...require('../hub/frames.js'),
+  ...require('../hub/protocol.js'),
+  ...require('../hub/outbox.js'),
+}));
 
 /** Environment data of a child whose output goes to its hub: what its threads need to send theirs. */
 const CHILD_OUTPUT_KEY = 'loom:child-output';
@@ -43,7 +42,6 @@ interface ChildOutput {
   tag: string;
 }
 
-let frames: ReturnType<typeof hub> | undefined;
 let current: string | undefined;
 let currentBytes = Buffer.alloc(0);
 let shared: SharedArrayBuffer | undefined;
@@ -67,7 +65,7 @@ export function enterChildTag(tag: string | undefined): void {
 }
 
 function outputFrame(stream: 1 | 2, tag: Buffer, text: string): Buffer {
-  const { frameHead, F, FRAME_HEAD } = frames ??= hub();
+  const { frameHead, F, FRAME_HEAD } = hub();
   const size = Buffer.byteLength(text, 'utf8');
   const out = frameHead(F.OUTPUT, stream, tag.length, tag.length + size);
   tag.copy(out, FRAME_HEAD);
@@ -114,7 +112,7 @@ export function routeChildOutput(channel: SyncChannel, tag: string | undefined, 
 export function routeThreadOutputInChild(): boolean {
   const data = getEnvironmentData(CHILD_OUTPUT_KEY) as ChildOutput | undefined;
   if (data === undefined) return false;
-  const { Outbox, CONTROL_FD } = frames ??= hub();
+  const { Outbox, CONTROL_FD } = hub();
   const box = new Outbox(data.outbox, CONTROL_FD);
   const send = (frame: Buffer): void => {
     if (!box.tryAdd(frame)) box.writeDirect(frame);

@@ -4,30 +4,30 @@
  * frame, then either runs one Process (mode 'process') or serves pool tasks
  * until told to stop (mode 'pool').
  */
-import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { BrokenWorkerError, NotShippableError } from '../../errors.js';
+import { entryFile } from '../entry-file.js';
 import { serializeError } from '../error-wire.js';
-import { setChildChannel } from '../hub/child-channel.js';
+import { setChildChannel, workEnded } from '../hub/child-channel.js';
 import { SyncChannel, type Frame } from '../hub/frames.js';
 import { Outbox, OUTBOX_BYTES } from '../hub/outbox.js';
 import { pollableLifeline } from '../lifeline.js';
 import { CONTROL_FD, F, type ChildInit, type PoolWorkerInit, type ProcessInit } from '../hub/protocol.js';
 import { processHooks } from '../host/processes.js';
 import { threadHooks } from '../host/threads.js';
+import { lazy } from '../lazy.js';
 import { loadKindsOnDemand } from './kinds.js';
-import type { FnSpec } from '../pool/fn-ref.js';
+import type { FnSpec } from '../ship/shipped.js';
 import { inboundFromProcess, KINDS, readFromProcess, writeForProcess } from '../pool/process-wire.js';
-import { Reader, Writer } from '../pool/wire-codec.js';
+import { Reader, Writer } from '../wire-codec.js';
 import { enterChildTag, routeChildOutput } from './process-output.js';
 import { reportErrorHere } from './report-error.js';
 
 /** The helper thread (child-io.ts): watches the lifeline (made pollable here) and writes queued frames. */
 function startHelper(outbox: SharedArrayBuffer): void {
   pollableLifeline();
-  const file = join(__dirname, `child-io${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
-  new Worker(file, { workerData: { control: CONTROL_FD, outbox }, name: 'loom child io' }).unref();
+  new Worker(entryFile('child-io'), { workerData: { control: CONTROL_FD, outbox }, name: 'loom child io' }).unref();
 }
 
 const outbox = new SharedArrayBuffer(OUTBOX_BYTES);
@@ -48,13 +48,20 @@ threadHooks.threadStdio = init.threadStdio;
 // Shared objects load their modules as they arrive, and shipped code the loom modules it uses: not all of loom.
 loadKindsOnDemand();
 
-/** Items a queue's get brought and nobody took go back when a task or run() ends (see multiprocessing/queue-remote.ts). */
-function handBack(): void {
-  (require('../../multiprocessing/queue-remote.js') as typeof import('../../multiprocessing/queue-remote.js')).returnUnusedItems();
-}
+/**
+ * Required at first use: a child that runs one Process needs none of the
+ * pool's side, and a pool's worker never rebuilds a Process.
+ */
+const processSide = lazy<typeof import('./revive-process.js')>(() => require('./revive-process.js'));
+const poolSide = {
+  current: lazy<typeof import('../../multiprocessing/current.js')>(() => require('../../multiprocessing/current.js')),
+  load: lazy<typeof import('./load-fn.js')>(() => require('./load-fn.js')),
+  run: lazy<typeof import('./run-task.js')>(() => require('./run-task.js')),
+};
+
 process.on('exit', () => {
   try {
-    handBack();
+    workEnded();
     channel.flush();
   } catch {
     // The parent is gone: nobody to hand them to.
@@ -62,14 +69,13 @@ process.on('exit', () => {
 });
 
 async function runProcess(job: ProcessInit): Promise<void> {
-  const { reviveProcess } = require('../../multiprocessing/inside.js') as typeof import('../../multiprocessing/inside.js');
   try {
-    const proc = reviveProcess(job.job, job.identity);
+    const proc = processSide().reviveProcess(job.job, job.identity);
     await proc.run();
-    handBack();
+    workEnded();
     channel.write(F.FINISHED, 0, 0);
   } catch (error) {
-    handBack();
+    workEnded();
     const reported = reportErrorHere(`Exception in process ${job.job.name} (pid ${process.pid}):`, error);
     channel.write(F.FINISHED, reported ? 1 : 0, 1, serialize(serializeError(error)));
     process.exitCode = 1;
@@ -78,10 +84,9 @@ async function runProcess(job: ProcessInit): Promise<void> {
 }
 
 async function runPool(worker: PoolWorkerInit): Promise<void> {
-  // Required here, not imported: a child that runs one Process needs none of the pool's side.
-  const { setCurrentProcess } = require('../../multiprocessing/current.js') as typeof import('../../multiprocessing/current.js');
-  const { loadFn } = require('../pool/fn-ref.js') as typeof import('../pool/fn-ref.js');
-  const { FnCache, runItems } = require('../pool/run-task.js') as typeof import('../pool/run-task.js');
+  const { setCurrentProcess } = poolSide.current();
+  const { loadFn } = poolSide.load();
+  const { FnCache, runItems } = poolSide.run();
   setCurrentProcess({ name: worker.name, daemon: true }, worker.identity);
   let initError: Uint8Array | undefined;
   if (worker.initializer) {
@@ -128,7 +133,7 @@ async function runPool(worker: PoolWorkerInit): Promise<void> {
       failed = 1;
       body = serialize(serializeError(error));
     }
-    handBack();
+    workEnded();
     channel.write(F.RESULT, received.a, failed, body);
   }
   process.exit(0);

@@ -6,13 +6,13 @@
  */
 import { workerData } from 'node:worker_threads';
 import { WorkerDiedError } from '../../errors.js';
-import { reviveThread } from '../../threading/inside.js';
-import { osThreadId } from '../../threading/thread-core.js';
+import { reviveThread } from './revive-thread.js';
 import { serializeError } from '../error-wire.js';
 import { threadHooks } from '../host/threads.js';
 import { loadKindsOnDemand } from './kinds.js';
 import { reportErrorHere } from './report-error.js';
-import { CONTROL, STATE_FINISHED, type DroppedField, type FinishedReply, type ThreadInit } from '../messages.js';
+import { CONTROL, STATE_FINISHED, type DroppedField, type FinishedReply, type ThreadInit } from '../thread/messages.js';
+import { osThreadId } from '../os-thread-id.js';
 import { threadFinished } from '../process-state.js';
 import { encode } from '../share/encode.js';
 import { useDirectStdio } from './direct-stdio.js';

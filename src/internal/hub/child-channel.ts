@@ -1,14 +1,16 @@
 /**
  * Inside a loom child process: its channel to the parent's hub (fd 3), for
- * the multiprocessing Queues the child was given. Only the child's main
- * thread reads fd 3; undefined in any other thread and in a process loom did
- * not start.
+ * the multiprocessing Queues the child was given, and what those queues do
+ * when the child's work ends. Only the child's main thread reads fd 3;
+ * undefined in any other thread and in a process loom did not start.
  */
 import { isMainThread } from 'node:worker_threads';
 import type { SyncChannel } from './frames.js';
 
 let channel: SyncChannel | undefined;
 let lastRequest = 0;
+/** What runs when this child's task or run() ends, and at its exit. */
+const atWorkEnd = new Set<() => void>();
 
 /** @internal Set once by entry/process.ts. */
 export function setChildChannel(value: SyncChannel): void {
@@ -22,4 +24,19 @@ export function childChannel(): SyncChannel | undefined {
 export function nextRequestId(): number {
   lastRequest = lastRequest >= 0x7fffffff ? 1 : lastRequest + 1;
   return lastRequest;
+}
+
+/**
+ * Registers `done` to run when this child's task or run() ends, and at its
+ * exit: multiprocessing/queue-remote.ts hands back the items its gets brought
+ * and nobody took. Registration keeps entry/process.ts from requiring the
+ * queue modules of a child that has none.
+ */
+export function onWorkEnd(done: () => void): void {
+  atWorkEnd.add(done);
+}
+
+/** @internal Called by entry/process.ts when a task or run() ends, and at exit. */
+export function workEnded(): void {
+  for (const done of atWorkEnd) done();
 }

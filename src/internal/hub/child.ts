@@ -5,15 +5,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
-import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { serialize } from 'node:v8';
+import { entryFile } from '../entry-file.js';
 import { frame, FrameParser, type Frame } from './frames.js';
 import { CONTROL_FD, LIFELINE_FD } from '../fd-table.js';
 import { threadHooks } from '../host/threads.js';
 import { F, type ChildInit } from './protocol.js';
 
-const ENTRY = join(__dirname, '..', 'entry', `process${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
+const ENTRY = entryFile('process');
 
 /** Node options a child must not inherit: they name the parent's script or its debugger. */
 const WITH_VALUE = new Set(['-e', '--eval', '-p', '--print', '-r', '--require', '--input-type']);

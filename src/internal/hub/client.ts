@@ -5,15 +5,15 @@
  * busy loop sees them) and also delivered by the port's 'message' listener
  * on the event loop (so awaits resolve); both take from the same queue.
  */
-import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { entryFile } from '../entry-file.js';
 import { processHooks } from '../host/processes.js';
 import { threadHooks } from '../host/threads.js';
 import { processDepth } from '../spawn-guard.js';
 import { trackWorker } from '../workers.js';
 import type { HubCommand, HubEvent, HubInit } from './protocol.js';
 
-const ENTRY = join(__dirname, '..', 'entry', `hub${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
+const ENTRY = entryFile('hub');
 
 /** How long an unused hub waits for a new user before it stops. */
 const HUB_LINGER_MS = 250;

@@ -8,7 +8,7 @@
  * frame in the order the main thread made it.
  */
 import { writevSync } from 'node:fs';
-import { copyBytes } from '../../queue/copy-bytes.js';
+import { copyBytes } from '../ring/copy-bytes.js';
 import { lockSync, unlock } from '../futex.js';
 import { sleepMs, writeAll } from '../write-all.js';
 

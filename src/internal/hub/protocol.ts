@@ -25,7 +25,7 @@
  *         is gone, and the child's helper thread then kills the child
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { FnSpec } from '../pool/fn-ref.js';
+import type { FnSpec } from '../ship/shipped.js';
 import type { ShippedCode } from '../ship/shipped.js';
 
 export { CONTROL_FD, LIFELINE_FD } from '../fd-table.js';

@@ -19,11 +19,11 @@
  * transfer of a batch past 5 ms.)
  */
 import { Full, ShutDown } from '../../errors.js';
-import { packedFromWire, type Packed } from '../../queue/codec.js';
-import { H } from '../../queue/layout.js';
-import { QueueCore } from '../../queue/queue-core.js';
-import { whenNotEmpty } from '../pool/ring-wait.js';
-import { Writer } from '../pool/wire-codec.js';
+import { packedFromWire, type Packed } from '../ring/codec.js';
+import { H } from '../ring/layout.js';
+import { QueueCore } from '../ring/queue-core.js';
+import { whenNotEmpty } from '../ring/ring-wait.js';
+import { Writer } from '../wire-codec.js';
 import { deadlineAfter, remaining, runAsync } from '../wait.js';
 import type { Child } from './child.js';
 import { fillFrameHead, type Frame } from './frames.js';

@@ -10,7 +10,7 @@
  * `done()` and `ready()` answer truly from inside a busy loop.
  */
 import { deadlineAfter, remaining } from '../wait.js';
-import type { FnSpec } from './fn-ref.js';
+import type { FnSpec } from '../ship/shipped.js';
 
 /**
  * What a task does with its items: `apply` calls fn(...items) once; `map`

@@ -2,18 +2,18 @@
  * The function a pool task runs, as it crosses into a worker: shipped by
  * source like a Thread target, or named as a module export (`{filename,
  * name}`, as piscina does) for functions that need their module's imports.
+ * This is the pool's side; entry/load-fn.ts turns a spec back into a
+ * function inside the worker.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Serializer } from 'node:v8';
-import { show, typeError, valueError } from '../validate.js';
+import { typeError, valueError } from '../validate.js';
 import type { ShareTarget } from '../share/registry.js';
 import { shipFunction } from '../ship/ship.js';
-import { reviveCode } from '../ship/revive-code.js';
-import { isSelfContained, type ShippedCode } from '../ship/shipped.js';
-import { whileImportingUserModule, whileLoadingUserModule } from '../spawn-guard.js';
+import { isSelfContained, type FnSpec } from '../ship/shipped.js';
 
 /** A module-level export for workers to load, like piscina's `{filename, name}`. */
 export interface ModuleFunction {
@@ -26,8 +26,6 @@ export interface ModuleFunction {
 /** A function a pool task can run: any self-contained function, or a module export. */
 export type TaskFunction<A extends unknown[] = never[], R = unknown> = ((...args: A) => R) | ModuleFunction;
 
-/** The function as data that crosses into a worker. */
-export type FnSpec = { code: ShippedCode } | { file: string; name: string };
 
 const ADVICE = (them: string): string =>
   `Pass ${them} as an argument of the task (or in initargs), define ${them} inside the function, or export the function from a module and pass {filename, name}.`;
@@ -105,31 +103,4 @@ function digestOf(values: Record<string, unknown>): string {
     digests.set(values, digest);
   }
   return digest;
-}
-
-function pick(module: unknown, spec: { file: string; name: string }): Function {
-  const exports = module as Record<string, unknown> | Function;
-  const candidate = spec.name === 'default'
-    ? (typeof exports === 'function' ? exports : (exports as Record<string, unknown>)?.default)
-    : (exports as Record<string, unknown>)?.[spec.name];
-  if (typeof candidate !== 'function') {
-    throw valueError('fn.name', `the name of a function exported by ${spec.file}`, `${spec.name} (which is ${show(candidate)})`);
-  }
-  return candidate;
-}
-
-const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
-
-/** Inside a worker: the callable function for a spec. Module loads run under the spawn guard. */
-export async function loadFn(spec: FnSpec): Promise<Function> {
-  if ('code' in spec) return reviveCode<Function>(spec.code);
-  if (spec.file.endsWith('.mjs')) {
-    return pick(await whileImportingUserModule(spec.file, () => importModule(pathToFileURL(spec.file).href)), spec);
-  }
-  try {
-    return pick(whileLoadingUserModule(spec.file, () => require(spec.file) as unknown), spec);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ERR_REQUIRE_ESM') throw error;
-    return pick(await whileImportingUserModule(spec.file, () => importModule(pathToFileURL(spec.file).href)), spec);
-  }
 }

@@ -16,10 +16,11 @@ import { watchInterrupts } from '../interrupt-work.js';
 import { decode, encode, isPlain } from '../share/encode.js';
 import type { Engine, EngineState, Outcome, TaskKind } from './engine.js';
 import { waitSyncUntil } from './engine.js';
-import { fnKey, type FnSpec } from './fn-ref.js';
+import { fnKey } from './fn-ref.js';
+import type { FnSpec } from '../ship/shipped.js';
 import { newTaskId } from './task-id.js';
 import { inboundFromProcess, KINDS, outboundForProcess, readFromProcess, writeForProcess } from './process-wire.js';
-import { Reader, Writer } from './wire-codec.js';
+import { Reader, Writer } from '../wire-codec.js';
 import { deserialize } from 'node:v8';
 
 export interface ProcessEngineOptions {

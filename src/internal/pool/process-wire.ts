@@ -5,7 +5,7 @@
  */
 import { decode, encode, isPlain } from '../share/encode.js';
 import type { TaskKind } from './engine.js';
-import { isNative, type Reader, type Writer } from './wire-codec.js';
+import { isNative, type Reader, type Writer } from '../wire-codec.js';
 
 export const KINDS: TaskKind[] = ['apply', 'map', 'star'];
 

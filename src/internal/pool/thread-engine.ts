@@ -13,13 +13,12 @@
  * costs a serialize and two ring operations instead of a message round trip
  * (see bench/lib.ts).
  */
-import { join } from 'node:path';
 import { threadId, type ResourceLimits, type Worker } from 'node:worker_threads';
 import type { Piscina as PiscinaType } from 'piscina';
 import { BrokenWorkerError, Interrupted, PoolStateError } from '../../errors.js';
-import { packedBytes, Serialized, type Packed } from '../../queue/codec.js';
-import { FIFO } from '../../queue/layout.js';
-import { QueueCore } from '../../queue/queue-core.js';
+import { packedBytes, Serialized, type Packed } from '../ring/codec.js';
+import { FIFO } from '../ring/layout.js';
+import { QueueCore } from '../ring/queue-core.js';
 import { deserializeError } from '../error-wire.js';
 import { outputHooks } from '../host/output.js';
 import { threadHooks } from '../host/threads.js';
@@ -28,15 +27,20 @@ import { processBlock } from '../process-state.js';
 import { encode } from '../share/encode.js';
 import { trackWorker } from '../workers.js';
 import type { Engine, EngineState, Outcome, TaskKind } from './engine.js';
-import { fnKey, type FnSpec } from './fn-ref.js';
-import { sleepUntilNotEmpty, whenNotEmpty } from './ring-wait.js';
+import { entryFile } from '../entry-file.js';
+import { lazy } from '../lazy.js';
+import { fnKey } from './fn-ref.js';
+import type { FnSpec } from '../ship/shipped.js';
+import { sleepUntilNotEmpty, whenNotEmpty } from '../ring/ring-wait.js';
 import { newTaskId } from './task-id.js';
 import { ThreadWire } from './thread-wire.js';
 import { waitSyncUntil } from './engine.js';
 import type { PoolThreadInit, ResultMessage, TaskMessage } from './thread-messages.js';
 import { REGISTERED, SLOT_CELLS, SLOTS } from './thread-messages.js';
 
-const ENTRY = join(__dirname, '..', 'entry', `pool-thread${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
+const ENTRY = entryFile('pool-thread');
+/** A process that never makes a thread pool does not pay for loading piscina. */
+const piscina = lazy<typeof import('piscina')>(() => require('piscina'));
 const RING_BYTES = 1 << 20;
 const NONE = Symbol('none');
 /** How long interruptWork looks for a task a worker has taken from the ring but not yet named in its slot. */
@@ -95,9 +99,7 @@ export class ThreadEngine implements Engine {
       preload: threadHooks.threadPreload,
       stdio: threadHooks.threadStdio,
     };
-    // Loaded here, not at the top: a process that never makes a thread pool does not pay for piscina.
-    const { Piscina } = require('piscina') as typeof import('piscina');
-    this.#piscina = new Piscina({
+    this.#piscina = new (piscina().Piscina)({
       filename: ENTRY,
       minThreads: options.size,
       maxThreads: options.size,

@@ -5,7 +5,7 @@
  */
 import type { SerializedError } from '../error-wire.js';
 import type { TaskKind } from './engine.js';
-import type { FnSpec } from './fn-ref.js';
+import type { FnSpec } from '../ship/shipped.js';
 
 /** `workerData.loomPool` of a pool thread. */
 export interface PoolThreadInit {

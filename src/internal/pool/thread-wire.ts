@@ -18,9 +18,9 @@ import { BroadcastChannel, receiveMessageOnPort, threadId } from 'node:worker_th
 import { serializeError } from '../error-wire.js';
 import { decode, encode, isPlain } from '../share/encode.js';
 import type { TaskKind } from './engine.js';
-import type { FnSpec } from './fn-ref.js';
+import type { FnSpec } from '../ship/shipped.js';
 import type { ResultMessage, TaskMessage } from './thread-messages.js';
-import { isNative, Reader, Writer } from './wire-codec.js';
+import { isNative, Reader, Writer } from '../wire-codec.js';
 
 const SAB = '__loomSab__';
 /** Payloads above this travel in a SharedArrayBuffer of their own (the rings hold 1 MiB). */

@@ -8,15 +8,22 @@
 import { types } from 'node:util';
 import { MessagePort } from 'node:worker_threads';
 import { NotShippableError } from '../../errors.js';
+import { lazy } from '../lazy.js';
 import { isShareable, SHARE, canRevive, revive, type ShareTarget, type SharedForm } from './registry.js';
 
 /** The key that marks an encoded shared object. */
 export const MARK = '__loom__';
 
-/** How functions met on the way out are encoded (for `target`, as what they use goes there too); set by the shipping module to avoid an import cycle. */
-let encodeFunction: ((fn: Function, path: string, target: ShareTarget) => SharedForm) | undefined;
-export function setFunctionEncoder(encode: (fn: Function, path: string, target: ShareTarget) => SharedForm): void {
-  encodeFunction = encode;
+/**
+ * Functions met on the way out are shipped by source. Required at the first
+ * one: ship.ts imports this module (a load cycle otherwise), and a worker that
+ * sends no function back need not load the shipping code.
+ */
+const ship = lazy<typeof import('../ship/ship.js')>(() => require('../ship/ship.js'));
+
+/** A function as a shared form; what it uses is encoded for `target` too. */
+function encodeFunction(fn: Function, path: string, target: ShareTarget): SharedForm {
+  return { kind: 'Function', id: 0, data: ship().shipFunction(fn, path, target, undefined, target) };
 }
 
 function isLeaf(value: object): boolean {
@@ -56,9 +63,6 @@ function checkForProcess(value: object, path: string): void {
  */
 export function encode(value: unknown, path: string, seen = new Map<object, unknown>(), target: ShareTarget = 'thread'): unknown {
   if (typeof value === 'function') {
-    // Loaded at the first function met: a worker that sends none back need not load the shipping code.
-    if (!encodeFunction) require('../ship/ship.js');
-    if (!encodeFunction) throw new Error('loom: function shipping is not loaded');
     return marker(encodeFunction(value, path, target));
   }
   if (typeof value !== 'object' || value === null) return value;

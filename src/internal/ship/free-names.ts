@@ -12,6 +12,7 @@
  * function/class expression sees its own name.
  */
 import type * as Acorn from 'acorn';
+import { lazy } from '../lazy.js';
 import { walk, type Node, type Visit } from './syntax-walk.js';
 
 /** One free name and how it is used: `members` lists `name.member` accesses, null if also used bare. */
@@ -27,11 +28,8 @@ export interface SourceFacts {
   privateMembers: string[];
 }
 
-let acornModule: typeof Acorn | undefined;
-function acorn(): typeof Acorn {
-  // Loaded lazily: only code that ships functions needs a parser, and never inside a worker.
-  return (acornModule ??= require('acorn') as typeof Acorn);
-}
+/** Only code that ships functions needs a parser, and never inside a worker. */
+const acorn = lazy<typeof Acorn>(() => require('acorn'));
 
 const OPTIONS: Acorn.Options = { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true };
 

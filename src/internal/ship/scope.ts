@@ -10,6 +10,7 @@
  */
 import { createRequire } from 'node:module';
 import { join, relative, sep } from 'node:path';
+import { lazy } from '../lazy.js';
 import { compilerHelpers } from './compiler-helpers.js';
 import { bindModule, MODULE_BINDING } from './module-binding.js';
 
@@ -25,18 +26,17 @@ const WHOLE = 'index';
  */
 export type LoomUses = Record<string, string>;
 
-let namespace: Record<string, unknown> | undefined;
-
-/** Everything `loom` exports, loaded lazily because this file is itself part of loom. */
-export function loomNamespace(): Record<string, unknown> {
-  if (!namespace) {
-    const loom = require('../../index.js') as Record<string, unknown>;
-    // Compiled default imports read `.default` (esModuleInterop), so the namespace is its own default.
-    namespace = { ...loom };
-    namespace.default = namespace;
-  }
+/**
+ * Everything `loom` exports. Required at first use (lazy.ts): loom's root
+ * imports every module, this one included, and a worker whose code names
+ * only a few loom exports never loads the rest.
+ */
+export const loomNamespace = lazy((): Record<string, unknown> => {
+  // Compiled default imports read `.default` (esModuleInterop), so the namespace is its own default.
+  const namespace: Record<string, unknown> = { ...(require('../../index.js') as Record<string, unknown>) };
+  namespace.default = namespace;
   return namespace;
-}
+});
 
 /** Names always provided, whether or not the starter has them in scope. */
 export const HELPER_NAMES = ['require', MODULE_BINDING, ...Object.keys(compilerHelpers)];

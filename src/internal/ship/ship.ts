@@ -7,7 +7,6 @@
  */
 import { FreeVariableError, NotShippableError } from '../../errors.js';
 import { shipHooks, type Declaration } from '../host/shipping.js';
-import { setFunctionEncoder } from '../share/encode.js';
 import { isShareable, type ShareTarget } from '../share/registry.js';
 import { copyValue } from './copy-value.js';
 import { analyse, parses, type FreeName, type SourceFacts } from './free-names.js';
@@ -220,4 +219,3 @@ export function shipClass(cls: Function, base: Function, role: string, where: De
   return shipment.finish(expressionOf(cls, role, where), cls.name, role, advice);
 }
 
-setFunctionEncoder((fn, path, target) => ({ kind: 'Function', id: 0, data: shipFunction(fn, path, target, undefined, target) }));

@@ -1,4 +1,4 @@
-/** Code sent to another thread or process as source: the contract between ship.ts and revive-code.ts. */
+/** Code sent to another thread or process: the contract between ship.ts and revive-code.ts, and pool/fn-ref.ts and entry/load-fn.ts. */
 import type { LoomUses } from './scope.js';
 
 export interface ShippedCode {
@@ -23,6 +23,13 @@ export interface ShippedCode {
   /** Where `require()` inside the code resolves from (the starting script, or shipHooks.requireFrom). */
   requireFrom: string;
 }
+
+/**
+ * A pool task's function as data that crosses into a worker: code by source,
+ * or a module export the worker loads (pool/fn-ref.ts makes it, entry/load-fn.ts
+ * loads it).
+ */
+export type FnSpec = { code: ShippedCode } | { file: string; name: string };
 
 /** True when the code brought nothing a host declared: the same source always ships the same way. */
 export function isSelfContained(code: ShippedCode): boolean {

@@ -1,11 +1,10 @@
 /**
  * Everything that crosses the boundary between a starter and the thread it
  * starts. One file, so both sides read the same contract (piscina's
- * types.ts). A process backend can reuse ThreadJob and FinishedReply as they
- * are; only the control block (shared memory) is thread-specific.
+ * types.ts). A Process has its own, with its hub: hub/protocol.ts.
  */
-import type { SerializedError } from './error-wire.js';
-import type { ShippedCode } from './ship/shipped.js';
+import type { SerializedError } from '../error-wire.js';
+import type { ShippedCode } from '../ship/shipped.js';
 import type { MessagePort } from 'node:worker_threads';
 
 /** Int32 cells of a thread's control block, shared by the thread and its starter. */

@@ -1,6 +1,7 @@
 /** Running one task inside a worker (thread or process): the same for both. */
-import type { TaskKind } from './engine.js';
-import { loadFn, type FnSpec } from './fn-ref.js';
+import type { TaskKind } from '../pool/engine.js';
+import type { FnSpec } from '../ship/shipped.js';
+import { loadFn } from './load-fn.js';
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';

@@ -6,8 +6,8 @@
  * Python's pickle for Node.
  */
 import { deserialize, serialize } from 'node:v8';
-import { NotShippableError } from '../errors.js';
-import { typeError } from '../internal/validate.js';
+import { NotShippableError } from '../../errors.js';
+import { typeError } from '../validate.js';
 import { copyBytes } from './copy-bytes.js';
 
 const UNDEFINED = 0;

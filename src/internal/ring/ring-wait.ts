@@ -5,8 +5,8 @@
  * queue's own getters do, so a put never misses waking it.
  */
 import { lockSync, unlock } from '../futex.js';
-import { H } from '../../queue/layout.js';
-import type { QueueCore } from '../../queue/queue-core.js';
+import { H } from './layout.js';
+import type { QueueCore } from './queue-core.js';
 
 /** Atomics.waitAsync (V8) is not in the ES2023 lib this project compiles against. */
 type WaitAsync = (cells: Int32Array, index: number, value: number, ms: number) => { async: false; value: string } | { async: true; value: Promise<string> };

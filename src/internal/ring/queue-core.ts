@@ -5,9 +5,9 @@
  * beyond the item); only a call that must wait runs the generator, blocking
  * with Atomics.wait (Sync) or Atomics.waitAsync (Promise).
  */
-import { ArgumentValueError, Empty, Full, ItemTooLargeError, ShutDown } from '../errors.js';
-import { lockSteps, lockSync, unlock } from '../internal/futex.js';
-import { deadlineAfter, remaining, type Waiting } from '../internal/wait.js';
+import { ArgumentValueError, Empty, Full, ItemTooLargeError, ShutDown } from '../../errors.js';
+import { lockSteps, lockSync, unlock } from '../futex.js';
+import { deadlineAfter, remaining, type Waiting } from '../wait.js';
 import { finish, pack, type Packed } from './codec.js';
 import { copyBytes } from './copy-bytes.js';
 import { ENTRY_OVERHEAD, H, HEADER_BYTES, LIFO, PRIORITY } from './layout.js';
