@@ -28,6 +28,8 @@
  *
  * @module
  */
+import { lazy } from '../internal/lazy.js';
+
 export { shipHooks, type ShipHooks, type Declaration } from '../internal/host/shipping.js';
 export { threadHooks, type ThreadHooks } from '../internal/host/threads.js';
 export { processHooks, type ProcessHooks } from '../internal/host/processes.js';
@@ -43,5 +45,7 @@ export { escapeHtml, JUPYTER_DISPLAY } from '../display/html.js';
 
 /** input() in the main thread of a loom child process a cell started: asks through the hub (entry/child-input.ts). */
 export function inputFromParent(prompt: string, password: boolean): string {
-  return (require('../internal/entry/child-input.js') as typeof import('../internal/entry/child-input.js')).inputFromParent(prompt, password);
+  return childInput().inputFromParent(prompt, password);
 }
+
+const childInput = lazy<typeof import('../entry/child-input.js')>(() => require('../entry/child-input.js'));

@@ -1,5 +1,5 @@
 /**
- * The file a worker thread or child process runs: one of entry/, named without
+ * The file a worker thread or child process runs: one of src/entry/, named without
  * its extension (`entryFile('thread')`). Worker and spawn take a path, not a
  * module, so the path must match how loom itself was loaded: `.js` in dist,
  * `.ts` when loom runs from its sources under tsx (the test suite's way).
@@ -10,5 +10,5 @@ import { join } from 'node:path';
 const EXTENSION = __filename.endsWith('.ts') ? '.ts' : '.js';
 
 export function entryFile(name: string): string {
-  return join(__dirname, 'entry', `${name}${EXTENSION}`);
+  return join(__dirname, '..', 'entry', `${name}${EXTENSION}`);
 }

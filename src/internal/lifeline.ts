@@ -14,8 +14,13 @@
  * of its outbox (entry/child-io.ts), so a child pays for one thread, not two.
  */
 import { readSync } from 'node:fs';
-import { join } from 'node:path';
+import { entryFile } from './entry-file.js';
 import { LIFELINE_FD } from './fd-table.js';
+import { lazy } from './lazy.js';
+
+// Not loaded at the top: the helper thread of every loom child loads this file for parentAlive alone.
+const net = lazy<typeof import('node:net')>(() => require('node:net'));
+const workerThreads = lazy<typeof import('node:worker_threads')>(() => require('node:worker_threads'));
 
 const probe = Buffer.alloc(64);
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -46,11 +51,9 @@ export function watchLifeline(): never {
 /**
  * Makes the lifeline non-blocking, for a thread to poll. Opening it as a
  * libuv pipe is how Node sets O_NONBLOCK; it is never read through that.
- * node:net is required here, not at the top, because the helper thread of
- * every loom child loads this file for parentAlive and need not load it.
  */
 export function pollableLifeline(): number {
-  const { Socket } = require('node:net') as typeof import('node:net');
+  const { Socket } = net();
   new Socket({ fd: LIFELINE_FD, readable: false, writable: false }).unref();
   return LIFELINE_FD;
 }
@@ -58,7 +61,6 @@ export function pollableLifeline(): number {
 /** On the main thread of a process started with a lifeline: a thread that ends the process when its parent dies. */
 export function startLifelineWatchdog(): void {
   pollableLifeline();
-  const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
-  const file = join(__dirname, 'entry', `lifeline-watchdog${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
-  new Worker(file, { name: 'loom lifeline' }).unref();
+  const { Worker } = workerThreads();
+  new Worker(entryFile('lifeline-watchdog'), { name: 'loom lifeline' }).unref();
 }

@@ -274,7 +274,7 @@ describe('executor', { timeout: 60_000 }, () => {
     assert.ok(result?.type === 'result' && typeof result.data['text/plain'] === 'string');
   });
 
-  it('input_blocks_until_the_reply_on_fd_5', async () => {
+  it('input_blocks_until_the_reply_on_the_input_fd', async () => {
     const parent = executor.send("const answer = input('name? ');\nanswer.toUpperCase()");
     const request = await executor.waitFor((f) => f.type === 'input_request' && f.parent === parent);
     assert.deepEqual(request, { type: 'input_request', parent, prompt: 'name? ', password: false });

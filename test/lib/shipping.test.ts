@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { shipHooks } from '../../src/host/index.js';
 import { NotShippableError, Thread } from '../../src/index.js';
-import { KIND_MODULES } from '../../src/internal/entry/kinds.js';
+import { KIND_MODULES } from '../../src/entry/kinds.js';
 import { analyse } from '../../src/internal/ship/free-names.js';
 import { reviveCode } from '../../src/internal/ship/revive-code.js';
 import { shipFunction } from '../../src/internal/ship/ship.js';
@@ -124,12 +124,12 @@ test('a thread loads only the loom modules its code uses: names, compiled import
 });
 
 test('each shareable kind is registered by the module the workers load for it', async () => {
-  const root = join(__dirname, '..', '..', 'src', 'internal', 'entry');
+  const root = join(__dirname, '..', '..', 'src', 'entry');
   // One fresh worker per kind: in one worker an earlier module could have registered the kind already.
   const code = `
     const { parentPort, workerData: { root, kind, file } } = require('node:worker_threads');
     const { join } = require('node:path');
-    const registry = require(join(root, '../share/registry.js'));
+    const registry = require(join(root, '../internal/share/registry.js'));
     require(join(root, file));
     parentPort.postMessage(registry.canRevive(kind));`;
   const registered = await Promise.all(Object.entries(KIND_MODULES).map(async ([kind, file]) => {

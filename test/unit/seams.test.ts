@@ -1,8 +1,10 @@
 /**
  * The seams between folders, checked on the source: the kernel enters the
  * library only through its public entry points and the host door
- * (src/host), the library's internals never reach up into its public modules,
- * and no folder of either, nor any file of the kernel, is part of a cycle.
+ * (src/host), the library's internals never reach up into its public modules
+ * (nor its worker entries, src/entry, which sit on top), and no folder of
+ * either, nor any file of the kernel, is part of a cycle (two exceptions in
+ * src/, named below with their reasons).
  * Each rule is also run on a made-up graph that breaks it, so a check that
  * could never fail would show here.
  */
@@ -25,11 +27,23 @@ function kernelBypasses(graph: ImportGraph): string[] {
     .map(([from, to]) => `${from} -> ${to}`);
 }
 
-/** Imports from the library's internals (or its errors) up into a public module. */
+/**
+ * The one edge up from the internals, on purpose: shipped code may name any
+ * export of loom, so the code that binds those names requires loom's root
+ * when it first needs it (lazily: the root imports the shipping code).
+ */
+const REFLECTIVE_EDGES = new Set(['src/internal/ship/scope.ts -> src/index.ts']);
+/** The one folder cycle left, on purpose: values can hold functions and functions capture values. */
+const KNOWN_CYCLES = new Set(['src/internal/share src/internal/ship']);
+
+const withoutReflection = (graph: ImportGraph): ImportGraph =>
+  new Map([...graph].map(([from, targets]) => [from, new Set([...targets].filter((to) => !REFLECTIVE_EDGES.has(`${from} -> ${to}`)))]));
+
+/** Imports from the library's internals (or its errors) up into a public module, the root, the door or the worker entries. */
 function upwardImports(graph: ImportGraph): string[] {
   const isLow = (file: string) => file.startsWith('src/internal/') || file === 'src/errors.ts';
   const isHigher = (file: string) => file.startsWith('src/') && !isLow(file);
-  return edges(graph).filter(([from, to]) => isLow(from) && isHigher(to)).map(([from, to]) => `${from} -> ${to}`);
+  return edges(withoutReflection(graph)).filter(([from, to]) => isLow(from) && isHigher(to)).map(([from, to]) => `${from} -> ${to}`);
 }
 
 /** A file's folder under kernel/ or src/ ('kernel/protocol'), or the file itself when it sits at the top. */
@@ -38,10 +52,10 @@ function folderOf(file: string): string {
   return parts.length > 2 ? parts.slice(0, 2).join('/') : file;
 }
 
-/** src/internal's folders count one by one: the internals have floors of their own. */
+/** src/internal's folders, and its loose files, count one by one: the internals have floors of their own. */
 function srcFolderOf(file: string): string {
   const parts = file.split('/');
-  if (parts[1] === 'internal' && parts.length > 3) return parts.slice(0, 3).join('/');
+  if (parts[1] === 'internal') return parts.length > 3 ? parts.slice(0, 3).join('/') : file;
   return folderOf(file);
 }
 
@@ -70,8 +84,9 @@ describe('seams', () => {
   it('no folder cycles in kernel/ or src/', () => {
     const kernel = new Map([...graph].filter(([file]) => file.startsWith('kernel/')));
     assert.deepEqual(cycles(groupGraph(kernel, folderOf)), []);
-    const src = new Map([...graph].filter(([file]) => file.startsWith('src/')));
-    assert.deepEqual(cycles(groupGraph(src, srcFolderOf)), []);
+    const src = new Map([...withoutReflection(graph)].filter(([file]) => file.startsWith('src/')));
+    const srcCycles = cycles(groupGraph(src, srcFolderOf)).map((cycle) => cycle.join(' '));
+    assert.deepEqual(srcCycles.filter((cycle) => !KNOWN_CYCLES.has(cycle)), []);
   });
 
   it('no file cycles in kernel/, type-only imports included', () => {

@@ -8,7 +8,7 @@ export interface ProcessHooks {
   /**
    * Absolute paths of modules every new loom child process requires before
    * anything else, e.g. one that routes console output to a notebook cell
-   * (see internal/entry/process-output.ts for where child output goes).
+   * (see entry/process-output.ts for where child output goes).
    * A child passes the list on to its own children.
    * @default []
    */

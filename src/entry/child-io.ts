@@ -10,8 +10,8 @@
  *   many per write(2) (internal/hub/outbox.ts).
  */
 import { workerData } from 'node:worker_threads';
-import { Outbox } from '../hub/outbox.js';
-import { LIFELINE_POLL_MS, parentAlive } from '../lifeline.js';
+import { Outbox } from '../internal/hub/outbox.js';
+import { LIFELINE_POLL_MS, parentAlive } from '../internal/lifeline.js';
 
 const { control, outbox } = workerData as { control: number; outbox: SharedArrayBuffer };
 const box = new Outbox(outbox, control);

@@ -6,20 +6,20 @@
  * used (see internal/pool/thread-engine.ts for why).
  */
 import { threadId, workerData } from 'node:worker_threads';
-import { BrokenWorkerError, NotShippableError } from '../../errors.js';
-import { packedBytes, type Serialized } from '../ring/codec.js';
-import { QueueCore } from '../ring/queue-core.js';
-import { currentThread } from '../../threading/current.js';
-import { serializeError, type SerializedError } from '../error-wire.js';
-import { outputHooks } from '../host/output.js';
-import { threadHooks } from '../host/threads.js';
+import { BrokenWorkerError, NotShippableError } from '../errors.js';
+import { packedBytes, type Serialized } from '../internal/ring/codec.js';
+import { QueueCore } from '../internal/ring/queue-core.js';
+import { currentThread } from '../threading/current.js';
+import { serializeError, type SerializedError } from '../internal/error-wire.js';
+import { outputHooks } from '../internal/host/output.js';
+import { threadHooks } from '../internal/host/threads.js';
 import { loadKindsOnDemand } from './kinds.js';
 import { loadFn } from './load-fn.js';
 import { FnCache, runItems } from './run-task.js';
-import { REGISTERED, SLOT_CELLS, SLOTS, type PoolThreadInit, type ResultMessage, type TaskMessage } from '../pool/thread-messages.js';
-import { ThreadWire } from '../pool/thread-wire.js';
-import { decode } from '../share/encode.js';
-import { runSync } from '../wait.js';
+import { REGISTERED, SLOT_CELLS, SLOTS, type PoolThreadInit, type ResultMessage, type TaskMessage } from '../internal/pool/thread-messages.js';
+import { ThreadWire } from '../internal/pool/thread-wire.js';
+import { decode } from '../internal/share/encode.js';
+import { runSync } from '../internal/wait.js';
 import { useDirectStdio } from './direct-stdio.js';
 import { routeThreadOutputInChild } from './process-output.js';
 

@@ -3,12 +3,12 @@
  * object (the subclass instance with its fields, or a Process with its
  * target) without running its constructor, as Python's unpickling does.
  */
-import type { ProcessJob } from '../hub/protocol.js';
-import { decode } from '../share/encode.js';
-import { reviveCode } from '../ship/revive-code.js';
-import { setCurrentProcess } from '../../multiprocessing/current.js';
-import { newCore, setCore } from '../../multiprocessing/process-core.js';
-import { Process } from '../../multiprocessing/process.js';
+import type { ProcessJob } from '../internal/hub/protocol.js';
+import { decode } from '../internal/share/encode.js';
+import { reviveCode } from '../internal/ship/revive-code.js';
+import { setCurrentProcess } from '../multiprocessing/current.js';
+import { newCore, setCore } from '../multiprocessing/process-core.js';
+import { Process } from '../multiprocessing/process.js';
 
 export function reviveProcess(job: ProcessJob, identity: number[]): Process {
   const cls = job.cls ? reviveCode<typeof Process>(job.cls) : Process;

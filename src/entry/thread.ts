@@ -5,16 +5,16 @@
  * busy loop) can read the reply at once with receiveMessageOnPort.
  */
 import { workerData } from 'node:worker_threads';
-import { WorkerDiedError } from '../../errors.js';
+import { WorkerDiedError } from '../errors.js';
 import { reviveThread } from './revive-thread.js';
-import { serializeError } from '../error-wire.js';
-import { threadHooks } from '../host/threads.js';
+import { serializeError } from '../internal/error-wire.js';
+import { threadHooks } from '../internal/host/threads.js';
 import { loadKindsOnDemand } from './kinds.js';
 import { reportErrorHere } from './report-error.js';
-import { CONTROL, STATE_FINISHED, type DroppedField, type FinishedReply, type ThreadInit } from '../thread/messages.js';
-import { osThreadId } from '../os-thread-id.js';
-import { threadFinished } from '../process-state.js';
-import { encode } from '../share/encode.js';
+import { CONTROL, STATE_FINISHED, type DroppedField, type FinishedReply, type ThreadInit } from '../internal/thread/messages.js';
+import { osThreadId } from '../internal/os-thread-id.js';
+import { threadFinished } from '../internal/process-state.js';
+import { encode } from '../internal/share/encode.js';
 import { useDirectStdio } from './direct-stdio.js';
 import { routeThreadOutputInChild } from './process-output.js';
 

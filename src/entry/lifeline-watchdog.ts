@@ -1,4 +1,4 @@
 /** The watchdog thread of a process started with a lifeline (see ../lifeline.ts): ends the process when its parent dies. */
-import { watchLifeline } from '../lifeline.js';
+import { watchLifeline } from '../internal/lifeline.js';
 
 watchLifeline();

@@ -7,7 +7,7 @@
  */
 import { dirname, sep } from 'node:path';
 import { inspect } from 'node:util';
-import { outputHooks } from '../host/output.js';
+import { outputHooks } from '../internal/host/output.js';
 
 /** loom's own files: the library (src/) and its kernel (kernel/), of this build or of the sources under tsx. */
 const ROOT = dirname(dirname(dirname(__dirname)));

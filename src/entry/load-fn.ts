@@ -6,10 +6,10 @@
  * ES module) by import().
  */
 import { pathToFileURL } from 'node:url';
-import type { FnSpec } from '../ship/shipped.js';
-import { reviveCode } from '../ship/revive-code.js';
-import { whileImportingUserModule, whileLoadingUserModule } from '../spawn-guard.js';
-import { show, valueError } from '../validate.js';
+import type { FnSpec } from '../internal/ship/shipped.js';
+import { reviveCode } from '../internal/ship/revive-code.js';
+import { whileImportingUserModule, whileLoadingUserModule } from '../internal/spawn-guard.js';
+import { show, valueError } from '../internal/validate.js';
 
 function pick(module: unknown, spec: { file: string; name: string }): Function {
   const exports = module as Record<string, unknown> | Function;

@@ -4,7 +4,7 @@
  * would not appear. Writing to the inherited fds with fs.writeSync makes it
  * live, and keeps the order of lines written by one thread.
  */
-import { writeAll } from '../write-all.js';
+import { writeAll } from '../internal/write-all.js';
 
 
 export function useDirectStdio(): void {

@@ -4,12 +4,12 @@
  * without running its constructor, as Python's unpickling does.
  */
 import { threadId } from 'node:worker_threads';
-import type { ThreadInit } from '../thread/messages.js';
-import { decode } from '../share/encode.js';
-import { reviveCode } from '../ship/revive-code.js';
-import { setCurrentThread } from '../../threading/current.js';
-import { newCore, setCore } from '../../threading/thread-core.js';
-import { Thread } from '../../threading/thread.js';
+import type { ThreadInit } from '../internal/thread/messages.js';
+import { decode } from '../internal/share/encode.js';
+import { reviveCode } from '../internal/ship/revive-code.js';
+import { setCurrentThread } from '../threading/current.js';
+import { newCore, setCore } from '../threading/thread-core.js';
+import { Thread } from '../threading/thread.js';
 
 export function reviveThread(init: ThreadInit): Thread {
   const { job } = init;

@@ -17,19 +17,19 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
-import { childIoHooks } from '../host/child-io.js';
-import { outputHooks } from '../host/output.js';
-import { lazy } from '../lazy.js';
-import type { SyncChannel } from '../hub/frames.js';
+import { childIoHooks } from '../internal/host/child-io.js';
+import { outputHooks } from '../internal/host/output.js';
+import { lazy } from '../internal/lazy.js';
+import type { SyncChannel } from '../internal/hub/frames.js';
 
 /**
  * The hub's frame modules, required once output is routed: every loom thread
  * loads this file, and only those in a child whose output is routed need them.
  */
-const hub = lazy<typeof import('../hub/frames.js') & typeof import('../hub/protocol.js') & typeof import('../hub/outbox.js')>(() => ({
-  ...require('../hub/frames.js'),
-  ...require('../hub/protocol.js'),
-  ...require('../hub/outbox.js'),
+const hub = lazy<typeof import('../internal/hub/frames.js') & typeof import('../internal/hub/protocol.js') & typeof import('../internal/hub/outbox.js')>(() => ({
+  ...require('../internal/hub/frames.js'),
+  ...require('../internal/hub/protocol.js'),
+  ...require('../internal/hub/outbox.js'),
 }));
 
 /** Environment data of a child whose output goes to its hub: what its threads need to send theirs. */

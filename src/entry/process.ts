@@ -6,21 +6,21 @@
  */
 import { deserialize, serialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { BrokenWorkerError, NotShippableError } from '../../errors.js';
-import { entryFile } from '../entry-file.js';
-import { serializeError } from '../error-wire.js';
-import { setChildChannel, workEnded } from '../hub/child-channel.js';
-import { SyncChannel, type Frame } from '../hub/frames.js';
-import { Outbox, OUTBOX_BYTES } from '../hub/outbox.js';
-import { pollableLifeline } from '../lifeline.js';
-import { CONTROL_FD, F, type ChildInit, type PoolWorkerInit, type ProcessInit } from '../hub/protocol.js';
-import { processHooks } from '../host/processes.js';
-import { threadHooks } from '../host/threads.js';
-import { lazy } from '../lazy.js';
+import { BrokenWorkerError, NotShippableError } from '../errors.js';
+import { entryFile } from '../internal/entry-file.js';
+import { serializeError } from '../internal/error-wire.js';
+import { setChildChannel, workEnded } from '../internal/hub/child-channel.js';
+import { SyncChannel, type Frame } from '../internal/hub/frames.js';
+import { Outbox, OUTBOX_BYTES } from '../internal/hub/outbox.js';
+import { pollableLifeline } from '../internal/lifeline.js';
+import { CONTROL_FD, F, type ChildInit, type PoolWorkerInit, type ProcessInit } from '../internal/hub/protocol.js';
+import { processHooks } from '../internal/host/processes.js';
+import { threadHooks } from '../internal/host/threads.js';
+import { lazy } from '../internal/lazy.js';
 import { loadKindsOnDemand } from './kinds.js';
-import type { FnSpec } from '../ship/shipped.js';
-import { inboundFromProcess, KINDS, readFromProcess, writeForProcess } from '../pool/process-wire.js';
-import { Reader, Writer } from '../wire-codec.js';
+import type { FnSpec } from '../internal/ship/shipped.js';
+import { inboundFromProcess, KINDS, readFromProcess, writeForProcess } from '../internal/pool/process-wire.js';
+import { Reader, Writer } from '../internal/wire-codec.js';
 import { enterChildTag, routeChildOutput } from './process-output.js';
 import { reportErrorHere } from './report-error.js';
 
@@ -54,7 +54,7 @@ loadKindsOnDemand();
  */
 const processSide = lazy<typeof import('./revive-process.js')>(() => require('./revive-process.js'));
 const poolSide = {
-  current: lazy<typeof import('../../multiprocessing/current.js')>(() => require('../../multiprocessing/current.js')),
+  current: lazy<typeof import('../multiprocessing/current.js')>(() => require('../multiprocessing/current.js')),
   load: lazy<typeof import('./load-fn.js')>(() => require('./load-fn.js')),
   run: lazy<typeof import('./run-task.js')>(() => require('./run-task.js')),
 };

@@ -6,9 +6,9 @@
  * with it (the kernel's child preload); a plain script's children have none.
  */
 import { deserialize } from 'node:v8';
-import { deserializeError, type SerializedError } from '../error-wire.js';
-import { childChannel } from '../hub/child-channel.js';
-import { F } from '../hub/protocol.js';
+import { deserializeError, type SerializedError } from '../internal/error-wire.js';
+import { childChannel } from '../internal/hub/child-channel.js';
+import { F } from '../internal/hub/protocol.js';
 import { outputTagOfChild } from './process-output.js';
 
 /** Asks for a line; returns it, or throws what the host answered (an interrupt, no frontend to ask). */

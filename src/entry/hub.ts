@@ -4,9 +4,9 @@
  * ever blocks.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { threadHooks } from '../host/threads.js';
-import { Hub } from '../hub/hub.js';
-import type { HubCommand, HubInit } from '../hub/protocol.js';
+import { threadHooks } from '../internal/host/threads.js';
+import { Hub } from '../internal/hub/hub.js';
+import type { HubCommand, HubInit } from '../internal/hub/protocol.js';
 import { routeThreadOutputInChild } from './process-output.js';
 
 const init = (workerData as { loomHub: HubInit }).loomHub;

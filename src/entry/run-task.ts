@@ -1,6 +1,6 @@
 /** Running one task inside a worker (thread or process): the same for both. */
-import type { TaskKind } from '../pool/engine.js';
-import type { FnSpec } from '../ship/shipped.js';
+import type { TaskKind } from '../internal/pool/engine.js';
+import type { FnSpec } from '../internal/ship/shipped.js';
 import { loadFn } from './load-fn.js';
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
