@@ -6,7 +6,7 @@
 import { setKindLoader } from '../internal/share/registry.js';
 
 export const KIND_MODULES: Readonly<Record<string, string>> = {
-  Function: '../ship/revive-code.js',
+  Function: '../internal/ship/revive-code.js',
   Lock: '../threading/lock.js',
   RLock: '../threading/rlock.js',
   Condition: '../threading/condition.js',
