@@ -31,17 +31,22 @@ export interface GetOptions {
 
 export const DEFAULT_BYTE_CAPACITY = 1 << 20;
 
+/** The largest bound a queue's Int32 header cell holds; a larger one could never be reached (each item takes 20 bytes or more). */
+const MAXSIZE_LIMIT = 2 ** 31 - 1;
+
+/** A maxsize as Python takes it: an integer, 0 or less for no bound (stored as 0); one beyond any reachable count is kept as 2**31 - 1. */
+export function maxsizeValue(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw typeError('maxsize', 'an integer', value);
+  return Math.min(MAXSIZE_LIMIT, Math.max(0, value));
+}
+
 /** `new Queue(10)` as in Python, or `new Queue({maxsize: 10, byteCapacity})`. */
 export function queueOptions(arg: unknown): { maxsize: number; byteCapacity: number } {
-  if (typeof arg === 'number') {
-    if (!Number.isInteger(arg)) throw typeError('maxsize', 'an integer', arg);
-    return { maxsize: Math.max(0, arg), byteCapacity: DEFAULT_BYTE_CAPACITY };
-  }
+  if (typeof arg === 'number') return { maxsize: maxsizeValue(arg), byteCapacity: DEFAULT_BYTE_CAPACITY };
   const { maxsize, byteCapacity } = optionsObject<QueueOptions>('options', arg);
-  if (maxsize !== undefined && (typeof maxsize !== 'number' || !Number.isInteger(maxsize))) throw typeError('maxsize', 'an integer', maxsize);
   const bytes = nonNegativeInteger('byteCapacity', byteCapacity, DEFAULT_BYTE_CAPACITY);
   if (bytes < 64 || bytes > 2 ** 31 - 64) throw valueError('byteCapacity', 'between 64 and 2**31 - 64 bytes', byteCapacity);
-  return { maxsize: Math.max(0, maxsize ?? 0), byteCapacity: bytes };
+  return { maxsize: maxsizeValue(maxsize ?? 0), byteCapacity: bytes };
 }
 
 /** How long a put/get may wait, in ms: 0 when not blocking. */

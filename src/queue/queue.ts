@@ -3,7 +3,7 @@ import { Empty, Full } from '../errors.js';
 import { adopt, registerShareable, remember, SHARE, type Shareable, type SharedForm } from '../internal/share/registry.js';
 import { runAsync, runSync } from '../internal/wait.js';
 import { FIFO, H, LIFO, PRIORITY } from '../internal/ring/layout.js';
-import { queueOptions, waitMs, type GetOptions, type PutOptions, type QueueOptions } from './options.js';
+import { maxsizeValue, queueOptions, waitMs, type GetOptions, type PutOptions, type QueueOptions } from './options.js';
 import { QueueCore } from '../internal/ring/queue-core.js';
 
 const NONE = Symbol('none');
@@ -44,9 +44,18 @@ export class Queue<T = unknown> implements Shareable {
     return FIFO;
   }
 
-  /** The bound on items given at construction (0: none). */
+  /** The bound on items (0: none): every thread sees it. */
   get maxsize(): number {
-    return this.#core.h[H.MAXSIZE];
+    return Atomics.load(this.#core.h, H.MAXSIZE);
+  }
+
+  /**
+   * Changes the bound, as assigning `q.maxsize` does in Python: below qsize(),
+   * full() is true and puts wait until enough items are taken. Growing it
+   * wakes puts waiting for room (Python's wait until the next get or their timeout).
+   */
+  set maxsize(value: number) {
+    this.#core.setMaxsize(maxsizeValue(value));
   }
 
   /** Items in the queue now: a read of shared memory, true at once even while this thread busy-loops. */

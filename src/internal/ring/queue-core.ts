@@ -243,6 +243,16 @@ export class QueueCore {
     h[waiters]--;
   }
 
+  /** A new bound on items; waiting putters re-check it (a larger one may let them in). */
+  setMaxsize(maxsize: number): void {
+    const h = this.h;
+    lockSync(h, H.LOCK);
+    Atomics.store(h, H.MAXSIZE, maxsize);
+    Atomics.add(h, H.NOT_FULL_SEQ, 1);
+    unlock(h, H.LOCK);
+    Atomics.notify(h, H.NOT_FULL_SEQ);
+  }
+
   taskDone(): void {
     const h = this.h;
     lockSync(h, H.LOCK);
