@@ -157,9 +157,20 @@ export class LifoQueue<T = unknown> extends Queue<T> {
 }
 
 /**
- * A queue that returns the item with the lowest priority first, like Python's
- * `queue.PriorityQueue`. Items are numbers or `[priority, data]` arrays with a
- * numeric priority; equal priorities come out in the order they went in.
+ * A queue that returns the smallest item first, like Python's
+ * `queue.PriorityQueue`, ordered as Python orders them: numbers (and booleans)
+ * by value, strings by code point, Uint8Arrays by bytes, arrays (Python's
+ * tuples) element by element, a shorter prefix first: `[priority, data]`
+ * pairs come out by priority, then by data. Equal items come out in the order
+ * they went in. An item Python could not compare with one already queued
+ * (`'<' not supported between instances of 'string' and 'number'`, or two
+ * objects at a tie, `[1, {a: 1}]` and `[1, {b: 2}]`) throws ArgumentTypeError
+ * (Python's TypeError) and is not put; the queue is unchanged. Two objects at
+ * a tie are equal only when the whole items are (Python asks the objects' `==`
+ * and goes on to the next element). Put `[priority, count, data]` to order
+ * objects, as Python's documentation advises. A put compares the item with
+ * every queued one (so a get never meets a pair it cannot order), a get scans
+ * them all: both cost time in proportion to qsize(), unless every item is a number.
  */
 export class PriorityQueue<T = unknown> extends Queue<T> {
   protected override order(): number {

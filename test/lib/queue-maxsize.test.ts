@@ -5,7 +5,7 @@ import { Full, Queue } from '../../src/queue/index.js';
 import { SHARE } from '../../src/internal/share/registry.js';
 import { H } from '../../src/internal/ring/layout.js';
 import { Thread } from '../../src/threading/index.js';
-import { assertNoWorkersLeftAtEnd } from './helpers.js';
+import { assertNoWorkersLeftAtEnd, cells } from './helpers.js';
 
 assertNoWorkersLeftAtEnd();
 
@@ -54,8 +54,9 @@ test('growing maxsize lets a put blocked in another thread proceed', async () =>
   const putter = new Thread({ target: (q: Queue<number>) => q.putSync(2), args: [q] });
   putter.start();
   const h = header(q);
-  // Wait (without sleeping) until the putter is waiting for room, so the growth is what lets it in.
-  while (Atomics.load(h, H.NOT_FULL_WAITERS) === 0 && putter.isAlive()) Atomics.wait(h, H.CELLS - 1, 0, 5);
+  const pause = cells();
+  // Poll (5 ms apart) until the putter is waiting for room, so the growth is what lets it in.
+  while (Atomics.load(h, H.NOT_FULL_WAITERS) === 0 && putter.isAlive()) Atomics.wait(pause, 0, 0, 5);
   assert.equal(q.qsize(), 1);
   q.maxsize = 2;
   await putter.join(10);

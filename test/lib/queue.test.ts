@@ -24,7 +24,9 @@ test('LifoQueue and PriorityQueue orders', () => {
   const out: string[] = [];
   while (!p.empty()) out.push(p.getSync()[1]);
   assert.deepEqual(out, ['a', 'a2', 'b', 'c', 'e']);
-  assert.throws(() => p.putSync(['high', 1] as never), /'item' must be a number or an array whose first element is a number/);
+  // A string priority is fine on its own (Python accepts any comparable items); next to a number it is Python's TypeError.
+  p.putSync([1, 'a']);
+  assert.throws(() => p.putSync(['high', 1] as never), /'<' not supported between instances of 'string' and 'number'/);
 });
 
 test('Empty and Full, non-blocking and after a timeout', async () => {

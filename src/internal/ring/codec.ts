@@ -7,7 +7,6 @@
  */
 import { deserialize, serialize } from 'node:v8';
 import { NotShippableError } from '../../errors.js';
-import { typeError } from '../validate.js';
 import { copyBytes } from './copy-bytes.js';
 
 const UNDEFINED = 0;
@@ -20,29 +19,25 @@ const V8 = 6;
 /** A Buffer's bytes, read back as a Buffer. */
 const BYTES = 7;
 
-/** An item ready to be written: its tag, payload size and (for priority queues) its sort key. */
+/**
+ * An item ready to be written: its tag, payload size, a key the pools find it
+ * by (removeKey) and, in a PriorityQueue, the bytes it is ordered by (sort-key.ts).
+ */
 export interface Packed {
   tag: number;
   size: number;
   key: number;
   value: unknown;
   bytes: Buffer | undefined;
+  sortKey?: Buffer;
 }
 
-/** An item serialized elsewhere (a pool task or result), stored and read back as its bytes; `key` lets it be found again (removeKey). */
 export function packedBytes(bytes: Buffer, key = 0): Packed {
   return { tag: V8, size: bytes.length, key, value: undefined, bytes };
 }
 
-/** The priority of an item, as Python orders `(priority, data)` tuples: a number, or an array starting with one. */
-function keyOf(item: unknown): number {
-  if (typeof item === 'number') return item;
-  if (Array.isArray(item) && typeof item[0] === 'number') return item[0];
-  throw typeError('item', 'a number or an array whose first element is a number (like Python\'s (priority, data) tuples)', item);
-}
-
-export function pack(item: unknown, prioritised: boolean): Packed {
-  const key = prioritised ? keyOf(item) : 0;
+export function pack(item: unknown): Packed {
+  const key = 0;
   switch (typeof item) {
     case 'number':
       return { tag: NUMBER, size: 8, key, value: item, bytes: undefined };
@@ -107,7 +102,7 @@ function copyOut(data: Buffer, offset: number, size: number): Buffer {
  * Serialized passed on unread, and the wire item's size is 1 + packed.size.
  */
 export function packForWire(value: unknown): Packed {
-  return value instanceof Serialized ? packedBytes(value.bytes) : pack(value, false);
+  return value instanceof Serialized ? packedBytes(value.bytes) : pack(value);
 }
 
 /** The second half: writes the tag and payload at `offset`. */
@@ -120,7 +115,7 @@ export function writeWire(out: Buffer, offset: number, packed: Packed): void {
 export function packedFromWire(data: Buffer): Packed {
   const tag = data[0];
   if (tag === V8 || tag === BYTES) return { tag, size: data.length - 1, key: 0, value: undefined, bytes: data.subarray(1) };
-  return pack(readPayload(data, 1, tag, data.length - 1), false);
+  return pack(readPayload(data, 1, tag, data.length - 1));
 }
 
 /** The live item from a wire item's bytes (a serialized one is read in place: `data` is not shared memory). */

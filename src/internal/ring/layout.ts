@@ -24,12 +24,17 @@ export const H = {
    * whose single reader may wait twice at once (on its event loop and blocked in a Sync call).
    */
   WAKE_ALL: 14,
+  /** PriorityQueue: items queued whose sort key is not a plain number (while 0, a number put needs no comparability check). */
+  NON_NUMBERS: 15,
   CELLS: 16,
 } as const;
 
 export const HEADER_BYTES = H.CELLS * 4;
 
-/** Per entry: u32 payload size, u8 tag, u8 live, u16 unused, f64 priority key; then the payload; then u32 entry size. */
+/**
+ * Per entry: u32 payload size, u8 tag, u8 live, u8 has-sort-key, u8 unused, f64 key (a pool's task id);
+ * then the payload (a PriorityQueue's: u32 sort key length, the sort key, the item); then u32 entry size.
+ */
 export const ENTRY_HEAD = 16;
 export const ENTRY_OVERHEAD = ENTRY_HEAD + 4;
 

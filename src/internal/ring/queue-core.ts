@@ -10,8 +10,9 @@ import { lockSteps, lockSync, unlock } from '../futex.js';
 import { deadlineAfter, remaining, type Waiting } from '../wait.js';
 import { finish, pack, type Packed } from './codec.js';
 import { copyBytes } from './copy-bytes.js';
-import { ENTRY_OVERHEAD, H, HEADER_BYTES, LIFO, PRIORITY } from './layout.js';
-import { Ring } from './ring.js';
+import { H, HEADER_BYTES, LIFO, PRIORITY } from './layout.js';
+import { entryBytes, Ring } from './ring.js';
+import { sortKey } from './sort-key.js';
 
 /** Checks of COUNT before a getter sleeps: a producer a few hundred ns away is common in hand-offs. */
 const SPINS = 200;
@@ -39,10 +40,12 @@ export class QueueCore {
   }
 
   pack(item: unknown): Packed {
-    const packed = pack(item, this.#order === PRIORITY);
+    const packed = pack(item);
+    if (this.#order === PRIORITY) packed.sortKey = sortKey(item);
     const capacity = this.h[H.CAPACITY];
-    if (packed.size + ENTRY_OVERHEAD > capacity) {
-      throw new ItemTooLargeError(`the item takes ${packed.size + ENTRY_OVERHEAD} bytes, more than the queue's byteCapacity of ${capacity}; create the queue with a larger byteCapacity`);
+    const bytes = entryBytes(packed);
+    if (bytes > capacity) {
+      throw new ItemTooLargeError(`the item takes ${bytes} bytes, more than the queue's byteCapacity of ${capacity}; create the queue with a larger byteCapacity`);
     }
     return packed;
   }
@@ -59,7 +62,9 @@ export class QueueCore {
     return (maxsize <= 0 || this.h[H.COUNT] < maxsize) && this.#ring.fits(packed);
   }
 
+  /** Adds the item; a PriorityQueue's item must compare with every queued one (else TypeError, and nothing changed). */
   #insert(packed: Packed, signal = true, counted = true): void {
+    if (packed.sortKey) this.#ring.checkComparable(packed);
     this.#ring.append(packed);
     if (counted) this.h[H.UNFINISHED]++;
     if (signal) this.#signalNotEmpty();
@@ -146,10 +151,13 @@ export class QueueCore {
     const h = this.h;
     if (Atomics.load(h, H.SHUTDOWN)) throw new ShutDown();
     lockSync(h, H.LOCK);
-    const put = this.#canPut(packed);
-    if (put) this.#insert(packed);
-    unlock(h, H.LOCK);
-    return put;
+    try {
+      const put = this.#canPut(packed);
+      if (put) this.#insert(packed);
+      return put;
+    } finally {
+      unlock(h, H.LOCK);
+    }
   }
 
   /** Waits up to `ms` for room; throws Full on timeout, ShutDown if shut down meanwhile. */

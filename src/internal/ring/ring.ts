@@ -3,8 +3,10 @@
  * runs with the queue's lock held. Entries never wrap: one that does not fit
  * before the end starts again at 0 and WRAP_AT records where the data before
  * it ends. Each entry also ends with its size, so a LIFO queue can take from
- * the back; a priority queue scans for the smallest key and marks it dead,
- * and dead entries are reclaimed as the ends pass them.
+ * the back; a priority queue scans for the smallest item and marks it dead,
+ * and dead entries are reclaimed as the ends pass them. A priority queue's
+ * entry (flag byte 6 set) starts its payload with the item's sort key
+ * (u32 length, then the key: sort-key.ts), then the item.
  *
  * Taking an entry (shift, pop, popMin) returns where it is: its bytes stay
  * there, readable with `read` or `payloadAt`, until the lock is released
@@ -12,7 +14,19 @@
  * then copy them out together.
  */
 import { readPayload, writePayload, type Packed } from './codec.js';
+import { copyBytes } from './copy-bytes.js';
 import { ENTRY_HEAD, ENTRY_OVERHEAD, H } from './layout.js';
+import { compareSortKeys, isNumberKey, OBJECTS_TIED, objectsTiedError } from './sort-key.js';
+
+const NO_BYTES = Buffer.alloc(0);
+
+/** Where a PriorityQueue entry's sort key starts, from the entry's start (after the head and the key's u32 length). */
+const SORT_KEY = ENTRY_HEAD + 4;
+
+/** The bytes an entry for `packed` takes in the ring. */
+export function entryBytes(packed: Packed): number {
+  return packed.size + ENTRY_OVERHEAD + (packed.sortKey ? 4 + packed.sortKey.length : 0);
+}
 
 export class Ring {
   constructor(readonly h: Int32Array, readonly data: Buffer) {}
@@ -35,29 +49,44 @@ export class Ring {
   }
 
   fits(packed: Packed): boolean {
-    return this.#placeFor(packed.size + ENTRY_OVERHEAD) >= 0;
+    return this.#placeFor(entryBytes(packed)) >= 0;
   }
 
   /** Appends at the tail; the caller checked `fits`. */
   append(packed: Packed): void {
     const h = this.h;
     const data = this.data;
-    const total = packed.size + ENTRY_OVERHEAD;
+    const total = entryBytes(packed);
     const at = this.#placeFor(total);
     if (at === 0 && h[H.TAIL] !== 0) h[H.WRAP_AT] = h[H.TAIL];
-    data.writeUInt32LE(packed.size, at);
+    data.writeUInt32LE(total - ENTRY_OVERHEAD, at);
     data[at + 4] = packed.tag;
     data[at + 5] = 1;
+    data[at + 6] = packed.sortKey ? 1 : 0;
     data.writeDoubleLE(packed.key, at + 8);
-    writePayload(data, at + ENTRY_HEAD, packed);
+    if (packed.sortKey) {
+      data.writeUInt32LE(packed.sortKey.length, at + ENTRY_HEAD);
+      copyBytes(packed.sortKey, data, at + SORT_KEY);
+      if (!isNumberKey(packed.sortKey, 0)) h[H.NON_NUMBERS]++;
+    }
+    writePayload(data, this.#itemAt(at), packed);
     data.writeUInt32LE(total, at + total - 4);
     h[H.TAIL] = at + total;
     h[H.COUNT]++;
   }
 
+  /** Where the entry's item starts: after its sort key, if it has one. */
+  #itemAt(at: number): number {
+    return this.data[at + 6] === 1 ? at + ENTRY_HEAD + 4 + this.data.readUInt32LE(at + ENTRY_HEAD) : at + ENTRY_HEAD;
+  }
+
+  #itemSize(at: number): number {
+    return this.data.readUInt32LE(at) - (this.#itemAt(at) - at - ENTRY_HEAD);
+  }
+
   /** The item of the entry at `at` (taken or not). */
   read(at: number): unknown {
-    return readPayload(this.data, at + ENTRY_HEAD, this.data[at + 4], this.data.readUInt32LE(at));
+    return readPayload(this.data, this.#itemAt(at), this.data[at + 4], this.#itemSize(at));
   }
 
   /** The entry's tag (codec.ts) and payload bytes (a view of the ring). */
@@ -65,7 +94,8 @@ export class Ring {
     return this.data[at + 4];
   }
   payloadAt(at: number): Buffer {
-    return this.data.subarray(at + ENTRY_HEAD, at + ENTRY_HEAD + this.data.readUInt32LE(at));
+    const from = this.#itemAt(at);
+    return this.data.subarray(from, from + this.#itemSize(at));
   }
 
   #sizeAt(at: number): number {
@@ -153,20 +183,65 @@ export class Ring {
     return this.h[H.COUNT] > 0 && this.#find(key) >= 0;
   }
 
-  /** Takes the live entry with the smallest key, the oldest among equals; returns where it is. */
-  popMin(): number {
+  /** The live entries' start and end, oldest first: one segment, or two when the data wraps. */
+  #segments(): number[][] {
     const h = this.h;
-    let best = -1;
-    let bestKey = Infinity;
-    const segments = h[H.WRAP_AT] >= 0 ? [[h[H.HEAD], h[H.WRAP_AT]], [0, h[H.TAIL]]] : [[h[H.HEAD], h[H.TAIL]]];
-    for (const [from, to] of segments) {
+    return h[H.WRAP_AT] >= 0 ? [[h[H.HEAD], h[H.WRAP_AT]], [0, h[H.TAIL]]] : [[h[H.HEAD], h[H.TAIL]]];
+  }
+
+  /**
+   * Python's order of an item (its sort key at `key[keyAt]`, its bytes in
+   * `item[from, to)`) against the entry at `at`. Objects tied at a position
+   * are equal when the whole items' bytes are, else Python's TypeError.
+   */
+  #orderAgainst(key: Buffer, keyAt: number, item: Buffer, from: number, to: number, at: number): number {
+    const order = compareSortKeys(key, keyAt, this.data, at + SORT_KEY);
+    if (order !== OBJECTS_TIED) return order;
+    const other = this.#itemAt(at);
+    if (item.compare(this.data, other, other + this.#itemSize(at), from, to) === 0) return 0;
+    throw objectsTiedError();
+  }
+
+  /** Python's order of two entries (they were compared when the later one was put: this never throws). */
+  #entryOrder(at: number, other: number): number {
+    const order = compareSortKeys(this.data, at + SORT_KEY, this.data, other + SORT_KEY);
+    if (order !== OBJECTS_TIED) return order;
+    const item = this.#itemAt(at);
+    return this.#orderAgainst(this.data, at + SORT_KEY, this.data, item, item + this.#itemSize(at), other);
+  }
+
+  /**
+   * Throws Python's TypeError unless the item compares with every queued
+   * one. Every put checks this, so the items queued are mutually comparable
+   * and popMin never meets a pair it cannot order. A number among numbers
+   * needs no check.
+   */
+  checkComparable(packed: Packed): void {
+    const h = this.h;
+    const key = packed.sortKey!;
+    if (h[H.COUNT] === 0 || (isNumberKey(key, 0) && h[H.NON_NUMBERS] === 0)) return;
+    // Objects are only in items serialized whole (V8), so other items never need their bytes.
+    const item = packed.bytes ?? NO_BYTES;
+    const data = this.data;
+    for (const [from, to] of this.#segments()) {
       for (let at = from; at < to; at += this.#sizeAt(at)) {
-        if (this.data[at + 5] !== 1) continue;
-        const key = this.data.readDoubleLE(at + 8);
-        if (best < 0 || key < bestKey) [best, bestKey] = [at, key];
+        if (data[at + 5] === 1) this.#orderAgainst(key, 0, item, 0, item.length, at);
       }
     }
-    this.data[best + 5] = 0;
+  }
+
+  /** Takes the live entry with the smallest item (Python's order), the oldest among equals; returns where it is. */
+  popMin(): number {
+    const h = this.h;
+    const data = this.data;
+    let best = -1;
+    for (const [from, to] of this.#segments()) {
+      for (let at = from; at < to; at += this.#sizeAt(at)) {
+        if (data[at + 5] === 1 && (best < 0 || this.#entryOrder(at, best) < 0)) best = at;
+      }
+    }
+    data[best + 5] = 0;
+    if (!isNumberKey(data, best + SORT_KEY)) h[H.NON_NUMBERS]--;
     h[H.COUNT]--;
     this.#tidyHead();
     if (h[H.COUNT] > 0) this.#tidyTail();
