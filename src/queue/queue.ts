@@ -158,8 +158,8 @@ export class LifoQueue<T = unknown> extends Queue<T> {
 
 /**
  * A queue that returns the smallest item first, like Python's
- * `queue.PriorityQueue`, ordered as Python orders them: numbers (and booleans)
- * by value, strings by code point, Uint8Arrays by bytes, arrays (Python's
+ * `queue.PriorityQueue`, ordered as Python orders them: numbers, bigints and
+ * booleans by value, strings by code point, Uint8Arrays by bytes, arrays (Python's
  * tuples) element by element, a shorter prefix first: `[priority, data]`
  * pairs come out by priority, then by data. Equal items come out in the order
  * they went in. An item Python could not compare with one already queued

@@ -51,6 +51,14 @@ test('strings compare by code point, as Python does (JS < compares UTF-16 units)
   assert.deepEqual(drain(filled([['b', 1], ['a', 2], ['a', 1]])), [['a', 1], ['a', 2], ['b', 1]]);
 });
 
+// Python's int has no bound: 2**70 sorts after 1e20 and 2**53 + 1 after 2**53, exactly.
+test('bigints compare with numbers and booleans by value, as Python ints do', () => {
+  // python3: sorted([2**70, 1e20, 2**53 + 1, 2**53, -1, True]) == [-1, True, 2**53, 2**53 + 1, 1e20, 2**70]
+  const out = drain(filled<number | bigint | boolean>([2n ** 70n, 1e20, 2n ** 53n + 1n, 2 ** 53, -1n, true]));
+  assert.deepEqual(out, [-1n, true, 2 ** 53, 2n ** 53n + 1n, 1e20, 2n ** 70n]);
+  assert.deepEqual(drain(filled([[1n, 'b'], [1, 'a']])), [[1, 'a'], [1n, 'b']], '1n == 1: the next element decides');
+});
+
 test('Uint8Arrays compare by bytes, as Python bytes do', () => {
   const out = drain(filled([Buffer.from('b'), Buffer.from('a'), Buffer.from('ab'), Buffer.alloc(0), Buffer.from([0xff])]));
   assert.deepEqual(out.map((b) => Buffer.from(b).toString('hex')), ['', '61', '6162', '62', 'ff']);

@@ -9,12 +9,13 @@
  * TypeError: `'<' not supported between instances of 'str' and 'int'`. A sort
  * key is the item's shape in that light: numbers as f64, strings as UTF-8
  * (whose byte order is code point order, unlike JS `<` on UTF-16 units),
- * Uint8Arrays as their bytes, arrays as their elements, and any other value as
- * its type name only. null and undefined are equal to themselves, as None is.
- * Two objects (or bigints) of one type that meet at a tie are equal only if
- * the whole items are (their bytes in the ring, compared by the caller:
- * OBJECTS_TIED); serializing each object a second time for its key would
- * double the cost of the common `[priority, object]` put.
+ * bigints as their digits (Python's int), Uint8Arrays as their bytes, arrays
+ * as their elements, and any other value as its type name only. null and
+ * undefined are equal to themselves, as None is. Two objects of one type that
+ * meet at a tie are equal only if the whole items are (their bytes in the
+ * ring, compared by the caller: OBJECTS_TIED); serializing each object a
+ * second time for its key would double the cost of the common
+ * `[priority, object]` put.
  */
 import { ArgumentTypeError } from '../../errors.js';
 
@@ -27,6 +28,8 @@ const ARRAY = 5;
 const UNIT = 6;
 /** Any other value: its type name. */
 const OTHER = 7;
+/** A bigint (Python's int has no bound): its decimal digits, compared with numbers by value. */
+const BIGINT = 8;
 
 /** compareSortKeys' answer when two objects of one type meet at a tie: equal if the whole items are, else TypeError. */
 export const OBJECTS_TIED = 2;
@@ -79,6 +82,9 @@ function write(out: KeyWriter, value: unknown): void {
   } else if (typeof value === 'boolean') {
     out.byte(BOOLEAN);
     out.f64(value ? 1 : 0);
+  } else if (typeof value === 'bigint') {
+    out.byte(BIGINT);
+    out.bytes(Buffer.from(value.toString(), 'latin1'));
   } else if (typeof value === 'string') {
     out.byte(STRING);
     out.bytes(Buffer.from(value, 'utf8'));
@@ -113,12 +119,12 @@ export function isNumberKey(key: Buffer, at: number): boolean {
   return key[at] === NUMBER;
 }
 
-/** Numbers and booleans compare with each other, as Python's int and bool do. */
+/** Numbers, bigints and booleans compare with each other, as Python's int, float and bool do. */
 function classOf(tag: number): number {
-  return tag === BOOLEAN ? NUMBER : tag;
+  return tag === BOOLEAN || tag === BIGINT ? NUMBER : tag;
 }
 
-const NAMES: Record<number, string> = { [NUMBER]: 'number', [BOOLEAN]: 'boolean', [STRING]: 'string', [BYTES]: 'Uint8Array', [ARRAY]: 'array' };
+const NAMES: Record<number, string> = { [NUMBER]: 'number', [BOOLEAN]: 'boolean', [BIGINT]: 'bigint', [STRING]: 'string', [BYTES]: 'Uint8Array', [ARRAY]: 'array' };
 
 function nameAt(key: Buffer, at: number): string {
   return key[at] === UNIT || key[at] === OTHER ? key.toString('utf8', at + 5, at + 5 + key.readUInt32LE(at + 1)) : NAMES[key[at]];
@@ -140,8 +146,21 @@ export function objectsTiedError(): ArgumentTypeError {
 }
 
 /** Python's order of two numbers; NaN is equal to everything, as `<` says neither way. */
-function order(x: number, y: number): number {
+function order(x: number | bigint, y: number | bigint): number {
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Where the last numeric() value ends. */
+let numericEnd = 0;
+
+/** The number or bigint at `at` (its tag just before); numericEnd is where it ends. */
+function numeric(key: Buffer, at: number): number | bigint {
+  if (key[at - 1] !== BIGINT) {
+    numericEnd = at + 8;
+    return key.readDoubleLE(at);
+  }
+  numericEnd = at + 4 + key.readUInt32LE(at);
+  return BigInt(key.toString('latin1', at + 4, numericEnd));
 }
 
 /** Where each side's walk is: compare() runs under the queue's lock, one at a time per thread, so plain variables do. */
@@ -191,10 +210,12 @@ function compareValue(a: Buffer, b: Buffer, nested: boolean): number {
   bAt++;
   switch (tag) {
     case NUMBER: {
-      const result = order(a.readDoubleLE(aAt), b.readDoubleLE(bAt));
-      aAt += 8;
-      bAt += 8;
-      return result;
+      // < and > compare a bigint with a number exactly.
+      const x = numeric(a, aAt);
+      aAt = numericEnd;
+      const y = numeric(b, bAt);
+      bAt = numericEnd;
+      return order(x, y);
     }
     case STRING:
     case BYTES:
