@@ -168,9 +168,10 @@ export class LifoQueue<T = unknown> extends Queue<T> {
  * (Python's TypeError) and is not put; the queue is unchanged. Two objects at
  * a tie are equal only when the whole items are (Python asks the objects' `==`
  * and goes on to the next element). Put `[priority, count, data]` to order
- * objects, as Python's documentation advises. A put compares the item with
- * every queued one (so a get never meets a pair it cannot order), a get scans
- * them all: both cost time in proportion to qsize(), unless every item is a number.
+ * objects, as Python's documentation advises. A get scans every queued item
+ * for the smallest, and a put compares the item with each queued one (so a
+ * get never meets a pair it cannot order) unless all of them are numbers:
+ * both cost time in proportion to qsize().
  */
 export class PriorityQueue<T = unknown> extends Queue<T> {
   protected override order(): number {
