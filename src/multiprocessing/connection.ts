@@ -144,8 +144,8 @@ export class Connection<T = unknown> implements Shareable {
     return form.inner ? new QueueCore(form.inner.data.buffer) : undefined;
   }
 
-  /** Whether there is something to receive, waiting up to `timeout` seconds (0: just look). Blocks this thread. */
-  pollSync(timeout = 0): boolean {
+  /** Whether there is something to receive, waiting up to `timeout` seconds (0 or negative: just look; undefined or null: forever). Blocks this thread. */
+  pollSync(timeout: number | null = 0): boolean {
     const queue = this.#check('in');
     const ms = timeoutMs('timeout', timeout);
     const core = this.#core(queue);
@@ -160,7 +160,7 @@ export class Connection<T = unknown> implements Shareable {
   }
 
   /** Like pollSync, without blocking the event loop (in a child process: blocking). */
-  async poll(timeout = 0): Promise<boolean> {
+  async poll(timeout: number | null = 0): Promise<boolean> {
     const queue = this.#check('in');
     const ms = timeoutMs('timeout', timeout);
     const core = this.#core(queue);

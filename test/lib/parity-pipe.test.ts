@@ -2,7 +2,7 @@
  * Connection.sendBytes / recvBytes / poll as CPython's _test_multiprocessing.py checks them
  * (issue 19): an offset or size out of range raises ValueError (loom: ArgumentValueError)
  * instead of being clamped; a message sent with send() read by recvBytes is its serialization
- * (Python's: its pickle), not a crash.
+ * (Python's: its pickle), not a crash; poll(-1) just looks.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -101,4 +101,30 @@ test('...and from a child process, whose messages come through the hub', async (
   p.start();
   await p.join();
   for (const value of SENT) assert.deepEqual(deserialize(await parent.recvBytes()), value, `recvBytes of ${String(value)}`);
+});
+
+test('_test_multiprocessing.py test_connection: poll(-1) is False at once, as poll(0), and True when a message is there; here and in a child process', async () => {
+  const [withData, writer] = Pipe();
+  const [empty] = Pipe();
+  const [reply, replyEnd] = Pipe();
+  assert.equal(empty.pollSync(-1), false);
+  assert.equal(await empty.poll(-1), false);
+  writer.send('x');
+  assert.equal(withData.pollSync(-1), true);
+  assert.equal(await withData.poll(-1), true);
+  // The child never waits for this process, so a failure cannot hang the test: it sends what it saw, or its error.
+  const p = new Process({
+    target: (withData: multiprocessing.Connection, empty: multiprocessing.Connection, reply: multiprocessing.Connection) => {
+      try {
+        reply.send([withData.pollSync(-1), empty.pollSync(-1), empty.pollSync(-0.5)]);
+      } catch (error) {
+        reply.send(String(error));
+      }
+    },
+    args: [withData, empty, replyEnd],
+  });
+  p.start();
+  assert.deepEqual(await reply.recv(), [true, false, false]);
+  await p.join();
+  assert.throws(() => empty.pollSync(Number.NaN), (e: Error) => e instanceof ArgumentTypeError && /'timeout' must be a number of seconds/.test(e.message));
 });
