@@ -19,15 +19,33 @@ export function valueError(argument: string, expected: string, value: unknown): 
   return new ArgumentValueError(`'${argument}' must be ${expected}; got ${show(value)}`);
 }
 
+/** A timeout in seconds: a number (not NaN), or undefined/null for "wait forever". */
+function checkedTimeout(argument: string, value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || Number.isNaN(value)) throw typeError(argument, 'a number of seconds, or undefined to wait forever', value);
+  return value;
+}
+
 /**
  * A timeout in seconds (Python's unit) turned into milliseconds for Atomics;
- * undefined or null means "wait forever" (Infinity).
+ * undefined or null means "wait forever" (Infinity). A negative timeout is
+ * zero, as in Python's join, wait, poll, result and get of multiprocessing
+ * and concurrent.futures (they compute a deadline in the past and just look).
  */
 export function timeoutMs(argument: string, value: unknown): number {
-  if (value === undefined || value === null) return Infinity;
-  if (typeof value !== 'number' || Number.isNaN(value)) throw typeError(argument, 'a number of seconds, or undefined to wait forever', value);
-  if (value < 0) throw valueError(argument, 'a non-negative number of seconds', value);
-  return value * 1000;
+  const seconds = checkedTimeout(argument, value);
+  return seconds === undefined ? Infinity : Math.max(0, seconds * 1000);
+}
+
+/**
+ * Like timeoutMs, but a negative timeout is refused (ArgumentValueError):
+ * Python's `queue.Queue.get/put` raise "'timeout' must be a non-negative number".
+ */
+export function nonNegativeTimeoutMs(argument: string, value: unknown): number {
+  const seconds = checkedTimeout(argument, value);
+  if (seconds === undefined) return Infinity;
+  if (seconds < 0) throw valueError(argument, 'a non-negative number of seconds', value);
+  return seconds * 1000;
 }
 
 export function optionalBoolean(argument: string, value: unknown, fallback: boolean): boolean {

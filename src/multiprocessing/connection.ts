@@ -3,12 +3,13 @@
  * other, between processes or threads. Each direction is a multiprocessing
  * Queue underneath, so a Connection travels wherever a Queue does.
  */
+import { serialize } from 'node:v8';
 import { EOFError } from '../errors.js';
 import { H } from '../internal/ring/layout.js';
 import { QueueCore } from '../internal/ring/queue-core.js';
 import { sleepUntilNotEmpty, whenNotEmpty } from '../internal/ring/ring-wait.js';
 import { adopt, registerShareable, remember, revive, SHARE, type Shareable, type SharedForm, type ShareTarget } from '../internal/share/registry.js';
-import { optionalBoolean, timeoutMs, typeError } from '../internal/validate.js';
+import { optionalBoolean, timeoutMs, typeError, valueError } from '../internal/validate.js';
 import { deadlineAfter, remaining } from '../internal/wait.js';
 import { Queue } from './queues.js';
 
@@ -17,6 +18,33 @@ const EOF = '__loom_connection_eof__';
 
 function isEof(item: unknown): boolean {
   return typeof item === 'object' && item !== null && (item as Record<string, unknown>)[EOF] === true;
+}
+
+/** What sendBytes takes: any bytes-like object, as Python's memoryview does (offset and size count bytes). */
+export type BytesLike = ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
+
+/** The bytes of `data`, as a view (no copy). */
+function bytesView(data: unknown): Uint8Array {
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (data instanceof ArrayBuffer || data instanceof SharedArrayBuffer) return new Uint8Array(data);
+  throw typeError('data', 'a bytes-like object (Buffer, Uint8Array, another typed array, DataView or ArrayBuffer)', data);
+}
+
+/** [start, end) of sendBytes, checked as Python's send_bytes checks it: offset == length and size 0 are allowed. */
+function byteRange(length: number, offset: unknown, size: unknown): [number, number] {
+  if (typeof offset !== 'number' || !Number.isInteger(offset)) throw typeError('offset', 'an integer', offset);
+  if (offset < 0 || offset > length) throw valueError('offset', `between 0 and the buffer's length (${length})`, offset);
+  if (size === undefined || size === null) return [offset, length];
+  if (typeof size !== 'number' || !Number.isInteger(size)) throw typeError('size', 'an integer', size);
+  if (size < 0 || offset + size > length) throw valueError('size', `between 0 and the ${length - offset} bytes from offset ${offset}`, size);
+  return [offset, offset + size];
+}
+
+/** A received message as bytes: its own if it is a Uint8Array (sendBytes sends a Buffer), else its serialization. */
+function asBytes(item: unknown): Buffer {
+  if (Buffer.isBuffer(item)) return item;
+  if (item instanceof Uint8Array) return Buffer.from(item.buffer, item.byteOffset, item.byteLength);
+  return serialize(item);
 }
 
 /** An end of a Pipe, like Python's `multiprocessing.connection.Connection`. */
@@ -83,20 +111,31 @@ export class Connection<T = unknown> implements Shareable {
     return this.#received(await queue.get());
   }
 
-  /** Sends bytes (a copy of `size` bytes from `offset`). */
-  sendBytes(data: Uint8Array, offset = 0, size = data.length - offset): void {
-    if (!(data instanceof Uint8Array)) throw typeError('data', 'a Buffer or Uint8Array', data);
-    this.send(Buffer.from(data.subarray(offset, offset + size)) as unknown as T);
+  /**
+   * Sends bytes: a copy of `size` bytes from `offset` (both in bytes; by default
+   * all from offset on). As Python's send_bytes, an offset or size outside the
+   * buffer is an ArgumentValueError (ValueError), not clamped.
+   */
+  sendBytes(data: BytesLike, offset = 0, size?: number): void {
+    const queue = this.#check('out');
+    const bytes = bytesView(data);
+    const [start, end] = byteRange(bytes.length, offset, size);
+    queue.putSync(Buffer.from(bytes.subarray(start, end)) as unknown as T);
   }
 
-  /** Receives bytes sent with sendBytes (blocking this thread). */
+  /**
+   * Receives bytes (blocking this thread). A message sent with send() rather
+   * than sendBytes() comes as its v8.serialize bytes (v8.deserialize gives the
+   * value back), as Python's recv_bytes gives the pickle; a Uint8Array sent
+   * with send() comes as its own bytes.
+   */
   recvBytesSync(): Buffer {
-    return Buffer.from(this.recvSync() as unknown as Uint8Array);
+    return asBytes(this.recvSync());
   }
 
-  /** Receives bytes sent with sendBytes. */
+  /** Receives bytes, as recvBytesSync does, without blocking the event loop (in a child process: blocking). */
   async recvBytes(): Promise<Buffer> {
-    return Buffer.from((await this.recv()) as unknown as Uint8Array);
+    return asBytes(await this.recv());
   }
 
   /** The queue's shared memory, in the process that made the pipe. */
@@ -105,8 +144,8 @@ export class Connection<T = unknown> implements Shareable {
     return form.inner ? new QueueCore(form.inner.data.buffer) : undefined;
   }
 
-  /** Whether there is something to receive, waiting up to `timeout` seconds (0: just look). Blocks this thread. */
-  pollSync(timeout = 0): boolean {
+  /** Whether there is something to receive, waiting up to `timeout` seconds (0 or negative: just look; undefined or null: forever). Blocks this thread. */
+  pollSync(timeout: number | null = 0): boolean {
     const queue = this.#check('in');
     const ms = timeoutMs('timeout', timeout);
     const core = this.#core(queue);
@@ -121,7 +160,7 @@ export class Connection<T = unknown> implements Shareable {
   }
 
   /** Like pollSync, without blocking the event loop (in a child process: blocking). */
-  async poll(timeout = 0): Promise<boolean> {
+  async poll(timeout: number | null = 0): Promise<boolean> {
     const queue = this.#check('in');
     const ms = timeoutMs('timeout', timeout);
     const core = this.#core(queue);

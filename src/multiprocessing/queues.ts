@@ -17,6 +17,15 @@ import { RemoteQueue, type RemoteQueueForm } from './queue-remote.js';
 type QueueData = { inner: SharedForm } | { remote: RemoteQueueForm };
 
 /**
+ * Python's multiprocessing.Queue takes a negative timeout as zero (get raises
+ * Empty, put Full, at once), where queue.Queue, which a local queue is, refuses it.
+ */
+function negativeAsZero<O extends PutOptions | GetOptions>(options: O | undefined): O | undefined {
+  const timeout = (options as PutOptions | undefined)?.timeout;
+  return typeof timeout === 'number' && timeout < 0 ? { ...options, timeout: 0 } as O : options;
+}
+
+/**
  * A first-in first-out queue shared between processes (and threads), like
  * Python's `multiprocessing.Queue`. Items are copied (v8 serialization).
  * Blocking calls return Promises and have `Sync` twins; timeouts in seconds.
@@ -100,6 +109,7 @@ export class Queue<T = unknown> implements Shareable {
   /** Puts an item, blocking this thread while the queue is full; Full on timeout. */
   putSync(item: T, options?: PutOptions): void {
     this.#open();
+    options = negativeAsZero(options);
     if (this.#local) return this.#local.putSync(item, options);
     const ms = waitMs(options);
     this.#remote!.put(item, ms <= 0 ? -1 : ms);
@@ -108,6 +118,7 @@ export class Queue<T = unknown> implements Shareable {
   /** Puts an item, waiting without blocking the event loop while the queue is full (in a child: blocking). */
   async put(item: T, options?: PutOptions): Promise<void> {
     this.#open();
+    options = negativeAsZero(options);
     if (this.#local) return this.#local.put(item, options);
     this.putSync(item, options);
   }
@@ -120,6 +131,7 @@ export class Queue<T = unknown> implements Shareable {
   /** Takes an item, blocking this thread while the queue is empty; Empty on timeout. */
   getSync(options?: GetOptions): T {
     this.#open();
+    options = negativeAsZero(options);
     if (this.#local) return this.#local.getSync(options);
     const ms = waitMs(options);
     return this.#remote!.get(ms <= 0 ? -1 : ms) as T;
@@ -128,6 +140,7 @@ export class Queue<T = unknown> implements Shareable {
   /** Takes an item, waiting without blocking the event loop (in a child: blocking). */
   async get(options?: GetOptions): Promise<T> {
     this.#open();
+    options = negativeAsZero(options);
     if (this.#local) return this.#local.get(options);
     return this.getSync(options);
   }

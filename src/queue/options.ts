@@ -1,5 +1,5 @@
 /** Options of the queue classes and their calls, documented once. */
-import { optionalBoolean, optionsObject, nonNegativeInteger, typeError, valueError, timeoutMs } from '../internal/validate.js';
+import { optionalBoolean, optionsObject, nonNegativeInteger, nonNegativeTimeoutMs, typeError, valueError } from '../internal/validate.js';
 
 export interface QueueOptions {
   /**
@@ -49,10 +49,13 @@ export function queueOptions(arg: unknown): { maxsize: number; byteCapacity: num
   return { maxsize: maxsizeValue(maxsize ?? 0), byteCapacity: bytes };
 }
 
-/** How long a put/get may wait, in ms: 0 when not blocking. */
+/**
+ * How long a put/get may wait, in ms: 0 when not blocking. A negative timeout
+ * is refused as in Python's queue.Queue, which ignores the timeout (and does
+ * not check it) when block is false.
+ */
 export function waitMs(options: PutOptions | GetOptions | undefined): number {
   const { block, timeout } = optionsObject<PutOptions>('options', options);
   const blocking = optionalBoolean('block', block, true);
-  const ms = timeoutMs('timeout', timeout);
-  return blocking ? ms : 0;
+  return blocking ? nonNegativeTimeoutMs('timeout', timeout) : 0;
 }

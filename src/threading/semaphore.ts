@@ -54,12 +54,12 @@ export class Semaphore implements Shareable {
 
   /** Takes one unit, blocking this thread while there is none; true when taken, false on timeout. */
   acquireSync(options?: AcquireOptions): boolean {
-    return runSync(this.#acquire(acquireMs(options)));
+    return runSync(this.#acquire(acquireMs(options, 'semaphore')));
   }
 
   /** Takes one unit without blocking the event loop. */
   acquire(options?: AcquireOptions): Promise<boolean> {
-    return runAsync(this.#acquire(acquireMs(options)));
+    return runAsync(this.#acquire(acquireMs(options, 'semaphore')));
   }
 
   /** Gives back `n` units (default 1), waking up to `n` waiting threads. */
