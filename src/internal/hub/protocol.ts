@@ -26,7 +26,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { FnSpec } from '../ship/shipped.js';
-import type { ShippedCode } from '../ship/shipped.js';
+import type { ThreadJob } from '../thread/messages.js';
 
 export { CONTROL_FD, LIFELINE_FD } from '../fd-table.js';
 
@@ -115,15 +115,8 @@ export interface ProcessInit extends InitCommon {
   job: ProcessJob;
 }
 
-/** A Process to run, as Thread's ThreadJob: the subclass or target by source, args and fields encoded for a process. */
-export interface ProcessJob {
-  cls?: ShippedCode;
-  target?: ShippedCode;
-  args: unknown[];
-  fields: Record<string, unknown>;
-  name: string;
-  daemon: boolean;
-}
+/** A Process to run: a Thread's job, with args and fields encoded for a process. */
+export type ProcessJob = ThreadJob;
 
 export interface PoolWorkerInit extends InitCommon {
   mode: 'pool';
