@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { threadHooks } from '../internal/host/threads.js';
 import { Hub } from '../internal/hub/hub.js';
 import type { HubCommand, HubInit } from '../internal/hub/protocol.js';
+import { loadKindsOnDemand } from './kinds.js';
 import { routeThreadOutputInChild } from './process-output.js';
 
 const init = (workerData as { loomHub: HubInit }).loomHub;
@@ -16,6 +17,8 @@ routeThreadOutputInChild();
 threadHooks.threadPreload = init.preload;
 for (const file of init.preload) require(file);
 
+// The hub revives the objects it serves to children (a Lock, a Value): their modules load as they first arrive.
+loadKindsOnDemand();
 const hub = new Hub(init);
 parentPort!.on('message', (commands: HubCommand[]) => {
   for (const command of commands) hub.command(command);

@@ -17,6 +17,19 @@ export type { ModuleFunction, TaskFunction } from '../internal/pool/fn-ref.js';
 export { BrokenWorkerError, PoolStateError, ProcessStateError, TimeoutError, RecursiveSpawnError, Interrupted } from '../errors.js';
 export { Queue, JoinableQueue, SimpleQueue } from './queues.js';
 export { Pipe, Connection } from './connection.js';
+/**
+ * The synchronisation primitives: the same classes as loom/threading's. Passed
+ * to a child process (Process args or fields, pool tasks and initargs,
+ * ProcessPoolExecutor calls) they work across processes, as Python's
+ * multiprocessing ones do: the child reaches them through its parent's hub.
+ */
+export { Lock } from '../threading/lock.js';
+export { RLock } from '../threading/rlock.js';
+export { Condition } from '../threading/condition.js';
+export { Semaphore, BoundedSemaphore } from '../threading/semaphore.js';
+export { Event } from '../threading/event.js';
+export { Barrier, type BarrierOptions } from '../threading/barrier.js';
+export type { AcquireOptions } from '../threading/acquire-options.js';
 export { Value, SharedArray as Array, SharedArray, RawValue, RawArray, type Typecode, type SharedOptions } from './sharedctypes.js';
 export { Empty, Full, EOFError } from '../errors.js';
 export type { QueueOptions, PutOptions, GetOptions } from '../queue/options.js';

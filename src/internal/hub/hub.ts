@@ -2,7 +2,8 @@
  * The hub: a worker thread that owns the child processes of one thread
  * (protocol.ts explains why a thread of its own). It runs the process pools
  * (queue, dispatch, worker replacement) and single Processes, and hands
- * queue operations from children to queue-service.ts.
+ * queue operations from children to queue-service.ts, operations on served
+ * objects (a Lock, an Event, a Value) to served-service.ts.
  */
 import { serialize } from 'node:v8';
 import type { MessagePort } from 'node:worker_threads';
@@ -11,6 +12,7 @@ import { relayInput, relayOutput } from './child-stdio.js';
 import { ownCopy, type Frame } from './frames.js';
 import { F, PC, type ChildInit, type HubCommand, type HubEvent, type HubInit, type PoolWorkerInit } from './protocol.js';
 import { QueueService } from './queue-service.js';
+import { ServedService } from './served-service.js';
 
 /**
  * Tasks a pool sends a worker ahead of the one it runs, by how long its tasks
@@ -72,6 +74,7 @@ export class Hub {
   readonly #env: NodeJS.ProcessEnv;
   readonly #pools = new Map<number, Pool>();
   readonly #queues: QueueService;
+  readonly #served = new ServedService();
   readonly #children = new Set<Child>();
   #workerNumber = 0;
 
@@ -116,6 +119,7 @@ export class Hub {
       case 'pool-terminate': return this.#terminatePool(command.pool);
       case 'proc-start': return this.#startProcess(command);
       case 'queue-serve': return this.#queues.serve(command.queue, command.buffer);
+      case 'object-serve': return this.#served.serve(command.object, command.form);
     }
   }
 
@@ -142,6 +146,7 @@ export class Hub {
         } else {
           passRuns();
           if (received.kind === F.INPUT) relayInput(child!, received);
+          else if (received.kind === F.OBJ_OP) this.#served.handle(child!, received);
           else onFrame(child!, received);
         }
       }
@@ -149,6 +154,7 @@ export class Hub {
     }, (gone) => {
       this.#children.delete(gone);
       this.#queues.forget(gone);
+      this.#served.forget(gone);
       if (gone.pid) this.#emit({ t: 'reaped', pid: gone.pid });
       onExit(gone);
     });

@@ -25,6 +25,7 @@
  *         is gone, and the child's helper thread then kills the child
  */
 import type { MessagePort } from 'node:worker_threads';
+import type { SharedForm } from '../share/registry.js';
 import type { FnSpec } from '../ship/shipped.js';
 import type { ThreadJob } from '../thread/messages.js';
 
@@ -49,6 +50,8 @@ export const F = {
   Q_REPLY: 5,
   /** The answer to INPUT. b = 0: body is the line (UTF-8); b = 1: body is a v8 SerializedError to throw. */
   INPUT_REPLY: 6,
+  /** The answer to OBJ_OP: a = request id, b = 0 ok (body: v8 value) or 1 error (body: v8 SerializedError). */
+  OBJ_REPLY: 7,
 
   /** Child → hub. b = 0 ready, 1 the pool initializer threw (body: v8 SerializedError). */
   READY: 20,
@@ -65,6 +68,11 @@ export const F = {
   OUTPUT: 24,
   /** input(prompt): a = 1 for a password; b = byte length of the tag; body: the tag, then the prompt. Answered by INPUT_REPLY. */
   INPUT: 25,
+  /**
+   * An operation on a served object (share/served.ts): a = request id (0: no answer wanted);
+   * body: u32 object id, then v8 [op, args]. Answered by OBJ_REPLY.
+   */
+  OBJ_OP: 26,
 } as const;
 
 /** What a queue operation from a child asks (Q_OP's b). Bodies start with u32 queue id. */
@@ -143,7 +151,9 @@ export type HubCommand =
   | { t: 'pool-terminate'; pool: number }
   | { t: 'proc-start'; proc: number; control: SharedArrayBuffer; init: ProcessInit; execArgv: string[] }
   /** The shared memory of a multiprocessing queue this hub serves to its children. */
-  | { t: 'queue-serve'; queue: number; buffer: SharedArrayBuffer };
+  | { t: 'queue-serve'; queue: number; buffer: SharedArrayBuffer }
+  /** An object this hub serves to its children (share/served.ts): its form for a thread, revived in the hub at first use. */
+  | { t: 'object-serve'; object: number; form: SharedForm };
 
 // ---------------------------------------------------------------- hub → thread (events port, in arrays: one per turn, then MAIL += 1)
 

@@ -1,0 +1,28 @@
+/**
+ * The side of a served object (share/served.ts) in the process that makes
+ * it: when the object is sent to a child process, this thread's hub is told
+ * to serve it (its form for a thread, so the hub revives it over the same
+ * shared memory), and the child is given a RemoteObjectForm naming it.
+ */
+import { SHARE, type Shareable } from '../share/registry.js';
+import type { RemoteObjectForm, Served } from '../share/served.js';
+import { hubClient } from './client.js';
+
+/**
+ * The op a hub's service runs on an object when an operation of a child
+ * completes after that child has exited: args `[op, result]`. A class undoes
+ * there what the op took (an acquire that succeeded releases), so nothing is
+ * held by a process that is gone. Classes that take nothing need not know it.
+ */
+export const ABANDON_OP = 'abandon';
+
+/**
+ * Has this thread's hub serve `object` to the children it starts, and
+ * returns the form a child gets (in the object's [SHARE]('process')).
+ * Called at every send: a hub that stopped and started again learns it anew.
+ */
+export function serveToChildren(object: Shareable & Served, info?: unknown): RemoteObjectForm {
+  const form = object[SHARE]('thread');
+  hubClient().send({ t: 'object-serve', object: form.id, form });
+  return info === undefined ? { object: form.id, ownerPid: process.pid } : { object: form.id, ownerPid: process.pid, info };
+}
