@@ -6,7 +6,8 @@
  * child's operation asynchronously ([SERVE]).
  */
 import { NotShippableError } from '../errors.js';
-import type { SharedForm, ShareTarget } from '../internal/share/registry.js';
+import type { Shareable, SharedForm, ShareTarget } from '../internal/share/registry.js';
+import type { Served } from '../internal/share/served.js';
 import type { ManagerAddress } from './manager-address.js';
 import { clientOf } from './manager-client.js';
 import { callRemote, formForChild, isRemoteProxyData, type RemoteProxyData } from './manager-serve.js';
@@ -43,7 +44,7 @@ export class ProxyCore {
   }
 
   /** The proxy as data for `target`. */
-  form(proxy: object, kind: string, id: number, target: ShareTarget | undefined): SharedForm {
+  form(proxy: Shareable & Served, kind: string, id: number, target: ShareTarget | undefined): SharedForm {
     const data = this.#data;
     if (isRemoteProxyData(data)) {
       if (target === 'process') throw new NotShippableError(`this ${kind} came from another process; it reaches the processes that process starts, not those started from here`);

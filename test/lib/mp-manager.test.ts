@@ -290,7 +290,7 @@ test('the other factories give loom\'s own process-capable objects (Python gives
   assert.ok(m.BoundedSemaphore());
 });
 
-test('four child processes each increment d.get(\'n\') 10,000 times under m.Lock(): exactly 40000 (issue 19)', { todo: 'needs served objects' }, async () => {
+test('four child processes each increment d.get(\'n\') 10,000 times under m.Lock(): exactly 40000 (issue 19)', async () => {
   using m = Manager();
   const d = m.dict<string, number>({ n: 0 });
   const lock = m.Lock();
@@ -308,7 +308,7 @@ test('four child processes each increment d.get(\'n\') 10,000 times under m.Lock
   assert.equal(d.get('n'), 40_000);
 });
 
-test('a dict proxy used in Pool tasks (TestSyncManagerTypes.test_dict, through a process)', { todo: 'needs served objects' }, async () => {
+test('a dict proxy used in Pool tasks (TestSyncManagerTypes.test_dict, through a process)', async () => {
   using m = Manager();
   const d = m.dict<number, number>();
   await using pool = new multiprocessing.Pool(2);
