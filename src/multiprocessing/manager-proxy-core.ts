@@ -10,6 +10,8 @@ import type { Shareable, SharedForm, ShareTarget } from '../internal/share/regis
 import type { Served } from '../internal/share/served.js';
 import type { ManagerAddress } from './manager-address.js';
 import { clientOf } from './manager-client.js';
+import { refuseShared } from './manager-wire.js';
+import { ABANDON_OP } from '../internal/hub/served-client.js';
 import { callRemote, formForChild, isRemoteProxyData, type RemoteProxyData } from './manager-serve.js';
 
 /** A proxy's data in a thread of the manager's own process. */
@@ -32,6 +34,7 @@ export class ProxyCore {
   /** Runs `op` on the object, blocking this thread for the round trip. */
   call(op: string, args: unknown[]): unknown {
     const data = this.#data;
+    for (const arg of args) refuseShared(arg, 'a value');
     if (isRemoteProxyData(data)) return callRemote(data.remote, op, args);
     return clientOf(data.address).callSync(data.object, op, args);
   }
@@ -39,6 +42,8 @@ export class ProxyCore {
   /** The hub's copy answering a child: the same call, without blocking the hub's thread. */
   serve(op: string, args: unknown[]): Promise<unknown> {
     const data = this.#data;
+    // A child whose operation finished after it exited: a manager's operations take nothing that needs giving back.
+    if (op === ABANDON_OP) return Promise.resolve();
     if (isRemoteProxyData(data)) return Promise.reject(new NotShippableError('a Manager proxy from another process is served by that process only'));
     return clientOf(data.address).call(data.object, op, args);
   }

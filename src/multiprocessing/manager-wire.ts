@@ -9,9 +9,29 @@
  */
 import { deserialize, serialize } from 'node:v8';
 import { NotShippableError } from '../errors.js';
+import { isShareable } from '../internal/share/registry.js';
 
 /** Per part: u32 sender (a caller id, 0 for the manager), u32 message id, u32 total payload bytes. */
 const HEAD = 12;
+
+/**
+ * Refuses a value that holds a shared object (a proxy, a Lock, a Queue...):
+ * v8 serialization would store an empty object in its place without a word.
+ * loom's manager values are plain data; pass shared objects as arguments.
+ */
+export function refuseShared(value: unknown, path: string, seen = new Set<object>()): void {
+  if (typeof value !== 'object' || value === null || seen.has(value) || ArrayBuffer.isView(value)) return;
+  if (isShareable(value)) {
+    // The prototype's name: asking a Namespace for its constructor would be a round trip.
+    const kind = (Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null)?.constructor?.name ?? 'shared object';
+    throw new NotShippableError(
+      `${path} is a ${kind}: a Manager's dict, list and Namespace hold plain values (copied), not shared objects or other proxies (Python nests proxies; loom does not). Pass the ${kind} to the thread or process as an argument instead`,
+    );
+  }
+  seen.add(value);
+  const items = value instanceof Map ? [...value.keys(), ...value.values()] : value instanceof Set ? [...value] : Object.values(value);
+  for (const item of items) refuseShared(item, path, seen);
+}
 
 /** Splits `message` into queue items of at most `partBytes` payload bytes each. */
 export function toParts(sender: number, id: number, message: unknown, partBytes: number): Buffer[] {

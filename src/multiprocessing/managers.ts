@@ -24,6 +24,7 @@ import { CONTROL, REQUEST_RING, RUNNING, type ManagerAddress } from './manager-a
 import { clientOf, markEnded, markShutDown, stoppedError } from './manager-client.js';
 import type { DictKey } from './manager-keys.js';
 import type { ManagedKind } from './manager-objects.js';
+import { refuseShared } from './manager-wire.js';
 import type { Namespace } from './namespace-proxy.js';
 // Registers the Namespace kind, which Namespace() revives (its class stays behind its Proxy).
 import './namespace-proxy.js';
@@ -108,6 +109,7 @@ export class SyncManager implements Shareable, Disposable, AsyncDisposable {
 
   #make<P>(kind: ManagedKind, shareKind: string, init: unknown): P {
     const address = this.#running();
+    refuseShared(init, 'init');
     const object = clientOf(address).callSync(0, 'create', [kind, init]) as number;
     return revive({ kind: shareKind, id: nextSharedId(), data: { address, object } }) as P;
   }

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { test } from 'node:test';
 import {
-  ArgumentTypeError, ArgumentValueError, IndexError, KeyError, Lock, Manager, ManagerStateError, multiprocessing, Process, SyncManager, Thread,
-  ThreadPool, whenWorkersExited, liveWorkerCount,
+  ArgumentTypeError, ArgumentValueError, IndexError, KeyError, Lock, Manager, ManagerStateError, multiprocessing, NotShippableError, Process,
+  ProcessPoolExecutor, SyncManager, Thread, ThreadPool, whenWorkersExited, liveWorkerCount,
 } from '../../src/index.js';
 import { assertNothingLeftAtEnd } from './helpers.js';
 
@@ -315,4 +315,98 @@ test('a dict proxy used in Pool tasks (TestSyncManagerTypes.test_dict, through a
   const got = await pool.starmap((x: number, d: DictProxy<number, number>) => { d.set(x, x * x); return d.size > 0; }, [1, 2, 3, 4].map((x) => [x, d]));
   assert.deepEqual(got, [true, true, true, true]);
   assert.deepEqual(d.keys().sort(), [1, 2, 3, 4]);
+});
+
+test('a child process uses a list and a Namespace, and gets the manager\'s errors with their class (TestSyncManagerTypes.test_list, test_namespace)', async () => {
+  using m = Manager();
+  const l = m.list<number>([5]);
+  const ns = m.Namespace<{ x: number; y: number; z?: string }>({ x: 0, y: 1 });
+  const results = m.dict<string, unknown>();
+  const p = new Process({
+    target: (l: ListProxy<number>, ns: { x: number; y: number; z?: string }, results: DictProxy<string, unknown>) => {
+      results.set('first', [l.get(0), l.count(5), l.index(5), l.len()]);
+      l.sort();
+      l.reverse();
+      results.set('popped', l.pop(0));
+      results.set('ns', [ns.x, ns.y]);
+      ns.z = 'from the child';
+      try {
+        l.pop();
+      } catch (error) {
+        results.set('error', [(error as Error).name, (error as Error).message, (error as { code?: string }).code]);
+      }
+    },
+    args: [l, ns, results],
+  });
+  p.start();
+  await p.join();
+  assert.equal(p.exitCode, 0);
+  assert.deepEqual(results.get('first'), [5, 1, 0, 1]);
+  assert.equal(results.get('popped'), 5);
+  assert.equal(l.len(), 0);
+  assert.deepEqual(results.get('ns'), [0, 1]);
+  assert.equal(ns.z, 'from the child');
+  assert.deepEqual(results.get('error'), ['IndexError', 'pop from empty list', 'ERR_LOOM_INDEX']);
+});
+
+test('ProcessPoolExecutor tasks share a dict proxy', async () => {
+  using m = Manager();
+  const d = m.dict<number, number>();
+  await using executor = new ProcessPoolExecutor({ maxWorkers: 2 });
+  const futures = [1, 2, 3, 4].map((x) => executor.submit((x: number, d: DictProxy<number, number>) => { d.set(x, -x); return d.size; }, x, d));
+  for (const future of futures) assert.ok((await future.result()) >= 1);
+  assert.deepEqual(d.items().sort(([a], [b]) => a - b), [[1, -1], [2, -2], [3, -3], [4, -4]]);
+});
+
+test('a proxy passed on: from the creating thread to a Thread, which starts a Process with it', async () => {
+  using m = Manager();
+  const d = m.dict<string, string>();
+  const t = new Thread({
+    target: async (d: DictProxy<string, string>) => {
+      d.set('thread', 'yes');
+      const p = new Process({ target: (d: DictProxy<string, string>) => { d.set('grandchild of the manager', d.get('thread')!); }, args: [d] });
+      p.start();
+      await p.join();
+    },
+    args: [d],
+  });
+  t.start();
+  await t.join();
+  assert.deepEqual(d.items(), [['thread', 'yes'], ['grandchild of the manager', 'yes']]);
+});
+
+test('a child using a proxy after shutdown gets ManagerStateError', async () => {
+  const m = Manager();
+  const d = m.dict<string, number>({ a: 1 });
+  const go = new multiprocessing.Queue<string>();
+  const out = new multiprocessing.Queue<string>();
+  const p = new Process({
+    target: (d: DictProxy<string, number>, go: multiprocessing.Queue<string>, out: multiprocessing.Queue<string>) => {
+      out.putSync(String(d.get('a')));
+      go.getSync();
+      try {
+        d.get('a');
+        out.putSync('no error');
+      } catch (error) {
+        out.putSync(`${(error as Error).name}`);
+      }
+    },
+    args: [d, go, out],
+  });
+  p.start();
+  assert.equal(await out.get(), '1');
+  await m.shutdown();
+  go.putSync('go');
+  assert.equal(await out.get(), 'ManagerStateError');
+  await p.join();
+});
+
+test('shared objects and other proxies inside a stored value are refused, not stored as {} (Python nests proxies: test_dict_proxy_nested)', () => {
+  using m = Manager();
+  const d = m.dict();
+  const inner = m.dict();
+  assert.throws(() => d.set('inner', inner), (error: Error) => error instanceof NotShippableError && /DictProxy/.test(error.message));
+  assert.throws(() => m.list([m.Lock()]), (error: Error) => error instanceof NotShippableError && /Lock/.test(error.message));
+  assert.throws(() => d.set('q', { q: m.Queue() }), NotShippableError);
+  assert.equal(d.size, 0);
 });
