@@ -144,6 +144,31 @@ def queues(count, big_count, big_size, repeat):
         report(f"queue {label} parent->child", min(parent_to_child(n, size) for _ in range(repeat)), items=n - 1)
 
 
+def manager_pairs(d, done, n):
+    d["k"] = 0
+    d["k"]
+    t0 = time.perf_counter()
+    for i in range(n):
+        d["k"] = i
+        d["k"]
+    done.put(time.perf_counter() - t0)
+
+
+def manager(n, repeat):
+    # A Manager().dict()'s set then get from a child process, timed there, the best of `repeat` fresh children (as bench/lib.ts).
+    def in_child(m):
+        done = mp.Queue()
+        d = m.dict()  # held here: the manager frees an object once its last proxy in this process goes
+        p = mp.Process(target=manager_pairs, args=(d, done, n))
+        p.start()
+        seconds = done.get()
+        p.join()
+        return seconds
+
+    with mp.Manager() as m:
+        report("manager dict set+get, Python child process", min(in_child(m) for _ in range(repeat)), items=n)
+
+
 def startup():
     def start_join(ctx):
         p = ctx.Process(target=inc, args=(1,))
@@ -176,6 +201,8 @@ def main():
         tiny_tasks(config["tiny"], config["tinyFutures"])
     if wanted("queue"):
         queues(config["queueInts"], config["queueBig"], config["queueBigSize"], config["queueRepeat"])
+    if wanted("manager"):
+        manager(config["managerOps"], config["queueRepeat"])
     if wanted("startup"):
         startup()
 

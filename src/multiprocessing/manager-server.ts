@@ -5,7 +5,7 @@
  * its end, in arrival order, and puts the reply in the caller's reply queue.
  */
 import { BroadcastChannel } from 'node:worker_threads';
-import { Empty, ManagerStateError } from '../errors.js';
+import { Empty, Full, ManagerStateError } from '../errors.js';
 import { serializeError } from '../internal/error-wire.js';
 import { revive, type SharedForm } from '../internal/share/registry.js';
 import type { Queue } from '../queue/queue.js';
@@ -81,15 +81,35 @@ async function nextPart(requests: Queue<Buffer>, sending: () => boolean): Promis
   }
 }
 
-/** Puts a reply's parts in the caller's queue, waiting for room without holding up the loop. */
-async function send(queue: Queue<Buffer>, id: number, reply: Reply): Promise<void> {
-  let parts: Buffer[];
+/** A reply's parts, or an error reply when the value cannot be serialized. */
+function replyParts(id: number, reply: Reply): Buffer[] {
   try {
-    parts = toParts(0, id, reply, REPLY_PART);
+    return toParts(0, id, reply, REPLY_PART);
   } catch (error) {
-    parts = toParts(0, id, { e: serializeError(error) }, REPLY_PART);
+    return toParts(0, id, { e: serializeError(error) }, REPLY_PART);
   }
-  for (const part of parts) await queue.put(part);
+}
+
+/**
+ * Puts a reply's parts in the caller's queue: at once when there is room
+ * (the common case, which keeps the loop on its fast blocking path); the
+ * rest, if any, waits for room without holding up the loop (a Promise).
+ */
+function send(queue: Queue<Buffer>, id: number, reply: Reply): Promise<void> | undefined {
+  const parts = replyParts(id, reply);
+  let at = 0;
+  for (; at < parts.length; at++) {
+    try {
+      queue.putNowait(parts[at]);
+    } catch (error) {
+      if (!(error instanceof Full)) return undefined;
+      break;
+    }
+  }
+  if (at === parts.length) return undefined;
+  return (async () => {
+    for (; at < parts.length; at++) await queue.put(parts[at]);
+  })();
 }
 
 /** Serves until shutdown() asks it to stop; then marks the manager shut down. */
@@ -115,8 +135,12 @@ export async function serveManager(address: ManagerAddress): Promise<void> {
         reply = { e: serializeError(error) };
       }
       const queue = await server.replyQueue(arrived.sender);
-      sending++;
-      const sent = send(queue, arrived.id, reply).catch(() => undefined).finally(() => sending--);
+      const waiting = send(queue, arrived.id, reply);
+      let sent: Promise<unknown> = Promise.resolve();
+      if (waiting) {
+        sending++;
+        sent = waiting.catch(() => undefined).finally(() => sending--);
+      }
       if (stop) {
         // The caller is waiting for this answer; one gone meanwhile must not keep the thread.
         await Promise.race([sent, new Promise((resolve) => setTimeout(resolve, LAST_REPLY_MS))]);
