@@ -3,7 +3,7 @@ import { inspect } from 'node:util';
 import { adopt, registerShareable, remember, SHARE, type Shareable, type SharedForm, type ShareTarget } from '../internal/share/registry.js';
 import { SERVE, type Served } from '../internal/share/served.js';
 import { keyOf, type DictKey } from './manager-keys.js';
-import { ProxyCore, type ProxyData } from './manager-proxy-core.js';
+import { ProxyCore, showProxy, type ProxyData } from './manager-proxy-core.js';
 
 /** What `update` and `Manager().dict(init)` take: a Map, a plain object, `[key, value]` pairs, or another DictProxy. */
 export type DictInit<K extends DictKey, V> = Map<K, V> | Iterable<readonly [K, V]> | Record<string, V> | DictProxy<K, V>;
@@ -150,9 +150,9 @@ export class DictProxy<K extends DictKey = DictKey, V = unknown> implements Shar
     return this.items()[Symbol.iterator]();
   }
 
-  /** Shows the dict's contents, as Python's `str(proxy)` does (one round trip). */
+  /** Shows the dict's contents, as Python's `str(proxy)` does (one round trip); only the class once the manager is gone. */
   [inspect.custom](depth: number, options: object): string {
-    return `DictProxy ${inspect(this.copy(), { ...options, depth })}`;
+    return showProxy('DictProxy', () => this.copy(), depth, options);
   }
 
   /** @internal */

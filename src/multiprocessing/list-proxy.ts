@@ -4,7 +4,7 @@ import { ArgumentTypeError } from '../errors.js';
 import { adopt, registerShareable, remember, SHARE, type Shareable, type SharedForm, type ShareTarget } from '../internal/share/registry.js';
 import { SERVE, type Served } from '../internal/share/served.js';
 import { optionsObject, optionalBoolean, show } from '../internal/validate.js';
-import { ProxyCore, type ProxyData } from './manager-proxy-core.js';
+import { ProxyCore, showProxy, type ProxyData } from './manager-proxy-core.js';
 
 /** Python's TypeError for an index that is not an integer. */
 function index(value: unknown, what = 'list indices'): number {
@@ -147,9 +147,9 @@ export class ListProxy<T = unknown> implements Shareable, Served, Iterable<T> {
     return this.copy()[Symbol.iterator]();
   }
 
-  /** Shows the list's contents, as Python's `str(proxy)` does (one round trip). */
+  /** Shows the list's contents, as Python's `str(proxy)` does (one round trip); only the class once the manager is gone. */
   [inspect.custom](depth: number, options: object): string {
-    return `ListProxy ${inspect(this.copy(), { ...options, depth })}`;
+    return showProxy('ListProxy', () => this.copy(), depth, options);
   }
 
   /** @internal */

@@ -5,7 +5,8 @@
  * child process (served by the hub); and, as the hub's copy, answer a
  * child's operation asynchronously ([SERVE]).
  */
-import { NotShippableError } from '../errors.js';
+import { inspect } from 'node:util';
+import { ManagerStateError, NotShippableError } from '../errors.js';
 import type { Shareable, SharedForm, ShareTarget } from '../internal/share/registry.js';
 import type { Served } from '../internal/share/served.js';
 import type { ManagerAddress } from './manager-address.js';
@@ -57,5 +58,19 @@ export class ProxyCore {
     }
     if (target === 'process') return formForChild(proxy, kind);
     return { kind, id, data };
+  }
+}
+
+/**
+ * How console.log shows a proxy: its contents (one round trip), as Python's
+ * `str(proxy)`; once the manager is gone, the class alone (as Python's
+ * `repr(proxy)`), so printing never throws.
+ */
+export function showProxy(name: string, contents: () => unknown, depth: number, options: object): string {
+  try {
+    return `${name} ${inspect(contents(), { ...options, depth })}`;
+  } catch (error) {
+    if (error instanceof ManagerStateError) return `${name} <manager not running>`;
+    throw error;
   }
 }

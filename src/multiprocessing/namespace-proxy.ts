@@ -5,7 +5,7 @@
 import { inspect } from 'node:util';
 import { adopt, registerShareable, remember, SHARE, type Shareable, type SharedForm, type ShareTarget } from '../internal/share/registry.js';
 import { SERVE, type Served } from '../internal/share/served.js';
-import { ProxyCore, type ProxyData } from './manager-proxy-core.js';
+import { ProxyCore, showProxy, type ProxyData } from './manager-proxy-core.js';
 
 /**
  * A Manager's Namespace: named values every thread and child process it is
@@ -34,7 +34,7 @@ class NamespaceProxy implements Shareable, Served {
     // util.inspect reads this on the target but calls it with the Proxy as `this`: an own arrow function needs neither.
     Object.defineProperty(this, inspect.custom, {
       configurable: true,
-      value: (depth: number, options: object) => `Namespace ${inspect(this.call('copy'), { ...options, depth })}`,
+      value: (depth: number, options: object) => showProxy('Namespace', () => this.call('copy'), depth, options),
     });
     const proxy = new Proxy(this, HANDLER);
     if (id !== 0) remember(id, proxy);

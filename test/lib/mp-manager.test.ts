@@ -207,7 +207,7 @@ test('a dict proxy in ThreadPool tasks', async () => {
   assert.equal(d.size, 8);
 });
 
-test('values larger than the queues\' rings travel both ways (in parts), from a thread too', async () => {
+test('values larger than the queues\' rings travel both ways (in parts), from a thread and a child process too', async () => {
   using m = Manager();
   const d = m.dict<string, string>();
   const big = 'x'.repeat(3 << 20);
@@ -225,6 +225,19 @@ test('values larger than the queues\' rings travel both ways (in parts), from a 
   await t.join();
   assert.equal(d.get('back'), `${3 << 20}:xxx`);
   assert.equal(d.get('bigger')!.length, 5 << 20);
+  // From a child: through its hub, whose copy of the proxy reads the manager's reply in parts too.
+  const p = new Process({
+    target: (d: DictProxy<string, string>) => {
+      d.set('from child', `${d.get('big')!.length}`);
+      d.set('child big', 'z'.repeat(4 << 20));
+    },
+    args: [d],
+  });
+  p.start();
+  await p.join();
+  assert.equal(p.exitCode, 0);
+  assert.equal(d.get('from child'), `${3 << 20}`);
+  assert.equal(d.get('child big')!.length, 4 << 20);
 });
 
 test('after shutdown, proxies and factories throw ManagerStateError; a second shutdown does nothing (Python: BrokenPipeError, AssertionError)', async () => {
@@ -238,6 +251,9 @@ test('after shutdown, proxies and factories throw ManagerStateError; a second sh
   assert.throws(() => d.get('a'), (error: Error) => error instanceof ManagerStateError && /shut down/.test(error.message));
   assert.throws(() => l.get(0), ManagerStateError);
   assert.throws(() => ns.x, ManagerStateError);
+  // Printing a proxy never throws: Python's repr(proxy) needs no server either.
+  assert.equal(inspect(d), 'DictProxy <manager not running>');
+  assert.equal(inspect(ns), 'Namespace <manager not running>');
   assert.throws(() => m.dict(), ManagerStateError);
   assert.throws(() => m.Lock(), ManagerStateError);
   assert.throws(() => new SyncManager().dict(), (error: Error) => error instanceof ManagerStateError && /not started/.test(error.message));
