@@ -175,7 +175,7 @@ export class ThreadEngine implements Engine {
     return id;
   }
 
-  submit(fn: FnSpec, kind: TaskKind, items: unknown[], done: (outcome: Outcome) => void): number {
+  submit(fn: FnSpec, kind: TaskKind, items: unknown[], done: (outcome: Outcome) => void, given?: string | null): number {
     if (this.#state !== 'running') throw new PoolStateError(`the pool is ${this.#state}: it takes no new tasks`);
     const id = newTaskId();
     const broken = this.#broken;
@@ -183,7 +183,7 @@ export class ThreadEngine implements Engine {
       queueMicrotask(() => done({ ok: false, error: broken }));
       return id;
     }
-    const tag = outputHooks.outputTag();
+    const tag = given === undefined ? outputHooks.outputTag() : (given ?? undefined);
     const message: TaskMessage = { i: id, f: this.#fnId(fn), k: kind, x: items, t: tag ?? '' };
     const packed = packedBytes(this.#wire.encodeTask(message), id);
     this.#pending.set(id, done);
