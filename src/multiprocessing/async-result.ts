@@ -136,8 +136,9 @@ export class ResultIterator<T> implements AsyncIterableIterator<T> {
 
   /**
    * Lets a feed read ahead, then whether the iteration is over. Every chunk
-   * added taken with the feed still open means its iterable is reading this
-   * iterator (from inside the feed's read): that could only wait for itself.
+   * taken, and the feed, just asked to read, neither added one nor ended: only
+   * when its iterable reads this iterator (from inside the feed's read), which
+   * could only wait for itself.
    */
   #over(): boolean {
     this.#feed?.fill(this.#chunk);

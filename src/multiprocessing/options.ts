@@ -52,7 +52,9 @@ export interface MapOptions extends ProgressOption {
   /**
    * Items per task: each task carries this many items to a worker and their results back.
    * @default map and starmap: items / (4 x workers), rounded up (Python's rule), the last quarter of
-   * the items in chunks a quarter that size (see chunkEnds); imap: 1
+   * the items in chunks a quarter that size (see chunkEnds); imap: 1 (over an iterable that is not an
+   * array, chunks are read as the workers need them: 2 per worker sent, at most 8 per worker ahead of the
+   * results taken)
    */
   chunksize?: number;
 }
