@@ -228,7 +228,7 @@ export class Barrier implements Shareable, Served {
         this.#shipped = ship().shipFunction(this.#action, 'Barrier action');
       }
       return { buffer: this.#cells.buffer as SharedArrayBuffer, cond: this.#cond[SHARE](), parties: this.#parties, timeoutMs: this.#timeoutMs, action: this.#shipped } satisfies BarrierData;
-    }, info);
+    }, () => info);
   }
 }
 

@@ -328,3 +328,26 @@ test('_TestBarrier.test_barrier: the parent and three children meet; each gets a
   await p.join();
   await assert.rejects(broken.wait(1), BrokenBarrierError);
 });
+
+test('_TestCondition.test_waitfor and test_waitfor_timeout: a child\'s waitFor runs its predicate in the child, over a Value the parent changes', async () => {
+  const cond = new Condition();
+  const state = new multiprocessing.Value('i', 0);
+  const fromChild = new Queue<unknown>();
+  const p = child((cond: multiprocessing.Condition, state: multiprocessing.Value, fromChild: multiprocessing.Queue<unknown>) => {
+    cond.acquireSync();
+    const timedOut = cond.waitForSync(() => state.value === -1, 0.05);
+    fromChild.putSync('waiting');
+    const result = cond.waitForSync(() => state.value === 4, 30);
+    const seen = state.value;
+    cond.release();
+    fromChild.putSync([timedOut, result, seen]);
+  }, cond, state, fromChild);
+  assert.equal(await fromChild.get(), 'waiting');
+  for (let i = 0; i < 4; i++) {
+    using _ = await cond.hold();
+    state.value += 1;
+    cond.notify();
+  }
+  assert.deepEqual(await fromChild.get(), [false, true, 4]);
+  await p.join();
+});

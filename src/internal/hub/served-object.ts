@@ -40,9 +40,10 @@ export class Remote {
  * hub serves it (serveToChildren) and the child gets a RemoteObjectForm; an
  * object that came from another process reaches this process's threads
  * (which cannot use it: only the main thread has the channel) and no process.
+ * `info()` is what the child needs without asking (RemoteObjectForm.info).
  */
 export function servedForm(object: Shareable & Served, kind: string, id: number, target: ShareTarget | undefined, remote: Remote | undefined,
-  local: () => unknown, info?: unknown): SharedForm {
+  local: () => unknown, info?: () => unknown): SharedForm {
   if (remote) {
     if (target === 'process') {
       throw new NotShippableError(`this ${object.constructor.name} came from another process; it reaches the processes that process starts, not those started from here`);
@@ -50,7 +51,7 @@ export function servedForm(object: Shareable & Served, kind: string, id: number,
     return { kind, id: 0, data: { remote: remote.form } satisfies RemoteData };
   }
   // Id 0 for a process: ids are unique within one process only.
-  if (target === 'process') return { kind, id: 0, data: { remote: serveToChildren(object, info) } satisfies RemoteData };
+  if (target === 'process') return { kind, id: 0, data: { remote: serveToChildren(object, info?.()) } satisfies RemoteData };
   return { kind, id, data: local() };
 }
 
