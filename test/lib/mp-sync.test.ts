@@ -351,3 +351,22 @@ test('_TestCondition.test_waitfor and test_waitfor_timeout: a child\'s waitFor r
   assert.deepEqual(await fromChild.get(), [false, true, 4]);
   await p.join();
 });
+
+test('an Event and a Lock as fields of a Process subclass reach the child as the same objects', async () => {
+  class Worker extends Process {
+    constructor(readonly started: multiprocessing.Event, readonly lock: multiprocessing.Lock) {
+      super();
+    }
+    override run(): void {
+      this.lock.acquireSync();
+      this.started.set();
+    }
+  }
+  const worker = new Worker(new Event(), new Lock());
+  worker.start();
+  assert.equal(await worker.started.wait(30), true);
+  await worker.join();
+  // The child acquired it and exited holding it: still locked here, as in Python.
+  assert.equal(worker.lock.locked(), true);
+  worker.lock.release();
+});
