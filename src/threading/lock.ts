@@ -111,7 +111,7 @@ export class Lock implements Shareable, Served {
     return {
       isOwned: () => this.locked(),
       releaseSave: () => (this.release(), 0),
-      // eslint-disable-next-line require-yield
+      // No wait to yield: the call blocks this thread (a child's main thread) until the parent answers.
       *acquireRestore(): Waiting<boolean> {
         return lock.acquireSync();
       },

@@ -135,7 +135,7 @@ export class RLock implements Shareable, Served {
     return {
       isOwned: () => remote.call<boolean>('owned'),
       releaseSave: () => remote.call<number>('releaseSave'),
-      // eslint-disable-next-line require-yield
+      // No wait to yield: the call blocks this thread (a child's main thread) until the parent answers.
       *acquireRestore(depth: number): Waiting<boolean> {
         return remote.call<boolean>('acquireRestore', depth);
       },
