@@ -1,11 +1,10 @@
 /** threading.Condition (and multiprocessing.Condition): wait until another thread or process notifies, with a Lock or RLock held around the check. */
 import { LockNotHeldError } from '../errors.js';
-import { ABANDON_OP } from '../internal/hub/served-client.js';
 import { blocking, isRemoteData, msArg, Remote, servedForm, unknownOp, type RemoteData } from '../internal/hub/served-object.js';
 import { ownerId } from '../internal/owner-id.js';
 import { adopt, registerShareable, remember, revive, SHARE, type Shareable, type SharedForm, type ShareTarget } from '../internal/share/registry.js';
 import { SERVE, type Caller, type Served } from '../internal/share/served.js';
-import { runForCaller } from '../internal/share/served-wait.js';
+import { ABANDON_OP, runForCaller } from '../internal/share/served-wait.js';
 import { typeError, timeoutMs, valueError } from '../internal/validate.js';
 import { deadlineAfter, remaining, runAsync, runSync, type Waiting } from '../internal/wait.js';
 import { acquireMs, type AcquireOptions } from './acquire-options.js';

@@ -1,10 +1,9 @@
 /** threading.Semaphore and BoundedSemaphore (and multiprocessing's): a counter in shared memory; acquire waits while it is 0. */
 import { SemaphoreOverreleasedError } from '../errors.js';
-import { ABANDON_OP } from '../internal/hub/served-client.js';
 import { blocking, isRemoteData, msArg, Remote, servedForm, unknownOp, type RemoteData } from '../internal/hub/served-object.js';
 import { adopt, registerShareable, remember, SHARE, type Shareable, type SharedForm, type ShareTarget } from '../internal/share/registry.js';
 import { SERVE, type Caller, type Served } from '../internal/share/served.js';
-import { runForCaller } from '../internal/share/served-wait.js';
+import { ABANDON_OP, runForCaller } from '../internal/share/served-wait.js';
 import { nonNegativeInteger, valueError } from '../internal/validate.js';
 import { deadlineAfter, remaining, runAsync, runSync, type Waiting } from '../internal/wait.js';
 import { acquireMs, type AcquireOptions } from './acquire-options.js';

@@ -9,14 +9,6 @@ import type { RemoteObjectForm, Served } from '../share/served.js';
 import { hubClient } from './client.js';
 
 /**
- * The op a hub's service runs on an object when an operation of a child
- * completes after that child has exited: args `[op, result]`. A class undoes
- * there what the op took (an acquire that succeeded releases), so nothing is
- * held by a process that is gone. Classes that take nothing need not know it.
- */
-export const ABANDON_OP = 'abandon';
-
-/**
  * Has this thread's hub serve `object` to the children it starts, and
  * returns the form a child gets (in the object's [SHARE]('process')).
  * Called at every send: a hub that stopped and started again learns it anew.

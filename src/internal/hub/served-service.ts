@@ -19,11 +19,10 @@ import { serializeError } from '../error-wire.js';
 import { CHILD_OWNER_BASE } from '../owner-id.js';
 import { revive, type SharedForm } from '../share/registry.js';
 import { SERVE, type Caller, type Served } from '../share/served.js';
-import { CallerGone, markCallerGone } from '../share/served-wait.js';
+import { ABANDON_OP, CallerGone, markCallerGone } from '../share/served-wait.js';
 import type { Child } from './child.js';
 import type { Frame } from './frames.js';
 import { F } from './protocol.js';
-import { ABANDON_OP } from './served-client.js';
 
 
 interface Requester {
