@@ -8,6 +8,9 @@ import { SHARE, type Shareable } from '../share/registry.js';
 import type { RemoteObjectForm, Served } from '../share/served.js';
 import { hubClient } from './client.js';
 
+/** Still exported here, where it was first: code written against the first commit of this mechanism imports it from here. */
+export { ABANDON_OP } from '../share/served-wait.js';
+
 /**
  * Has this thread's hub serve `object` to the children it starts, and
  * returns the form a child gets (in the object's [SHARE]('process')).
