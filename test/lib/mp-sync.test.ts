@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BrokenBarrierError, multiprocessing, Process } from '../../src/index.js';
+import { BrokenBarrierError, multiprocessing, Process, Thread } from '../../src/index.js';
 import { assertNothingLeftAtEnd } from './helpers.js';
 
 const { Barrier, BoundedSemaphore, Condition, Event, Lock, Queue, RLock, Semaphore } = multiprocessing;
@@ -369,4 +369,22 @@ test('an Event and a Lock as fields of a Process subclass reach the child as the
   // The child acquired it and exited holding it: still locked here, as in Python.
   assert.equal(worker.lock.locked(), true);
   worker.lock.release();
+});
+
+test('in a child, only its main thread reaches the parent: a thread of the child given the lock gets a clear NotShippableError', async () => {
+  const lock = new Lock();
+  const results = new Queue<string>();
+  const p = child(async (lock: multiprocessing.Lock, results: multiprocessing.Queue<string>) => {
+    const t = new Thread({ target: (l: multiprocessing.Lock) => l.acquireSync(), args: [lock] });
+    t.start();
+    try {
+      await t.join();
+      results.putSync('acquired');
+    } catch (error) {
+      results.putSync(`${(error as Error).name}: ${(error as Error).message}`);
+    }
+  }, lock, results);
+  assert.match(await results.get(), /^NotShippableError: an object from another process \(a Lock, Event, Value\.\.\.\) works in the main thread of a process loom started with it/);
+  await p.join();
+  assert.equal(lock.locked(), false);
 });
