@@ -6,15 +6,17 @@
  * sequential) and 13.4 (prime factorisation with Pool.map of 200 integers in
  * [1e5, 5e7] from seed 20240601, generated here and handed to Python),
  * 100,000 tiny tasks (dispatch cost), queue throughput between two processes,
- * a Manager().dict() set+get from a thread and from a child process, and the
- * start-up of one thread or process.
+ * the start-up of one thread or process, and the cost of shared state (a
+ * Lock acquire+release pair, a Value += 1 under its lock) from a thread and
+ * from a child process, which reaches them through its parent's hub, and a
+ * Manager().dict() set+get from a thread and from a child process.
  *
  * Each Node part runs in a fresh process (V8 flags and JIT state are
  * process-wide). Times are the best of a few runs; the machine is shared, so
  * ratios measured side by side mean more than absolute times. Timing claims
  * live here only, never in tests.
  *
- *   npm run bench:lib [-- --only 13.3,13.4,tiny,queue,manager,startup] [--quick]
+ *   npm run bench:lib [-- --only 13.3,13.4,tiny,queue,startup,shared,manager] [--quick]
  */
 import { spawnSync, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -49,6 +51,10 @@ const CONFIG = {
   queueBigSize: 10 * 1024,
   /** Queue rows are the best of this many runs, here and in Python (which gets `repeat` 1). */
   queueRepeat: quick ? 1 : 3,
+  /** Shared-state operations timed in a thread (memory itself) and in a child process (a round trip each); Python's child is far quicker, so does more. */
+  sharedThreadOps: quick ? 20_000 : 200_000,
+  sharedProcessOps: quick ? 1_000 : 5_000,
+  sharedPythonOps: quick ? 10_000 : 100_000,
 };
 
 /** mulberry32: a small seeded PRNG, so Node and Python factor the same numbers. */
@@ -321,6 +327,55 @@ const sections: Record<string, () => Promise<void>> = {
   },
 
   /**
+   * A Lock acquire+release pair and a Value += 1 under its lock: in a loom
+   * Thread (the shared memory itself) and in a child process (each acquire and
+   * each read a round trip to the parent's hub, the release and the write sent
+   * without waiting). Each is timed where it runs, from after a first warm-up
+   * operation, the best of queueRepeat runs with a fresh worker each.
+   */
+  async shared() {
+    const { sharedThreadOps, sharedProcessOps, queueRepeat } = CONFIG;
+    type Target = (lock: multiprocessing.Lock, value: multiprocessing.Value, done: multiprocessing.Queue<number>, n: number) => void;
+    const lockPairs: Target = (lock, _value, done, n) => {
+      lock.acquireSync();
+      lock.release();
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) {
+        lock.acquireSync();
+        lock.release();
+      }
+      done.putSync((performance.now() - t0) / 1000);
+    };
+    const valueIncrements: Target = (_lock, value, done, n) => {
+      const lock = value.getLock();
+      const t0 = { at: 0 };
+      for (let i = 0; i <= n; i++) {
+        if (i === 1) t0.at = performance.now();
+        lock.acquireSync();
+        value.value += 1;
+        lock.release();
+      }
+      done.putSync((performance.now() - t0.at) / 1000);
+    };
+    const timedIn = async (where: 'thread' | 'process', target: Target, n: number): Promise<number> => {
+      let fastest = Infinity;
+      for (let i = 0; i < queueRepeat; i++) {
+        const done = new multiprocessing.Queue<number>();
+        const args = [new multiprocessing.Lock(), new multiprocessing.Value('i', 0), done, n];
+        const worker = where === 'thread' ? new Thread({ target: target as never, args }) : new Process({ target: target as never, args });
+        worker.start();
+        fastest = Math.min(fastest, await done.get());
+        await worker.join();
+      }
+      return fastest;
+    };
+    for (const [what, target] of [['Lock acquire+release', lockPairs], ['Value += 1 under the lock', valueIncrements]] as const) {
+      report(`shared ${what}, loom thread`, await timedIn('thread', target, sharedThreadOps), { items: sharedThreadOps });
+      report(`shared ${what}, loom child process`, await timedIn('process', target, sharedProcessOps), { items: sharedProcessOps });
+    }
+  },
+
+  /**
    * A Manager().dict()'s set then get, each a round trip to the manager's
    * thread: from a loom Thread (through the queues) and from a child process
    * (through its parent's hub, which asks the manager). Timed where it runs,
@@ -406,7 +461,7 @@ function runPython(only: string[]): Row[] {
 
 function main(): void {
   const onlyArg = args[args.indexOf('--only') + 1];
-  const parts = args.includes('--only') ? onlyArg.split(',') : ['13.3', '13.4', 'tiny', 'queue', 'manager', 'startup'];
+  const parts = args.includes('--only') ? onlyArg.split(',') : ['13.3', '13.4', 'tiny', 'queue', 'startup', 'shared', 'manager'];
   console.log(`loom library bench: ${availableParallelism()} cores, Node ${process.version}${quick ? ' (quick)' : ''}`);
   const node = new Map<string, Row>();
   for (const part of parts) {
@@ -470,6 +525,27 @@ function main(): void {
     }
     add('queue ints fork IPC child->parent');
   }
+  if (parts.includes('startup')) {
+    add('start loom Thread', { name: 'start raw Worker (first message)' });
+    add('start loom Process', { name: 'start raw fork (first message)' });
+    for (const name of ['start raw Worker (first message)', 'start raw fork (first message)', 'start loom Pool(2) + first result', 'start loom ThreadPool(2) + first result']) add(name);
+    for (const name of ['start fork Process', 'start spawn Process', 'start Thread']) py(name);
+  }
+  if (parts.includes('shared')) {
+    // Each row times a different number of operations: compared per operation (rate), not in seconds.
+    const perItem = (name: string, map: Map<string, Row>, base?: string): void => {
+      const row = map.get(name);
+      if (!row || !row.items) return;
+      const other = base ? (node.get(base) ?? python.get(base)) : undefined;
+      const ratio = other?.items ? `${((other.seconds / other.items) / (row.seconds / row.items)).toFixed(3)}x` : '';
+      lines.push([`${name} (${((row.seconds / row.items) * 1e6).toFixed(2)} us each)`, row.seconds.toFixed(3), rate(row), ratio ? base! : '', ratio, '']);
+    };
+    for (const what of ['Lock acquire+release', 'Value += 1 under the lock']) {
+      perItem(`shared ${what}, loom thread`, node);
+      perItem(`shared ${what}, loom child process`, node, `shared ${what}, loom thread`);
+      perItem(`shared ${what}, Python child process`, python, `shared ${what}, loom child process`);
+    }
+  }
   if (parts.includes('manager')) {
     // The rows may time different numbers of pairs: the ratio is per pair (above 1: this one is faster).
     const perPair = (name: string, map: Map<string, Row>, base?: string): void => {
@@ -482,12 +558,6 @@ function main(): void {
     perPair('manager dict set+get, loom thread', node, 'manager dict set+get, Python child process');
     perPair('manager dict set+get, loom child process', node, 'manager dict set+get, Python child process');
     perPair('manager dict set+get, Python child process', python);
-  }
-  if (parts.includes('startup')) {
-    add('start loom Thread', { name: 'start raw Worker (first message)' });
-    add('start loom Process', { name: 'start raw fork (first message)' });
-    for (const name of ['start raw Worker (first message)', 'start raw fork (first message)', 'start loom Pool(2) + first result', 'start loom ThreadPool(2) + first result']) add(name);
-    for (const name of ['start fork Process', 'start spawn Process', 'start Thread']) py(name);
   }
   const widths = lines[0].map((_, c) => Math.max(...lines.map((line) => (line[c] ?? '').length)));
   console.log();

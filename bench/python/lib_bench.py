@@ -144,6 +144,40 @@ def queues(count, big_count, big_size, repeat):
         report(f"queue {label} parent->child", min(parent_to_child(n, size) for _ in range(repeat)), items=n - 1)
 
 
+def lock_pairs(lock, done, n):
+    lock.acquire()
+    lock.release()
+    t0 = time.perf_counter()
+    for _ in range(n):
+        lock.acquire()
+        lock.release()
+    done.put(time.perf_counter() - t0)
+
+
+def value_increments(value, done, n):
+    with value.get_lock():
+        value.value += 1
+    t0 = time.perf_counter()
+    for _ in range(n):
+        with value.get_lock():
+            value.value += 1
+    done.put(time.perf_counter() - t0)
+
+
+def shared(n, repeat):
+    # multiprocessing.Lock and Value from a child process, timed there, the best of `repeat` fresh children (as bench/lib.ts).
+    def in_child(target, make):
+        done = mp.Queue()
+        p = mp.Process(target=target, args=(make(), done, n))
+        p.start()
+        seconds = done.get()
+        p.join()
+        return seconds
+
+    report("shared Lock acquire+release, Python child process", min(in_child(lock_pairs, mp.Lock) for _ in range(repeat)), items=n)
+    report("shared Value += 1 under the lock, Python child process", min(in_child(value_increments, lambda: mp.Value("i", 0)) for _ in range(repeat)), items=n)
+
+
 def manager_pairs(d, done, n):
     d["k"] = 0
     d["k"]
@@ -201,10 +235,12 @@ def main():
         tiny_tasks(config["tiny"], config["tinyFutures"])
     if wanted("queue"):
         queues(config["queueInts"], config["queueBig"], config["queueBigSize"], config["queueRepeat"])
-    if wanted("manager"):
-        manager(config["managerOps"], config["queueRepeat"])
     if wanted("startup"):
         startup()
+    if wanted("shared"):
+        shared(config["sharedPythonOps"], config["queueRepeat"])
+    if wanted("manager"):
+        manager(config["managerOps"], config["queueRepeat"])
 
 
 if __name__ == "__main__":

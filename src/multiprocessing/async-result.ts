@@ -1,5 +1,5 @@
 /** Results of a pool's `...Async` methods and of imap: Python's AsyncResult and IMapIterator. */
-import { ArgumentValueError, CancelledError, TimeoutError } from '../errors.js';
+import { ArgumentValueError, CancelledError, PoolStateError, TimeoutError } from '../errors.js';
 import { outcomeOf, type Completion } from '../internal/pool/completion.js';
 import { timeoutMs } from '../internal/validate.js';
 import { deadlineAfter, remaining } from '../internal/wait.js';
@@ -64,10 +64,29 @@ export class AsyncResult<T> {
 }
 
 /**
+ * @internal Chunks that are added while the caller reads (a lazy imap, see
+ * imap-feed.ts), instead of all being there at the start.
+ */
+export interface ChunkFeed {
+  /** The chunks so far, in the order of the items; the ResultIterator reads this array. */
+  readonly chunks: Completion<unknown[]>[];
+  /** Whether every chunk has been added. */
+  readonly ended: boolean;
+  /** Reads ahead now that the caller has taken the results of `taken` chunks; may add chunks. */
+  fill(taken: number): void;
+  /** Calls `listener` with each chunk added from now on. */
+  onChunk(listener: (chunk: Completion<unknown[]>) => void): void;
+  /** The caller stopped early: nothing more is read. */
+  stop(): void;
+}
+
+/**
  * Results that arrive chunk by chunk: `imap` (in order), `imapUnordered` (as
  * they finish), an executor's `map`. Iterate with `for await` (waits without
  * blocking the event loop) or plain `for` (blocks this thread for each
- * value). A task's error is thrown where its value would have come.
+ * value). A task's error is thrown where its value would have come, and so is
+ * an error the iterable of an imap throws, after the results of the items
+ * before it.
  *
  * @example
  * ```ts
@@ -78,7 +97,7 @@ export class ResultIterator<T> implements AsyncIterableIterator<T> {
   readonly #chunks: Completion<unknown[]>[];
   readonly #ordered: boolean;
   readonly #deadline: number;
-  /** In order: the chunk and the position in it next to yield. */
+  /** In order: the chunk and the position in it next to yield. Unordered: the finished chunks taken. */
   #chunk = 0;
   #offset = 0;
   /** Unordered: chunks in the order they finished. */
@@ -86,26 +105,46 @@ export class ResultIterator<T> implements AsyncIterableIterator<T> {
   #onFinish: (() => void)[] = [];
 
   readonly #onReturn: ((fromChunk: number) => void) | undefined;
+  readonly #feed: ChunkFeed | undefined;
 
   /**
    * @internal Made by the pool or executor; `timeoutMs` counts from now for the
-   * whole iteration; `onReturn` hears when the caller stops early (break).
+   * whole iteration; `onReturn` hears when the caller stops early (break);
+   * with a `feed`, `chunks` is the feed's and grows as the caller reads.
    */
-  constructor(chunks: Completion<unknown[]>[], ordered: boolean, timeoutMs = Infinity, onReturn?: (fromChunk: number) => void) {
+  constructor(chunks: Completion<unknown[]>[], ordered: boolean, timeoutMs = Infinity, onReturn?: (fromChunk: number) => void, feed?: ChunkFeed) {
     this.#chunks = chunks;
     this.#ordered = ordered;
     this.#deadline = deadlineAfter(timeoutMs);
     this.#onReturn = onReturn;
+    this.#feed = feed;
     if (!ordered) {
-      for (const chunk of chunks) {
-        chunk.onSettled(() => {
-          this.#finished.push(chunk);
-          const waiting = this.#onFinish;
-          this.#onFinish = [];
-          for (const wake of waiting) wake();
-        });
-      }
+      for (const chunk of chunks) this.#watch(chunk);
+      feed?.onChunk((chunk) => this.#watch(chunk));
     }
+  }
+
+  /** Unordered: queues the chunk in #finished when it settles, and wakes a waiting next(). */
+  #watch(chunk: Completion<unknown[]>): void {
+    chunk.onSettled(() => {
+      this.#finished.push(chunk);
+      const waiting = this.#onFinish;
+      this.#onFinish = [];
+      for (const wake of waiting) wake();
+    });
+  }
+
+  /**
+   * Lets a feed read ahead, then whether the iteration is over. Every chunk
+   * taken, and the feed, just asked to read, neither added one nor ended: only
+   * when its iterable reads this iterator (from inside the feed's read), which
+   * could only wait for itself.
+   */
+  #over(): boolean {
+    this.#feed?.fill(this.#chunk);
+    if (this.#chunk < this.#chunks.length) return false;
+    if (this.#feed === undefined || this.#feed.ended) return true;
+    throw new PoolStateError("imap's iterable reads the imap's own results: it would wait for itself");
   }
 
   /** The chunk the next value comes from, or undefined at the end. */
@@ -146,7 +185,7 @@ export class ResultIterator<T> implements AsyncIterableIterator<T> {
   async next(): Promise<IteratorResult<T>> {
     for (;;) {
       this.#skipEmpty();
-      if (this.#chunk >= this.#chunks.length) return { done: true, value: undefined };
+      if (this.#over()) return { done: true, value: undefined };
       const chunk = this.#current();
       if (chunk && chunk.isSettled()) return this.#take(chunk);
       const left = remaining(this.#deadline);
@@ -172,7 +211,7 @@ export class ResultIterator<T> implements AsyncIterableIterator<T> {
   nextSync(): IteratorResult<T> {
     for (;;) {
       this.#skipEmpty();
-      if (this.#chunk >= this.#chunks.length) return { done: true, value: undefined };
+      if (this.#over()) return { done: true, value: undefined };
       const chunk = this.#current();
       const left = remaining(this.#deadline);
       if (chunk) {
@@ -187,7 +226,11 @@ export class ResultIterator<T> implements AsyncIterableIterator<T> {
     }
   }
 
-  /** Stops early (a `break` out of the loop): the calls no worker has started are cancelled where that is supported. */
+  /**
+   * Stops early (a `break` out of the loop): an executor's map cancels the calls
+   * no worker has started; an imap over an iterable that is not an array reads
+   * no more of it, and closes it (its `return()`), as `for...of` would.
+   */
   async return(): Promise<IteratorResult<T>> {
     return this.#stop();
   }
@@ -195,6 +238,7 @@ export class ResultIterator<T> implements AsyncIterableIterator<T> {
   #stop(): IteratorResult<T> {
     this.#onReturn?.(this.#ordered ? this.#chunk + (this.#offset > 0 ? 1 : 0) : 0);
     this.#chunk = this.#chunks.length;
+    this.#feed?.stop();
     return { done: true, value: undefined };
   }
 

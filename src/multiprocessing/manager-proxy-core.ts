@@ -12,7 +12,7 @@ import type { Served } from '../internal/share/served.js';
 import type { ManagerAddress } from './manager-address.js';
 import { clientOf } from './manager-client.js';
 import { refuseShared } from './manager-wire.js';
-import { ABANDON_OP } from '../internal/hub/served-client.js';
+import { ABANDON_OP } from '../internal/share/served-wait.js';
 import { callRemote, formForChild, isRemoteProxyData, type RemoteProxyData } from './manager-serve.js';
 
 /** A proxy's data in a thread of the manager's own process. */

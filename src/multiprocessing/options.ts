@@ -52,7 +52,9 @@ export interface MapOptions extends ProgressOption {
   /**
    * Items per task: each task carries this many items to a worker and their results back.
    * @default map and starmap: items / (4 x workers), rounded up (Python's rule), the last quarter of
-   * the items in chunks a quarter that size (see chunkEnds); imap: 1
+   * the items in chunks a quarter that size (see chunkEnds); imap: 1 (over an iterable that is not an
+   * array, chunks are read as the workers need them: 2 per worker sent, at most 8 per worker ahead of the
+   * results taken)
    */
   chunksize?: number;
 }
@@ -103,16 +105,25 @@ export function cpuCount(): number {
  * `fallback` (imap's 1) replaces the rule.
  */
 export function chunkEnds(options: MapOptions | number | undefined, items: number, workers: number, fallback?: number): number[] {
-  const given = typeof options === 'number' ? options : optionsObject<MapOptions>('options', options).chunksize;
+  const given = givenChunksize(options);
   const even = (size: number, from = 0): number[] => {
     const ends: number[] = [];
     for (let end = from + size; end < items; end += size) ends.push(end);
     return [...ends, items];
   };
-  if (given !== undefined) return even(positiveInteger('chunksize', given, 1));
+  if (given !== undefined) return even(chunkSize(options, 1));
   if (fallback !== undefined) return even(fallback);
   const size = Math.max(1, Math.ceil(items / (workers * 4)));
   const head = Math.floor((items * 3) / 4 / size) * size;
   if (size < 4 || head === 0) return even(size);
   return [...even(size).filter((end) => end < head), head, ...even(Math.ceil(size / 4), head)].filter((end, i, all) => end > (all[i - 1] ?? 0));
+}
+
+function givenChunksize(options: MapOptions | number | undefined): unknown {
+  return typeof options === 'number' ? options : optionsObject<MapOptions>('options', options).chunksize;
+}
+
+/** The chunksize given (a number, or `{chunksize}`), checked; `fallback` when none is (a lazy imap's 1). */
+export function chunkSize(options: MapOptions | number | undefined, fallback: number): number {
+  return positiveInteger('chunksize', givenChunksize(options), fallback);
 }

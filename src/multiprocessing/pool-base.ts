@@ -12,16 +12,22 @@ import { fnSpec, type ModuleFunction } from '../internal/pool/fn-ref.js';
 import type { FnSpec } from '../internal/ship/shipped.js';
 import { optionsObject, typeError } from '../internal/validate.js';
 import { AsyncResult, ResultIterator } from './async-result.js';
-import { chunkEnds, type AsyncCallbacks, type MapOptions } from './options.js';
+import { ImapFeed } from './imap-feed.js';
+import { chunkEnds, chunkSize, type AsyncCallbacks, type MapOptions } from './options.js';
 
 /** A function for a pool task with its argument types: self-contained (sent by source), or a module export. */
 export type PoolFunction<A extends unknown[], R> = ((...args: A) => R) | ModuleFunction;
 
-function itemsOf<T>(iterable: Iterable<T>, argument: string): T[] {
-  if (Array.isArray(iterable)) return iterable;
+function checkIterable<T>(iterable: Iterable<T>, argument: string): void {
   if (iterable === null || iterable === undefined || typeof (iterable as Iterable<T>)[Symbol.iterator] !== 'function' || typeof iterable === 'string') {
     throw typeError(argument, 'an iterable (an array, a Set, a generator, ...)', iterable);
   }
+}
+
+/** All the items at once: map and starmap, as Python's (an error the iterable throws is thrown by the call). */
+function itemsOf<T>(iterable: Iterable<T>, argument: string): T[] {
+  if (Array.isArray(iterable)) return iterable;
+  checkIterable(iterable, argument);
   return [...iterable];
 }
 
@@ -68,6 +74,10 @@ function call<T>(callback: ((value: T) => void) | undefined, value: T): void {
 
 export abstract class PoolBase {
   readonly #engine: Engine;
+  /** Lazy imaps still reading their iterable: close() lets them finish before the engine closes. */
+  readonly #feeds = new Set<ImapFeed>();
+  /** close() was called; the engine closes once #feeds is empty. */
+  #closed = false;
 
   /** @internal */
   protected constructor(engine: Engine) {
@@ -80,6 +90,7 @@ export abstract class PoolBase {
   }
 
   #running(): void {
+    if (this.#closed && this.#engine.state === 'running') throw new PoolStateError('the pool is closed (Python\'s "Pool not running"): it takes no new tasks');
     if (this.#engine.state !== 'running') throw new PoolStateError(`the pool is ${this.#engine.state} (Python's "Pool not running"): it takes no new tasks`);
   }
 
@@ -197,36 +208,77 @@ export abstract class PoolBase {
   #iterate<T, R>(fn: PoolFunction<[T], R>, iterable: Iterable<T>, options: MapOptions | number | undefined, ordered: boolean): ResultIterator<Awaited<R>> {
     this.#running();
     const spec = fnSpec(fn, 'fn', this.#engine.kind);
-    const items = itemsOf(iterable, 'iterable');
-    const ends = chunkEnds(options, items.length, this.#engine.size, 1);
+    if (!Array.isArray(iterable)) return this.#iterateLazily(spec, iterable, options, ordered);
+    const ends = chunkEnds(options, iterable.length, this.#engine.size, 1);
     const wanted = progressWanted(options);
-    const chunks = this.#chunks(spec, 'map', items, ends);
-    trackMapProgress(ordered ? 'imap' : 'imapUnordered', this.#engine, chunks, chunkSizes(ends, items.length), wanted);
+    const chunks = this.#chunks(spec, 'map', iterable, ends);
+    trackMapProgress(ordered ? 'imap' : 'imapUnordered', this.#engine, chunks, chunkSizes(ends, iterable.length), wanted);
     return new ResultIterator(chunks, ordered);
   }
 
-  /** Like map, giving each result as soon as it and those before it are there: `for await (const r of pool.imap(fn, items))`. */
+  /**
+   * imap over any other iterable (a generator, maybe endless): read as the
+   * workers need items (imap-feed.ts). Its length is not known, so there is
+   * no progress to report.
+   */
+  #iterateLazily<R>(spec: FnSpec, iterable: Iterable<unknown>, options: MapOptions | number | undefined, ordered: boolean): ResultIterator<Awaited<R>> {
+    checkIterable(iterable, 'iterable');
+    const chunksize = chunkSize(options, 1);
+    progressWanted(options);
+    const feed = new ImapFeed(this.#engine, spec, iterable[Symbol.iterator](), chunksize, (ended) => this.#feedEnded(ended));
+    this.#feeds.add(feed);
+    const results = new ResultIterator<Awaited<R>>(feed.chunks, ordered, Infinity, undefined, feed);
+    feed.fill(0);
+    return results;
+  }
+
+  #feedEnded(feed: ImapFeed): void {
+    if (!this.#feeds.delete(feed)) return;
+    if (this.#closed && this.#feeds.size === 0) this.#engine.close();
+  }
+
+  /**
+   * Like map, giving each result as soon as it and those before it are there:
+   * `for await (const r of pool.imap(fn, items))`. An array is sent at once;
+   * any other iterable (a generator, even an endless one) is read as the
+   * workers need items, a few chunks per worker ahead of the results taken, and
+   * an error it throws comes after the results of the items before it (as
+   * Python's, the items of a chunk that error cut short are not run). `break`
+   * stops the reading.
+   */
   imap<T, R>(fn: PoolFunction<[T], R>, iterable: Iterable<T>, options?: MapOptions | number): ResultIterator<Awaited<R>> {
     return this.#iterate(fn, iterable, options, true);
   }
 
-  /** Like imap, giving results in the order they finish. */
+  /** Like imap (arrays sent at once, other iterables read as the workers need items), giving results in the order they finish. */
   imapUnordered<T, R>(fn: PoolFunction<[T], R>, iterable: Iterable<T>, options?: MapOptions | number): ResultIterator<Awaited<R>> {
     return this.#iterate(fn, iterable, options, false);
   }
 
-  /** Takes no more tasks; the workers exit once the queued ones are done. */
+  /**
+   * Takes no more tasks; the workers exit once the queued ones are done. An
+   * imap still reading its iterable reads it to the end first, as Python's
+   * pool does (an endless one never ends: break out of it, or terminate()).
+   */
   close(): void {
-    this.#engine.close();
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#feeds.size === 0) return this.#engine.close();
+    for (const feed of [...this.#feeds]) feed.drain();
   }
 
-  /** Stops the workers now, running tasks included; unfinished results fail with PoolStateError. */
+  /** Stops the workers now, running tasks included; unfinished results fail with PoolStateError, and so does an imap's unread rest. */
   terminate(): void {
+    this.#closed = true;
+    // Forgotten first: the engine is terminated, not closed, when they end.
+    const feeds = [...this.#feeds];
+    this.#feeds.clear();
+    for (const feed of feeds) feed.terminated();
     this.#engine.terminate();
   }
 
   #joinable(): void {
-    if (this.#engine.state === 'running') throw new PoolStateError('join() needs close() or terminate() first (Python\'s "Pool is still running")');
+    if (this.#engine.state === 'running' && !this.#closed) throw new PoolStateError('join() needs close() or terminate() first (Python\'s "Pool is still running")');
   }
 
   /** Waits until the workers have exited; call close() or terminate() first. */

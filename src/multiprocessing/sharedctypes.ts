@@ -1,12 +1,17 @@
 /**
  * multiprocessing.Value and Array: numbers in shared memory, with a lock.
- * They are SharedArrayBuffers, so they reach threads (Thread args, ThreadPool
- * tasks), not other processes: Node processes share no memory. Pass them to a
- * Process and start() says so.
+ * They are SharedArrayBuffers, so threads (Thread args, ThreadPool tasks) use
+ * the memory itself. Node processes share no memory: a child process given
+ * one (Process args or fields, pool tasks and initargs) reaches it through
+ * its parent's hub, one round trip per read (internal/share/served.ts), and
+ * its lock the same way, as a served object of its own.
  */
+import { ArgumentTypeError, NotShippableError } from '../errors.js';
 import { RLock } from '../threading/rlock.js';
 import { Lock } from '../threading/lock.js';
-import { adopt, registerShareable, remember, revive, SHARE, type Shareable, type SharedForm } from '../internal/share/registry.js';
+import { isRemoteData, Remote, servedForm, unknownOp, type RemoteData } from '../internal/hub/served-object.js';
+import { adopt, registerShareable, remember, revive, SHARE, type Shareable, type SharedForm, type ShareTarget } from '../internal/share/registry.js';
+import { SERVE, type Served } from '../internal/share/served.js';
 import { optionsObject, typeError, valueError } from '../internal/validate.js';
 
 type TypedArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
@@ -55,9 +60,44 @@ interface SharedData {
   lock?: SharedForm;
 }
 
+/** What a child knows of a Value or Array without asking: its lock travels as a served object of its own. */
+interface SharedInfo {
+  typecode: string;
+  length: number;
+  lock?: SharedForm;
+}
+
+function isBig(typecode: string): boolean {
+  return typeOf(typecode) === BigInt64Array || typeOf(typecode) === BigUint64Array;
+}
+
+/**
+ * In a child a write needs no answer, so what the typed array would refuse
+ * (a bigint for 'i', a number for 'q') is refused here, as it is there.
+ */
+function checkItem(typecode: string, value: unknown): void {
+  if (isBig(typecode) ? typeof value !== 'bigint' : typeof value !== 'number') {
+    throw new ArgumentTypeError(`an item of typecode '${typecode}' must be a ${isBig(typecode) ? 'bigint' : 'number'}; got ${typeof value}`);
+  }
+}
+
+function noSharedMemory(what: string): NotShippableError {
+  return new NotShippableError(`the shared memory of a ${what} stays in the process that made it; in another process read and write it through the ${what} itself`);
+}
+
+/** The lock of a Value or Array for a child: revived there as a served Lock or RLock. */
+function lockInfo(lock: Lock | RLock | undefined): SharedForm | undefined {
+  return lock?.[SHARE]('process');
+}
+
 /**
  * A number in shared memory, like Python's `multiprocessing.Value`. `.value`
  * reads and writes it; `getLock()` guards read-modify-write sequences.
+ * Threads use the memory itself. A child process given it (Process args,
+ * pool tasks and initargs) asks the parent at each read and sends each write
+ * without waiting, and `getLock()` there is the same lock, so
+ * `using _ = v.getLock().holdSync(); v.value += 1` is exact across processes
+ * as in Python (it costs two round trips to the parent: see bench:lib).
  *
  * @example
  * ```ts
@@ -67,17 +107,25 @@ interface SharedData {
  * counter.value += 1;
  * ```
  */
-export class Value<T extends number | bigint = number> implements Shareable {
+export class Value<T extends number | bigint = number> implements Shareable, Served {
   readonly #id: number;
   readonly #cells: TypedArray;
   readonly #typecode: string;
   readonly #lock: Lock | RLock | undefined;
+  /** In a child process: the Value of the process that made it. */
+  readonly #remote: Remote | undefined;
 
   /** @param value the initial number (0 by default); for 64-bit typecodes a bigint, with `new Value<bigint>(...)`. */
   constructor(typecode?: Typecode, value?: number | bigint, options?: SharedOptions) {
-    const { id, data } = adopt<SharedData>();
+    const { id, data } = adopt<SharedData | RemoteData>();
     this.#id = id;
-    if (data) {
+    if (isRemoteData(data)) {
+      const info = data.remote.info as SharedInfo;
+      this.#remote = new Remote(data.remote);
+      this.#typecode = info.typecode;
+      this.#cells = new Int8Array(0);
+      this.#lock = info.lock ? (revive(info.lock) as Lock | RLock) : undefined;
+    } else if (data) {
       this.#typecode = data.typecode;
       this.#cells = new (typeOf(data.typecode))(data.buffer);
       this.#lock = data.lock ? (revive(data.lock) as Lock | RLock) : undefined;
@@ -88,15 +136,20 @@ export class Value<T extends number | bigint = number> implements Shareable {
       if (value !== undefined) this.value = value as T;
       this.#lock = lockOf(options);
     }
-    remember(id, this);
+    if (id !== 0) remember(id, this);
   }
 
-  /** The number (a bigint for 64-bit typecodes). */
+  /** The number (a bigint for 64-bit typecodes). In a child process each read asks the parent, each write is sent to it. */
   get value(): T {
-    return this.#cells[0] as T;
+    return this.#remote ? this.#remote.call<T>('get') : (this.#cells[0] as T);
   }
   set value(value: T) {
-    (this.#cells as unknown as T[])[0] = value;
+    if (this.#remote) {
+      checkItem(this.#typecode, value);
+      this.#remote.post('set', value);
+    } else {
+      (this.#cells as unknown as T[])[0] = value;
+    }
   }
 
   get typecode(): string {
@@ -109,14 +162,30 @@ export class Value<T extends number | bigint = number> implements Shareable {
     return this.#lock;
   }
 
-  /** The shared memory itself, a typed array of one element (Python's get_obj). */
+  /** The shared memory itself, a typed array of one element (Python's get_obj); not in another process, which has none. */
   getObj(): TypedArray {
+    if (this.#remote) throw noSharedMemory('Value');
     return this.#cells;
   }
 
+  /** @internal A child's read or write, run in the hub of the process that made it. */
+  [SERVE](op: string, args: unknown[]): unknown {
+    switch (op) {
+      case 'get': return this.#cells[0];
+      case 'set': {
+        checkItem(this.#typecode, args[0]);
+        (this.#cells as unknown as unknown[])[0] = args[0];
+        return undefined;
+      }
+      default: throw unknownOp('Value', op);
+    }
+  }
+
   /** @internal */
-  [SHARE](): SharedForm {
-    return { kind: 'mp.Value', id: this.#id, data: { typecode: this.#typecode, buffer: this.#cells.buffer as SharedArrayBuffer, lock: this.#lock?.[SHARE]() } };
+  [SHARE](target?: ShareTarget): SharedForm {
+    return servedForm(this, 'mp.Value', this.#id, target, this.#remote,
+      () => ({ typecode: this.#typecode, buffer: this.#cells.buffer as SharedArrayBuffer, lock: this.#lock?.[SHARE]() } satisfies SharedData),
+      () => ({ typecode: this.#typecode, length: 1, lock: lockInfo(this.#lock) } satisfies SharedInfo));
   }
 
   toString(): string {
@@ -127,7 +196,10 @@ export class Value<T extends number | bigint = number> implements Shareable {
 /**
  * Numbers in shared memory, like Python's `multiprocessing.Array`: index it
  * (`arr[0] = 5`), take its `length`, iterate it; `getLock()` guards sequences
- * of reads and writes. Exported as `Array` from loom/multiprocessing.
+ * of reads and writes. Exported as `Array` from loom/multiprocessing. In a
+ * child process given it, each index read and `slice()` (and so iteration)
+ * asks the parent, each index write is sent without waiting, `length` is
+ * known there, and `getLock()` is the same lock.
  *
  * @example
  * ```ts
@@ -135,17 +207,26 @@ export class Value<T extends number | bigint = number> implements Shareable {
  * const primes = new multiprocessing.Array('i', [2, 3, 5]);
  * ```
  */
-export class SharedArray<T extends number | bigint = number> implements Shareable, Iterable<T> {
+export class SharedArray<T extends number | bigint = number> implements Shareable, Served, Iterable<T> {
   readonly #id: number;
   readonly #cells: TypedArray;
   readonly #typecode: string;
   readonly #lock: Lock | RLock | undefined;
+  /** In a child process: the Array of the process that made it, and its length. */
+  readonly #remote: Remote | undefined;
+  readonly #length: number;
   [index: number]: T;
 
   constructor(typecode?: Typecode, sizeOrItems?: number | Iterable<NoInfer<T>>, options?: SharedOptions) {
-    const { id, data } = adopt<SharedData>();
+    const { id, data } = adopt<SharedData | RemoteData>();
     this.#id = id;
-    if (data) {
+    if (isRemoteData(data)) {
+      const info = data.remote.info as SharedInfo;
+      this.#remote = new Remote(data.remote);
+      this.#typecode = info.typecode;
+      this.#cells = new Int8Array(0);
+      this.#lock = info.lock ? (revive(info.lock) as Lock | RLock) : undefined;
+    } else if (data) {
       this.#typecode = data.typecode;
       this.#cells = new (typeOf(data.typecode))(data.buffer);
       this.#lock = data.lock ? (revive(data.lock) as Lock | RLock) : undefined;
@@ -161,42 +242,60 @@ export class SharedArray<T extends number | bigint = number> implements Shareabl
       items?.forEach((item, i) => ((this.#cells as unknown as T[])[i] = item));
       this.#lock = lockOf(options);
     }
+    this.#length = isRemoteData(data) ? (data.remote.info as SharedInfo).length : this.#cells.length;
     const proxy = new Proxy(this, {
       get: (target, key) => {
-        if (typeof key === 'string' && /^\d+$/.test(key)) return target.#cells[Number(key)];
+        if (typeof key === 'string' && /^\d+$/.test(key)) return target.#item(Number(key));
         // Getters and methods run on the object itself: its #private fields are not on the proxy.
         const value = Reflect.get(target, key, target);
         return typeof value === 'function' ? value.bind(target) : value;
       },
       set: (target, key, value) => {
         if (typeof key === 'string' && /^\d+$/.test(key)) {
-          const index = Number(key);
-          if (index >= target.#cells.length) throw new RangeError(`index ${index} is out of range for an Array of length ${target.#cells.length}`);
-          (target.#cells as unknown as unknown[])[index] = value;
+          target.#setItem(Number(key), value);
           return true;
         }
         return Reflect.set(target, key, value, target);
       },
-      has: (target, key) => (typeof key === 'string' && /^\d+$/.test(key) ? Number(key) < target.#cells.length : Reflect.has(target, key)),
+      has: (target, key) => (typeof key === 'string' && /^\d+$/.test(key) ? Number(key) < target.#length : Reflect.has(target, key)),
     });
-    remember(id, proxy);
+    if (id !== 0) remember(id, proxy);
     return proxy;
   }
 
+  /** Item `index` (undefined past the end, as a typed array gives); in a child, asked of the parent. */
+  #item(index: number): T | undefined {
+    if (this.#remote) return index < this.#length ? this.#remote.call<T>('get', index) : undefined;
+    return this.#cells[index] as T | undefined;
+  }
+
+  #setItem(index: number, value: unknown): void {
+    if (index >= this.#length) throw new RangeError(`index ${index} is out of range for an Array of length ${this.#length}`);
+    if (this.#remote) {
+      checkItem(this.#typecode, value);
+      this.#remote.post('set', index, value);
+    } else {
+      (this.#cells as unknown as unknown[])[index] = value;
+    }
+  }
+
   get length(): number {
-    return this.#cells.length;
+    return this.#length;
   }
 
   get typecode(): string {
     return this.#typecode;
   }
 
+  /** The items; in a child process, as they are when iteration starts (one request). */
   [Symbol.iterator](): Iterator<T> {
+    if (this.#remote) return this.slice()[Symbol.iterator]();
     return (this.#cells as unknown as Iterable<T>)[Symbol.iterator]();
   }
 
-  /** A plain array copy of items [start, end). */
+  /** A plain array copy of items [start, end) (in a child process, one request). */
   slice(start?: number, end?: number): T[] {
+    if (this.#remote) return this.#remote.call<T[]>('slice', start, end);
     return [...(this.#cells.slice(start, end) as unknown as Iterable<T>)];
   }
 
@@ -206,14 +305,33 @@ export class SharedArray<T extends number | bigint = number> implements Shareabl
     return this.#lock;
   }
 
-  /** The shared memory itself, as a typed array (Python's get_obj). */
+  /** The shared memory itself, as a typed array (Python's get_obj); not in another process, which has none. */
   getObj(): TypedArray {
+    if (this.#remote) throw noSharedMemory('Array');
     return this.#cells;
   }
 
+  /** @internal A child's read or write, run in the hub of the process that made it. */
+  [SERVE](op: string, args: unknown[]): unknown {
+    switch (op) {
+      case 'get': return this.#cells[args[0] as number];
+      case 'set': {
+        const index = args[0];
+        if (typeof index !== 'number' || !Number.isInteger(index) || index < 0) throw valueError('index', 'a non-negative whole number', index);
+        checkItem(this.#typecode, args[1]);
+        this.#setItem(index, args[1]);
+        return undefined;
+      }
+      case 'slice': return this.slice(args[0] as number | undefined, args[1] as number | undefined);
+      default: throw unknownOp('Array', op);
+    }
+  }
+
   /** @internal */
-  [SHARE](): SharedForm {
-    return { kind: 'mp.Array', id: this.#id, data: { typecode: this.#typecode, buffer: this.#cells.buffer as SharedArrayBuffer, lock: this.#lock?.[SHARE]() } };
+  [SHARE](target?: ShareTarget): SharedForm {
+    return servedForm(this, 'mp.Array', this.#id, target, this.#remote,
+      () => ({ typecode: this.#typecode, buffer: this.#cells.buffer as SharedArrayBuffer, lock: this.#lock?.[SHARE]() } satisfies SharedData),
+      () => ({ typecode: this.#typecode, length: this.#length, lock: lockInfo(this.#lock) } satisfies SharedInfo));
   }
 
   toString(): string {

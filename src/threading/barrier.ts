@@ -4,7 +4,9 @@
  * states) onto a shared Condition, so any thread holding it takes part.
  */
 import { BrokenBarrierError } from '../errors.js';
-import { adopt, registerShareable, remember, revive, SHARE, type Shareable, type SharedForm } from '../internal/share/registry.js';
+import { blocking, isRemoteData, msArg, Remote, servedForm, unknownOp, type RemoteData } from '../internal/hub/served-object.js';
+import { adopt, registerShareable, remember, revive, SHARE, type Shareable, type SharedForm, type ShareTarget } from '../internal/share/registry.js';
+import { SERVE, type Served } from '../internal/share/served.js';
 import type { ShippedCode } from '../internal/ship/shipped.js';
 import { optionsObject, timeoutMs, typeError, valueError } from '../internal/validate.js';
 import { deadlineAfter, remaining, runAsync, runSync, type Waiting } from '../internal/wait.js';
@@ -39,13 +41,23 @@ interface BarrierData {
   action?: ShippedCode;
 }
 
+/** What a child process knows of a Barrier without asking. */
+interface BarrierInfo {
+  parties: number;
+  timeoutMs: number;
+}
+
 /**
  * A barrier for a fixed number of threads, like Python's
- * `threading.Barrier(parties, action, timeout)`. `wait()` returns an index
- * 0..parties-1, different for each thread; abort(), reset() and a timed-out
- * wait break it and waiting threads get BrokenBarrierError.
+ * `threading.Barrier(parties, action, timeout)` and `multiprocessing.Barrier`.
+ * `wait()` returns an index 0..parties-1, different for each thread; abort(),
+ * reset() and a timed-out wait break it and waiting threads get
+ * BrokenBarrierError. Child processes given it are parties like threads:
+ * each of their calls is a round trip to the parent (the Promise form blocks
+ * the child's main thread). When a child arrives last, the action runs in the
+ * parent (in the thread that serves that child), not in the child.
  */
-export class Barrier implements Shareable {
+export class Barrier implements Shareable, Served {
   readonly #cells: Int32Array;
   readonly #id: number;
   readonly #cond: Condition;
@@ -53,11 +65,20 @@ export class Barrier implements Shareable {
   readonly #timeoutMs: number;
   #action: (() => unknown) | undefined;
   #shipped: ShippedCode | undefined;
+  /** In a child process: the barrier of the process that made it. */
+  readonly #remote: Remote | undefined;
 
   constructor(parties: number, options?: BarrierOptions) {
-    const { id, data } = adopt<BarrierData>();
+    const { id, data } = adopt<BarrierData | RemoteData>();
     this.#id = id;
-    if (data) {
+    if (isRemoteData(data)) {
+      const info = data.remote.info as BarrierInfo;
+      this.#remote = new Remote(data.remote);
+      this.#cells = new Int32Array(0);
+      this.#cond = undefined as never;
+      this.#parties = info.parties;
+      this.#timeoutMs = info.timeoutMs;
+    } else if (data) {
       this.#cells = new Int32Array(data.buffer);
       this.#cond = revive(data.cond) as Condition;
       this.#parties = data.parties;
@@ -73,7 +94,7 @@ export class Barrier implements Shareable {
       this.#timeoutMs = timeoutMs('timeout', timeout);
       this.#action = action;
     }
-    remember(id, this);
+    if (id !== 0) remember(id, this);
   }
 
   /** The number of threads required to pass the barrier. */
@@ -82,10 +103,12 @@ export class Barrier implements Shareable {
   }
   /** The number of threads waiting now. */
   get nWaiting(): number {
+    if (this.#remote) return this.#remote.call<number>('nWaiting');
     return Atomics.load(this.#cells, STATE) === FILLING ? Atomics.load(this.#cells, COUNT) : 0;
   }
   /** True when the barrier is broken. */
   get broken(): boolean {
+    if (this.#remote) return this.#remote.call<boolean>('broken');
     return Atomics.load(this.#cells, STATE) === BROKEN;
   }
 
@@ -151,15 +174,18 @@ export class Barrier implements Shareable {
 
   /** Waits for all parties, blocking this thread; returns this thread's arrival index. `timeout` (seconds) overrides the barrier's. */
   waitSync(timeout?: number): number {
-    return runSync(this.#wait(timeout === undefined ? this.#timeoutMs : timeoutMs('timeout', timeout)));
+    const ms = timeout === undefined ? this.#timeoutMs : timeoutMs('timeout', timeout);
+    return this.#remote ? this.#remote.call<number>('wait', ms) : runSync(this.#wait(ms));
   }
-  /** Like waitSync without blocking the event loop. */
+  /** Like waitSync without blocking the event loop (in a child process: blocking). */
   wait(timeout?: number): Promise<number> {
-    return runAsync(this.#wait(timeout === undefined ? this.#timeoutMs : timeoutMs('timeout', timeout)));
+    const ms = timeout === undefined ? this.#timeoutMs : timeoutMs('timeout', timeout);
+    return this.#remote ? blocking(() => this.#remote!.call<number>('wait', ms)) : runAsync(this.#wait(ms));
   }
 
   /** Returns the barrier to its empty state; threads waiting now get BrokenBarrierError. */
   reset(): void {
+    if (this.#remote) return this.#remote.call('reset');
     using _ = this.#cond.holdSync();
     const cells = this.#cells;
     if (cells[COUNT] > 0) {
@@ -172,17 +198,37 @@ export class Barrier implements Shareable {
 
   /** Breaks the barrier: current and future waits throw BrokenBarrierError until reset(). */
   abort(): void {
+    if (this.#remote) return this.#remote.call('abort');
     using _ = this.#cond.holdSync();
     this.#break();
   }
 
-  /** @internal */
-  [SHARE](): SharedForm {
-    if (this.#action && !this.#shipped) {
-      this.#shipped = ship().shipFunction(this.#action, 'Barrier action');
+  /**
+   * @internal A child's operation, run in the hub of the process that made the
+   * barrier. A wait is not stopped when its child exits: the child has
+   * arrived, and stays counted until the others arrive (Python's barrier
+   * counts a process that died waiting too), or the wait times out.
+   */
+  [SERVE](op: string, args: unknown[]): unknown {
+    switch (op) {
+      case 'wait': return runAsync(this.#wait(msArg(args[0])));
+      case 'reset': return this.reset();
+      case 'abort': return this.abort();
+      case 'nWaiting': return this.nWaiting;
+      case 'broken': return this.broken;
+      default: throw unknownOp('Barrier', op);
     }
-    const data: BarrierData = { buffer: this.#cells.buffer as SharedArrayBuffer, cond: this.#cond[SHARE](), parties: this.#parties, timeoutMs: this.#timeoutMs, action: this.#shipped };
-    return { kind: 'Barrier', id: this.#id, data };
+  }
+
+  /** @internal */
+  [SHARE](target?: ShareTarget): SharedForm {
+    const info: BarrierInfo = { parties: this.#parties, timeoutMs: this.#timeoutMs };
+    return servedForm(this, 'Barrier', this.#id, target, this.#remote, () => {
+      if (this.#action && !this.#shipped) {
+        this.#shipped = ship().shipFunction(this.#action, 'Barrier action');
+      }
+      return { buffer: this.#cells.buffer as SharedArrayBuffer, cond: this.#cond[SHARE](), parties: this.#parties, timeoutMs: this.#timeoutMs, action: this.#shipped } satisfies BarrierData;
+    }, () => info);
   }
 }
 

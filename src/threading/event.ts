@@ -1,5 +1,8 @@
-/** threading.Event: a flag in shared memory that threads wait on. */
-import { adopt, registerShareable, remember, SHARE, type Shareable, type SharedForm } from '../internal/share/registry.js';
+/** threading.Event (and multiprocessing.Event): a flag in shared memory that threads and processes wait on. */
+import { blocking, isRemoteData, msArg, Remote, servedForm, unknownOp, type RemoteData } from '../internal/hub/served-object.js';
+import { adopt, registerShareable, remember, SHARE, type Shareable, type SharedForm, type ShareTarget } from '../internal/share/registry.js';
+import { SERVE, type Caller, type Served } from '../internal/share/served.js';
+import { runForCaller } from '../internal/share/served-wait.js';
 import { timeoutMs } from '../internal/validate.js';
 import { deadlineAfter, remaining, runAsync, runSync, type Waiting } from '../internal/wait.js';
 
@@ -8,27 +11,38 @@ const FLAG = 0;
 const SETS = 1;
 
 /**
- * A flag, like Python's `threading.Event`: `set()` wakes every waiter,
- * `wait()` returns at once while it is set.
+ * A flag, like Python's `threading.Event` and `multiprocessing.Event`:
+ * `set()` wakes every waiter, `wait()` returns at once while it is set.
+ * Sent to a child process, a set there wakes the parent's waiters and back:
+ * `set()` and `clear()` need no answer, `isSet()` and `wait()` are round
+ * trips to the parent (the Promise form blocks the child's main thread).
  */
-export class Event implements Shareable {
+export class Event implements Shareable, Served {
   readonly #cells: Int32Array;
   readonly #id: number;
+  /** In a child process: the event of the process that made it. */
+  readonly #remote: Remote | undefined;
 
   constructor() {
-    const { id, data } = adopt<{ buffer: SharedArrayBuffer }>();
+    const { id, data } = adopt<{ buffer: SharedArrayBuffer } | RemoteData>();
     this.#id = id;
-    this.#cells = new Int32Array(data?.buffer ?? new SharedArrayBuffer(8));
-    remember(id, this);
+    if (isRemoteData(data)) {
+      this.#remote = new Remote(data.remote);
+      this.#cells = new Int32Array(0);
+    } else {
+      this.#cells = new Int32Array(data?.buffer ?? new SharedArrayBuffer(8));
+    }
+    if (id !== 0) remember(id, this);
   }
 
-  /** Whether the flag is set now (a read of shared memory, true at once). */
+  /** Whether the flag is set now (a read of shared memory, true at once; in a child, asked of the parent). */
   isSet(): boolean {
-    return Atomics.load(this.#cells, FLAG) === 1;
+    return this.#remote ? this.#remote.call<boolean>('isSet') : Atomics.load(this.#cells, FLAG) === 1;
   }
 
-  /** Sets the flag and wakes every thread waiting for it. */
+  /** Sets the flag and wakes every thread and process waiting for it. */
   set(): void {
+    if (this.#remote) return this.#remote.post('set');
     if (Atomics.exchange(this.#cells, FLAG, 1) === 0) {
       Atomics.add(this.#cells, SETS, 1);
       Atomics.notify(this.#cells, SETS);
@@ -37,6 +51,7 @@ export class Event implements Shareable {
 
   /** Clears the flag; later waits block until the next set(). */
   clear(): void {
+    if (this.#remote) return this.#remote.post('clear');
     Atomics.store(this.#cells, FLAG, 0);
   }
 
@@ -55,17 +70,30 @@ export class Event implements Shareable {
 
   /** Blocks this thread until the flag is set or `timeout` seconds pass; true unless it timed out. */
   waitSync(timeout?: number): boolean {
-    return runSync(this.#wait(timeoutMs('timeout', timeout)));
+    const ms = timeoutMs('timeout', timeout);
+    return this.#remote ? this.#remote.call<boolean>('wait', ms) : runSync(this.#wait(ms));
   }
 
-  /** Waits without blocking the event loop; resolves true unless it timed out. */
+  /** Waits without blocking the event loop (in a child process: blocking); resolves true unless it timed out. */
   wait(timeout?: number): Promise<boolean> {
-    return runAsync(this.#wait(timeoutMs('timeout', timeout)));
+    const ms = timeoutMs('timeout', timeout);
+    return this.#remote ? blocking(() => this.#remote!.call<boolean>('wait', ms)) : runAsync(this.#wait(ms));
+  }
+
+  /** @internal A child's operation, run in the hub of the process that made the event. */
+  [SERVE](op: string, args: unknown[], caller: Caller): unknown {
+    switch (op) {
+      case 'isSet': return this.isSet();
+      case 'set': return this.set();
+      case 'clear': return this.clear();
+      case 'wait': return runForCaller(this.#wait(msArg(args[0])), caller);
+      default: throw unknownOp('Event', op);
+    }
   }
 
   /** @internal */
-  [SHARE](): SharedForm {
-    return { kind: 'Event', id: this.#id, data: { buffer: this.#cells.buffer } };
+  [SHARE](target?: ShareTarget): SharedForm {
+    return servedForm(this, 'Event', this.#id, target, this.#remote, () => ({ buffer: this.#cells.buffer }));
   }
 
   toString(): string {

@@ -1,11 +1,10 @@
 /** threading.Lock (and multiprocessing.Lock): a mutex in shared memory, usable from every thread and child process it is handed to. */
 import { LockNotHeldError } from '../errors.js';
 import { isLocked, lockSteps, unlock } from '../internal/futex.js';
-import { ABANDON_OP } from '../internal/hub/served-client.js';
 import { blocking, isRemoteData, msArg, Remote, servedForm, unknownOp, type RemoteData } from '../internal/hub/served-object.js';
 import { adopt, registerShareable, remember, SHARE, type Shareable, type SharedForm, type ShareTarget } from '../internal/share/registry.js';
 import { SERVE, type Caller, type Served } from '../internal/share/served.js';
-import { runForCaller } from '../internal/share/served-wait.js';
+import { ABANDON_OP, runForCaller } from '../internal/share/served-wait.js';
 import { runAsync, runSync, type Waiting } from '../internal/wait.js';
 import { acquireMs, type AcquireOptions } from './acquire-options.js';
 import { CONDITION_LOCK, type ConditionLock } from './condition-lock.js';
@@ -111,7 +110,7 @@ export class Lock implements Shareable, Served {
     return {
       isOwned: () => this.locked(),
       releaseSave: () => (this.release(), 0),
-      // eslint-disable-next-line require-yield
+      // No wait to yield: the call blocks this thread (a child's main thread) until the parent answers.
       *acquireRestore(): Waiting<boolean> {
         return lock.acquireSync();
       },

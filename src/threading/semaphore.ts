@@ -1,6 +1,9 @@
-/** threading.Semaphore and BoundedSemaphore: a counter in shared memory; acquire waits while it is 0. */
+/** threading.Semaphore and BoundedSemaphore (and multiprocessing's): a counter in shared memory; acquire waits while it is 0. */
 import { SemaphoreOverreleasedError } from '../errors.js';
-import { adopt, registerShareable, remember, SHARE, type Shareable, type SharedForm } from '../internal/share/registry.js';
+import { blocking, isRemoteData, msArg, Remote, servedForm, unknownOp, type RemoteData } from '../internal/hub/served-object.js';
+import { adopt, registerShareable, remember, SHARE, type Shareable, type SharedForm, type ShareTarget } from '../internal/share/registry.js';
+import { SERVE, type Caller, type Served } from '../internal/share/served.js';
+import { ABANDON_OP, runForCaller } from '../internal/share/served-wait.js';
 import { nonNegativeInteger, valueError } from '../internal/validate.js';
 import { deadlineAfter, remaining, runAsync, runSync, type Waiting } from '../internal/wait.js';
 import { acquireMs, type AcquireOptions } from './acquire-options.js';
@@ -11,25 +14,34 @@ const VALUE = 0;
 const BOUND = 1;
 
 /**
- * A counting semaphore, like Python's `threading.Semaphore(value)`: `acquire`
- * takes one unit, waiting while there is none; `release(n)` gives units back.
+ * A counting semaphore, like Python's `threading.Semaphore(value)` and
+ * `multiprocessing.Semaphore`: `acquire` takes one unit, waiting while there
+ * is none; `release(n)` gives units back. Sent to a child process, the child
+ * takes and gives units of the same semaphore: each acquire is a round trip
+ * to the parent (the Promise form blocks the child's main thread while it
+ * waits); a Semaphore's release needs no answer, a BoundedSemaphore's does.
  */
-export class Semaphore implements Shareable {
+export class Semaphore implements Shareable, Served {
   readonly #cells: Int32Array;
   readonly #id: number;
+  /** In a child process: the semaphore of the process that made it. */
+  readonly #remote: Remote | undefined;
 
   /** @param value initial number of units, a non-negative integer (default 1). */
   constructor(value = 1) {
-    const { id, data } = adopt<{ buffer: SharedArrayBuffer }>();
+    const { id, data } = adopt<{ buffer: SharedArrayBuffer } | RemoteData>();
     this.#id = id;
-    if (data) {
+    if (isRemoteData(data)) {
+      this.#remote = new Remote(data.remote);
+      this.#cells = new Int32Array(0);
+    } else if (data) {
       this.#cells = new Int32Array(data.buffer);
     } else {
       this.#cells = new Int32Array(new SharedArrayBuffer(8));
       this.#cells[VALUE] = nonNegativeInteger('value', value, 1);
       this.#cells[BOUND] = this.bounded() ? this.#cells[VALUE] : -1;
     }
-    remember(id, this);
+    if (id !== 0) remember(id, this);
   }
 
   /** @internal Whether release may exceed the initial value. */
@@ -54,17 +66,25 @@ export class Semaphore implements Shareable {
 
   /** Takes one unit, blocking this thread while there is none; true when taken, false on timeout. */
   acquireSync(options?: AcquireOptions): boolean {
-    return runSync(this.#acquire(acquireMs(options, 'semaphore')));
+    const ms = acquireMs(options, 'semaphore');
+    return this.#remote ? this.#remote.call<boolean>('acquire', ms) : runSync(this.#acquire(ms));
   }
 
-  /** Takes one unit without blocking the event loop. */
+  /** Takes one unit without blocking the event loop (in a child process: blocking). */
   acquire(options?: AcquireOptions): Promise<boolean> {
-    return runAsync(this.#acquire(acquireMs(options, 'semaphore')));
+    const ms = acquireMs(options, 'semaphore');
+    return this.#remote ? blocking(() => this.#remote!.call<boolean>('acquire', ms)) : runAsync(this.#acquire(ms));
   }
 
-  /** Gives back `n` units (default 1), waking up to `n` waiting threads. */
+  /** Gives back `n` units (default 1), waking up to `n` waiting threads or processes. */
   release(n = 1): void {
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw valueError('n', 'a positive integer', n);
+    // A BoundedSemaphore's release may fail (too many), so it waits for the answer; a Semaphore's cannot.
+    if (this.#remote) return this.bounded() ? this.#remote.call('release', n) : this.#remote.post('release', n);
+    this.#release(n);
+  }
+
+  #release(n: number): void {
     const cells = this.#cells;
     const bound = Atomics.load(cells, BOUND);
     for (;;) {
@@ -85,13 +105,28 @@ export class Semaphore implements Shareable {
     return held(this);
   }
 
+  /** @internal A child's operation, run in the hub of the process that made the semaphore. */
+  [SERVE](op: string, args: unknown[], caller: Caller): unknown {
+    switch (op) {
+      case 'acquire': return runForCaller(this.#acquire(msArg(args[0])), caller);
+      case 'release': return this.#release(msArg(args[0]));
+      case 'value': return Atomics.load(this.#cells, VALUE);
+      case ABANDON_OP: {
+        if (args[0] === 'acquire' && args[1] === true) this.#release(1);
+        return undefined;
+      }
+      default: throw unknownOp(this.constructor.name, op);
+    }
+  }
+
   /** @internal */
-  [SHARE](): SharedForm {
-    return { kind: this.bounded() ? 'BoundedSemaphore' : 'Semaphore', id: this.#id, data: { buffer: this.#cells.buffer } };
+  [SHARE](target?: ShareTarget): SharedForm {
+    return servedForm(this, this.bounded() ? 'BoundedSemaphore' : 'Semaphore', this.#id, target, this.#remote, () => ({ buffer: this.#cells.buffer }));
   }
 
   toString(): string {
-    return `<${this.constructor.name} value=${Atomics.load(this.#cells, VALUE)}>`;
+    const value = this.#remote ? this.#remote.call<number>('value') : Atomics.load(this.#cells, VALUE);
+    return `<${this.constructor.name} value=${value}>`;
   }
 }
 

@@ -272,7 +272,7 @@ test('Pipe: duplex ends send and receive between processes; close gives EOFError
   assert.throws(() => reader.send(2), /'connection' must be a writable end/);
 });
 
-test('Value and Array live in shared memory for threads, with a lock; a process is refused them', async () => {
+test('Value and Array live in shared memory for threads, with a lock; a process is refused bare shared memory (Value and Array reach it through the hub: mp-shared-values.test.ts)', async () => {
   const counter = new Value('i', 0);
   const squares = new SharedArray('d', 5);
   assert.equal(squares.length, 5);
@@ -294,5 +294,5 @@ test('Value and Array live in shared memory for threads, with a lock; a process 
   assert.throws(() => RawValue('i', 1).getLock(), /made with \{lock: false\}/);
   assert.equal(RawArray('B', 3).length, 3);
   assert.throws(() => new Value('x' as never), (e: Error) => e instanceof ArgumentValueError && /'typecode' must be one of b, B/.test(e.message));
-  assert.throws(() => new Process({ target: (v: multiprocessing.Value) => v, args: [counter] }).start(), (e: Error) => e instanceof NotShippableError && /args\[0\] is a Value, which lives in shared memory/.test(e.message));
+  assert.throws(() => new Process({ target: (v: Int32Array) => v, args: [counter.getObj()] }).start(), (e: Error) => e instanceof NotShippableError && /args\[0\] is shared memory \(a SharedArrayBuffer\), which cannot reach another process/.test(e.message));
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import {
-  ArgumentValueError, BrokenWorkerError, currentProcess, FreeVariableError, Lock, NotShippableError, Pool, PoolStateError, TimeoutError,
+  ArgumentValueError, BrokenWorkerError, currentProcess, FreeVariableError, NotShippableError, Pool, PoolStateError, Queue, TimeoutError,
 } from '../../src/index.js';
 import { assertNothingLeftAtEnd, childProcesses, openFds, osThreads } from './helpers.js';
 
@@ -113,7 +113,8 @@ test('bad arguments throw at once, naming the argument and the value', () => {
   assert.throws(() => new Pool({ initializer: 'x' as never }), /'initializer' must be a function/);
   using pool = new Pool(1);
   assert.throws(() => pool.apply('not a function' as never), /'fn' must be a function, or \{filename, name\}.*got 'not a function'/);
-  assert.throws(() => pool.apply((lock: Lock) => lock, [new Lock()]), (e: Error) => e instanceof NotShippableError && /args\[0\] is a Lock, which lives in shared memory/.test(e.message));
+  // A threading Queue stays in this process (a Lock now reaches processes: mp-sync.test.ts).
+  assert.throws(() => pool.apply((q: Queue) => q, [new Queue()]), (e: Error) => e instanceof NotShippableError && /args\[0\] is a Queue, which lives in shared memory/.test(e.message));
   const outside = 5;
   assert.throws(() => pool.apply(() => outside), (e: Error) => e instanceof FreeVariableError && /not visible in the worker/.test(e.message));
   assert.throws(() => pool.join(), PoolStateError);

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
-  activeChildren, ArgumentTypeError, currentProcess, FreeVariableError, Lock, NotShippableError, Process, ProcessStateError,
+  activeChildren, ArgumentTypeError, currentProcess, FreeVariableError, NotShippableError, Process, ProcessStateError, Queue,
 } from '../../src/index.js';
 import { isAlive } from '../helpers/processes.js';
 import { assertNothingLeftAtEnd } from './helpers.js';
@@ -96,7 +96,8 @@ test('wrong use throws at once', () => {
   assert.throws(() => p.joinSync(), ProcessStateError);
   const outside = 1;
   assert.throws(() => new Process({ target: () => outside }).start(), (e: Error) => e instanceof FreeVariableError && /not visible in the process.*new Process\(\{target, args/.test(e.message));
-  assert.throws(() => new Process({ target: (l: Lock) => l, args: [new Lock()] }).start(), NotShippableError);
+  // A threading Queue stays in this process (a Lock now reaches processes: mp-sync.test.ts).
+  assert.throws(() => new Process({ target: (q: Queue) => q, args: [new Queue()] }).start(), NotShippableError);
   p.start();
   assert.throws(() => p.start(), ProcessStateError);
   assert.throws(() => { p.daemon = true; }, ProcessStateError);

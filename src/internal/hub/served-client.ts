@@ -8,13 +8,8 @@ import { SHARE, type Shareable } from '../share/registry.js';
 import type { RemoteObjectForm, Served } from '../share/served.js';
 import { hubClient } from './client.js';
 
-/**
- * The op a hub's service runs on an object when an operation of a child
- * completes after that child has exited: args `[op, result]`. A class undoes
- * there what the op took (an acquire that succeeded releases), so nothing is
- * held by a process that is gone. Classes that take nothing need not know it.
- */
-export const ABANDON_OP = 'abandon';
+/** Still exported here, where it was first: code written against the first commit of this mechanism imports it from here. */
+export { ABANDON_OP } from '../share/served-wait.js';
 
 /**
  * Has this thread's hub serve `object` to the children it starts, and

@@ -5,10 +5,16 @@
  * memory when it was revived in a child process.
  */
 import { ArgumentTypeError, NotShippableError } from '../../errors.js';
+import { lazy } from '../lazy.js';
 import type { Shareable, SharedForm, ShareTarget } from '../share/registry.js';
 import type { RemoteObjectForm, Served } from '../share/served.js';
-import { serveToChildren } from './served-client.js';
-import { callServed, postServed } from './served-remote.js';
+
+/**
+ * Loaded at first use: a thread that only locks a Lock never needs the hub
+ * (served-client.ts), and only a child's main thread calls it (served-remote.ts).
+ */
+const client = lazy<typeof import('./served-client.js')>(() => require('./served-client.js'));
+const remote = lazy<typeof import('./served-remote.js')>(() => require('./served-remote.js'));
 
 /** A served object's data when it reached a child: how to reach it. */
 export interface RemoteData {
@@ -25,12 +31,12 @@ export class Remote {
 
   /** Runs `op` there and blocks this thread for its value (or its error). */
   call<T>(op: string, ...args: unknown[]): T {
-    return callServed(this.form, op, args) as T;
+    return remote().callServed(this.form, op, args) as T;
   }
 
   /** Runs `op` there without waiting for it. */
   post(op: string, ...args: unknown[]): void {
-    postServed(this.form, op, args);
+    remote().postServed(this.form, op, args);
   }
 }
 
@@ -40,9 +46,10 @@ export class Remote {
  * hub serves it (serveToChildren) and the child gets a RemoteObjectForm; an
  * object that came from another process reaches this process's threads
  * (which cannot use it: only the main thread has the channel) and no process.
+ * `info()` is what the child needs without asking (RemoteObjectForm.info).
  */
 export function servedForm(object: Shareable & Served, kind: string, id: number, target: ShareTarget | undefined, remote: Remote | undefined,
-  local: () => unknown, info?: unknown): SharedForm {
+  local: () => unknown, info?: () => unknown): SharedForm {
   if (remote) {
     if (target === 'process') {
       throw new NotShippableError(`this ${object.constructor.name} came from another process; it reaches the processes that process starts, not those started from here`);
@@ -50,7 +57,7 @@ export function servedForm(object: Shareable & Served, kind: string, id: number,
     return { kind, id: 0, data: { remote: remote.form } satisfies RemoteData };
   }
   // Id 0 for a process: ids are unique within one process only.
-  if (target === 'process') return { kind, id: 0, data: { remote: serveToChildren(object, info) } satisfies RemoteData };
+  if (target === 'process') return { kind, id: 0, data: { remote: client().serveToChildren(object, info?.()) } satisfies RemoteData };
   return { kind, id, data: local() };
 }
 

@@ -16,16 +16,14 @@
 import { deserialize, serialize } from 'node:v8';
 import { NotShippableError } from '../../errors.js';
 import { serializeError } from '../error-wire.js';
+import { CHILD_OWNER_BASE } from '../owner-id.js';
 import { revive, type SharedForm } from '../share/registry.js';
 import { SERVE, type Caller, type Served } from '../share/served.js';
-import { CallerGone, markCallerGone } from '../share/served-wait.js';
+import { ABANDON_OP, CallerGone, markCallerGone } from '../share/served-wait.js';
 import type { Child } from './child.js';
 import type { Frame } from './frames.js';
 import { F } from './protocol.js';
-import { ABANDON_OP } from './served-client.js';
 
-/** Owner ids of children start here: above every threadId + 1 of this process, below 2**31 (an Int32 cell). */
-const CHILD_OWNER_BASE = 2 ** 30;
 
 interface Requester {
   caller: Caller;

@@ -29,11 +29,21 @@ export interface Engine {
   /** Number of workers. */
   readonly size: number;
   readonly state: EngineState;
-  /** Queues a task; `done` is called once, on this thread, when the outcome is known. Returns the task id. */
-  submit(fn: FnSpec, kind: TaskKind, items: unknown[], done: (outcome: Outcome) => void): number;
-  /** Removes a task that no worker has taken yet; false when it has started (or finished). */
+  /**
+   * Queues a task; `done` is called once, on this thread, when the outcome is
+   * known. Returns the task id. `tag` is the output tag the task carries (null:
+   * none); by default, outputHooks.outputTag() now. A lazy imap submits later
+   * than its call, maybe while other code runs, so it passes the tag of the call.
+   */
+  submit(fn: FnSpec, kind: TaskKind, items: unknown[], done: (outcome: Outcome) => void, tag?: string | null): number;
+  /**
+   * Removes a task that no worker has taken yet; false when it has started (or
+   * finished), or when it already counts as running: a thread pool's first
+   * tasks are each given a worker at submit (thread-engine.ts #commit), a
+   * process pool's hub sends a task to each worker as it spawns.
+   */
   cancel(id: number): boolean;
-  /** Whether a task is still waiting for a worker. */
+  /** Whether a task is still waiting for a worker (false once it counts as running, see cancel). */
   isQueued(id: number): boolean;
   /** Takes in the outcomes that have arrived, without waiting. */
   poll(): void;

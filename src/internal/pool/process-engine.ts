@@ -123,10 +123,10 @@ export class ProcessEngine implements Engine {
     return id;
   }
 
-  submit(fn: FnSpec, kind: TaskKind, items: unknown[], done: (outcome: Outcome) => void): number {
+  submit(fn: FnSpec, kind: TaskKind, items: unknown[], done: (outcome: Outcome) => void, given?: string | null): number {
     if (this.#state !== 'running') throw new PoolStateError(`the pool is ${this.#state}: it takes no new tasks`);
     // The task's output goes where it was submitted (its tag), whichever worker runs it.
-    const tag = outputHooks.outputTag();
+    const tag = given === undefined ? outputHooks.outputTag() : (given ?? undefined);
     const head = this.#writer.reset().u8(KINDS.indexOf(kind)).string(tag ?? '');
     const body = writeForProcess(head, items, 'args').takeOwned();
     const id = newTaskId();

@@ -68,6 +68,13 @@ export class ThreadEngine implements Engine {
   readonly #pending = new Map<number, (outcome: Outcome) => void>();
   /** The output tag of each pending task that has one: what interruptWork(tag) stops. */
   readonly #tags = new Map<number, string>();
+  /**
+   * Pending tasks that count as running from their submit (see #commit): cancel()
+   * leaves them for a worker, isQueued() says no.
+   */
+  readonly #committed = new Set<number>();
+  /** How many tasks #commit has given a worker so far (never more than `size`). */
+  #commitments = 0;
   readonly #unwatch = watchInterrupts(this);
   /** Tasks that did not fit in the ring yet, oldest first from #backlogAt. */
   #backlog: Packed[] = [];
@@ -168,7 +175,7 @@ export class ThreadEngine implements Engine {
     return id;
   }
 
-  submit(fn: FnSpec, kind: TaskKind, items: unknown[], done: (outcome: Outcome) => void): number {
+  submit(fn: FnSpec, kind: TaskKind, items: unknown[], done: (outcome: Outcome) => void, given?: string | null): number {
     if (this.#state !== 'running') throw new PoolStateError(`the pool is ${this.#state}: it takes no new tasks`);
     const id = newTaskId();
     const broken = this.#broken;
@@ -176,17 +183,39 @@ export class ThreadEngine implements Engine {
       queueMicrotask(() => done({ ok: false, error: broken }));
       return id;
     }
-    const tag = outputHooks.outputTag();
+    const tag = given === undefined ? outputHooks.outputTag() : (given ?? undefined);
     const message: TaskMessage = { i: id, f: this.#fnId(fn), k: kind, x: items, t: tag ?? '' };
     const packed = packedBytes(this.#wire.encodeTask(message), id);
     this.#pending.set(id, done);
     if (tag !== undefined) this.#tags.set(id, tag);
+    this.#commit(id);
     if (this.#backlogAt < this.#backlog.length || !this.#tasks.tryPut(packed)) this.#backlog.push(packed);
     this.#startPump();
     return id;
   }
 
+  /**
+   * The pool's first `size` tasks are each given a worker at submit: they count
+   * as running from then on, though the workers piscina starts with the pool
+   * take 0.3-1 s to boot on a busy machine and pick them from the ring only
+   * then. CPython's ThreadPoolExecutor starts a thread per submit, which takes
+   * the next task at once, so `submit` x 50 then `shutdown({cancelFutures})`
+   * runs some calls there (its test_cancel_futures); without this, all 50
+   * would still be in the ring and all would be cancelled.
+   */
+  #commit(id: number): void {
+    if (this.#commitments >= this.size) return;
+    this.#commitments++;
+    this.#committed.add(id);
+  }
+
+  /** Removes a queued task, unless it is committed to a worker (#commit): that one runs. */
   cancel(id: number): boolean {
+    return !this.#committed.has(id) && this.#withdraw(id);
+  }
+
+  /** Takes a task out of the backlog or the ring, committed or not; false when a worker has it (or it is done). */
+  #withdraw(id: number): boolean {
     if (!this.#pending.has(id)) return false;
     const at = this.#backlog.findIndex((p, i) => i >= this.#backlogAt && p.key === id);
     const removed = at >= 0 ? (this.#backlog.splice(at, 1), true) : this.#tasks.removeKey(id);
@@ -214,7 +243,7 @@ export class ThreadEngine implements Engine {
   /** A queued task of an interrupt, removed and failed; false when it is not queued. */
   #cancelQueued(id: number): boolean {
     const done = this.#pending.get(id);
-    if (!done || !this.cancel(id)) return false;
+    if (!done || !this.#withdraw(id)) return false;
     done({ ok: false, error: new Interrupted() });
     return true;
   }
@@ -246,13 +275,14 @@ export class ThreadEngine implements Engine {
   }
 
   isQueued(id: number): boolean {
-    if (!this.#pending.has(id)) return false;
+    if (!this.#pending.has(id) || this.#committed.has(id)) return false;
     return this.#backlog.some((p, i) => i >= this.#backlogAt && p.key === id) || this.#tasks.hasKey(id);
   }
 
   #forget(id: number): void {
     this.#pending.delete(id);
     this.#tags.delete(id);
+    this.#committed.delete(id);
     if (this.#pending.size === 0) this.#idle();
   }
 
@@ -347,6 +377,7 @@ export class ThreadEngine implements Engine {
     const unfinished = [...this.#pending.values()];
     this.#pending.clear();
     this.#tags.clear();
+    this.#committed.clear();
     this.#backlog = [];
     this.#backlogAt = 0;
     this.#idle();

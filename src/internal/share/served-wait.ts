@@ -8,6 +8,14 @@
 import { runAsync, type Waiting } from '../wait.js';
 import type { Caller } from './served.js';
 
+/**
+ * The op a hub's service runs on an object when an operation of a child
+ * completes after that child has exited: args `[op, result]`. A class undoes
+ * there what the op took (an acquire that succeeded releases), so nothing is
+ * held by a process that is gone. Classes that take nothing need not know it.
+ */
+export const ABANDON_OP = 'abandon';
+
 /** How often a long wait looks whether its child is still there (as the queue service does). */
 const CHECK_MS = 1000;
 
