@@ -6,7 +6,7 @@
  * child's operation asynchronously ([SERVE]).
  */
 import { inspect } from 'node:util';
-import { ManagerStateError, NotShippableError } from '../errors.js';
+import { ArgumentTypeError, ManagerStateError, NotShippableError } from '../errors.js';
 import type { Shareable, SharedForm, ShareTarget } from '../internal/share/registry.js';
 import type { Served } from '../internal/share/served.js';
 import type { ManagerAddress } from './manager-address.js';
@@ -28,7 +28,7 @@ export class ProxyCore {
   readonly #data: ProxyData;
 
   constructor(data: ProxyData | undefined, kind: string) {
-    if (data === undefined) throw new NotShippableError(`a ${kind} is made by a Manager (Manager().${kind === 'ListProxy' ? 'list' : kind === 'DictProxy' ? 'dict' : 'Namespace'}()), not with new`);
+    if (data === undefined) throw new ArgumentTypeError(`a ${kind} is made by a Manager (Manager().${kind === 'ListProxy' ? 'list' : kind === 'DictProxy' ? 'dict' : 'Namespace'}()), not with new`);
     this.#data = data;
   }
 

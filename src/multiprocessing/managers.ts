@@ -54,7 +54,8 @@ import type { QueueOptions } from '../queue/options.js';
  * Python's raises. A manager never keeps a script from exiting: its thread
  * ends with the process, as Python's manager process is shut down at exit.
  * Objects live until the manager shuts down (Python frees each when its last
- * proxy goes).
+ * proxy goes). Each thread that calls a manager keeps a reply queue (256 KiB
+ * of shared memory) for it while the manager runs.
  *
  * @example
  * ```ts

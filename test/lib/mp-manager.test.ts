@@ -426,3 +426,26 @@ test('shared objects and other proxies inside a stored value are refused, not st
   assert.throws(() => d.set('q', { q: m.Queue() }), NotShippableError);
   assert.equal(d.size, 0);
 });
+
+test('m.Value, m.Array and m.Event from a child process: loom\'s own served objects (TestSyncManagerTypes.test_value, test_array, test_event)', async () => {
+  using m = Manager();
+  const v = m.Value('i', 1);
+  const a = m.Array('i', [0, 1]);
+  const e = m.Event();
+  const seen = m.list<unknown>();
+  const p = new Process({
+    target: (v: multiprocessing.Value, a: multiprocessing.SharedArray, e: multiprocessing.Event, seen: ListProxy<unknown>) => {
+      seen.append(v.value);
+      v.value = 2;
+      seen.append([...a.slice(), a.length]);
+      e.set();
+    },
+    args: [v, a, e, seen],
+  });
+  p.start();
+  assert.equal(await e.wait(30), true);
+  await p.join();
+  assert.equal(p.exitCode, 0);
+  assert.equal(v.value, 2);
+  assert.deepEqual(seen.copy(), [1, [0, 1, 2]]);
+});
