@@ -97,8 +97,8 @@ export class ManagerClient {
     }
   }
 
-  /** Once the manager is gone: takes what it answered before, then fails. */
-  #drainOrFail(): void {
+  /** Once the manager is gone: takes in what it answered before it went. */
+  #drain(): void {
     for (;;) {
       let part: Buffer;
       try {
@@ -135,7 +135,7 @@ export class ManagerClient {
       } catch (error) {
         if (!(error instanceof Empty)) throw error;
         if (this.state !== RUNNING) {
-          this.#drainOrFail();
+          this.#drain();
           if (!this.#arrived.has(id)) throw stoppedError(this.state);
         }
       }
@@ -200,7 +200,7 @@ export class ManagerClient {
           this.#take(await this.#replies.get({ timeout: POLL_SECONDS }));
         } catch (error) {
           if (!(error instanceof Empty) || this.state === RUNNING) continue;
-          this.#drainOrFail();
+          this.#drain();
           for (const [id, waiter] of this.#waiting) {
             this.#waiting.delete(id);
             waiter.reject(stoppedError(this.state));

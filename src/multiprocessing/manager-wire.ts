@@ -66,7 +66,7 @@ export interface Arrived {
 
 /** Puts parts back together, message by message (the parts of one message arrive in order). */
 export class Assembler {
-  readonly #partial = new Map<string, Buffer[]>();
+  readonly #partial = new Map<string, { pieces: Buffer[]; have: number }>();
 
   /** Takes one part; returns the message once its last part has come. */
   add(part: Buffer): Arrived | undefined {
@@ -76,19 +76,14 @@ export class Assembler {
     const piece = part.subarray(HEAD);
     if (piece.length === total) return { sender, id, message: deserialize(piece) };
     const key = `${sender}:${id}`;
-    const pieces = this.#partial.get(key) ?? [];
-    pieces.push(piece);
-    const have = pieces.reduce((sum, p) => sum + p.length, 0);
-    if (have < total) {
-      this.#partial.set(key, pieces);
+    const partial = this.#partial.get(key) ?? { pieces: [], have: 0 };
+    partial.pieces.push(piece);
+    partial.have += piece.length;
+    if (partial.have < total) {
+      this.#partial.set(key, partial);
       return undefined;
     }
     this.#partial.delete(key);
-    return { sender, id, message: deserialize(Buffer.concat(pieces, total)) };
-  }
-
-  /** Drops what has come of a sender's unfinished messages (a caller that went away). */
-  forget(sender: number): void {
-    for (const key of this.#partial.keys()) if (key.startsWith(`${sender}:`)) this.#partial.delete(key);
+    return { sender, id, message: deserialize(Buffer.concat(partial.pieces, total)) };
   }
 }
