@@ -8,14 +8,15 @@
  * 100,000 tiny tasks (dispatch cost), queue throughput between two processes,
  * the start-up of one thread or process, and the cost of shared state (a
  * Lock acquire+release pair, a Value += 1 under its lock) from a thread and
- * from a child process, which reaches them through its parent's hub.
+ * from a child process, which reaches them through its parent's hub, and a
+ * Manager().dict() set+get from a thread and from a child process.
  *
  * Each Node part runs in a fresh process (V8 flags and JIT state are
  * process-wide). Times are the best of a few runs; the machine is shared, so
  * ratios measured side by side mean more than absolute times. Timing claims
  * live here only, never in tests.
  *
- *   npm run bench:lib [-- --only 13.3,13.4,tiny,queue,startup,shared] [--quick]
+ *   npm run bench:lib [-- --only 13.3,13.4,tiny,queue,startup,shared,manager] [--quick]
  */
 import { spawnSync, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -24,7 +25,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import {
-  liveChildPids, multiprocessing, Pool, Process, ProcessPoolExecutor, Thread, ThreadPool, ThreadPoolExecutor,
+  liveChildPids, Manager, multiprocessing, Pool, Process, ProcessPoolExecutor, Thread, ThreadPool, ThreadPoolExecutor,
 } from '../src/index.js';
 import { inc, prime, spin } from './lib-workers.js';
 
@@ -43,6 +44,8 @@ const CONFIG = {
   repeat: quick ? 1 : 3,
   tiny: 100_000,
   tinyFutures: 10_000,
+  /** Manager dict set+get pairs timed in a loom thread, a loom child process and a Python child process. */
+  managerOps: quick ? 2_000 : 10_000,
   queueInts: 100_000,
   queueBig: 10_000,
   queueBigSize: 10 * 1024,
@@ -372,6 +375,39 @@ const sections: Record<string, () => Promise<void>> = {
     }
   },
 
+  /**
+   * A Manager().dict()'s set then get, each a round trip to the manager's
+   * thread: from a loom Thread (through the queues) and from a child process
+   * (through its parent's hub, which asks the manager). Timed where it runs,
+   * after one warm-up pair; the best of queueRepeat runs, a fresh worker each.
+   */
+  async manager() {
+    const { managerOps, queueRepeat } = CONFIG;
+    const pairs = (d: multiprocessing.DictProxy<string, number>, done: multiprocessing.Queue<number>, n: number): void => {
+      d.set('k', 0);
+      d.get('k');
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) {
+        d.set('k', i);
+        d.get('k');
+      }
+      done.putSync((performance.now() - t0) / 1000);
+    };
+    using m = Manager();
+    for (const where of ['thread', 'child process'] as const) {
+      let fastest = Infinity;
+      for (let i = 0; i < queueRepeat; i++) {
+        const done = new multiprocessing.Queue<number>();
+        const args = [m.dict<string, number>(), done, managerOps];
+        const worker = where === 'thread' ? new Thread({ target: pairs as never, args }) : new Process({ target: pairs as never, args });
+        worker.start();
+        fastest = Math.min(fastest, await done.get());
+        await worker.join();
+      }
+      report(`manager dict set+get, loom ${where}`, fastest, { items: managerOps });
+    }
+  },
+
   async startup() {
     report('start loom Thread', await best(async () => {
       const t = new Thread({ target: () => 1 });
@@ -425,7 +461,7 @@ function runPython(only: string[]): Row[] {
 
 function main(): void {
   const onlyArg = args[args.indexOf('--only') + 1];
-  const parts = args.includes('--only') ? onlyArg.split(',') : ['13.3', '13.4', 'tiny', 'queue', 'startup', 'shared'];
+  const parts = args.includes('--only') ? onlyArg.split(',') : ['13.3', '13.4', 'tiny', 'queue', 'startup', 'shared', 'manager'];
   console.log(`loom library bench: ${availableParallelism()} cores, Node ${process.version}${quick ? ' (quick)' : ''}`);
   const node = new Map<string, Row>();
   for (const part of parts) {
@@ -509,6 +545,19 @@ function main(): void {
       perItem(`shared ${what}, loom child process`, node, `shared ${what}, loom thread`);
       perItem(`shared ${what}, Python child process`, python, `shared ${what}, loom child process`);
     }
+  }
+  if (parts.includes('manager')) {
+    // The rows may time different numbers of pairs: the ratio is per pair (above 1: this one is faster).
+    const perPair = (name: string, map: Map<string, Row>, base?: string): void => {
+      const row = map.get(name);
+      if (!row?.items) return;
+      const other = base ? (node.get(base) ?? python.get(base)) : undefined;
+      const ratio = other?.items ? `${(other.seconds / other.items / (row.seconds / row.items)).toFixed(2)}x` : '';
+      lines.push([`${name} (${((row.seconds / row.items) * 1e6).toFixed(1)} us each)`, row.seconds.toFixed(3), rate(row), ratio ? base! : '', ratio, '']);
+    };
+    perPair('manager dict set+get, loom thread', node, 'manager dict set+get, Python child process');
+    perPair('manager dict set+get, loom child process', node, 'manager dict set+get, Python child process');
+    perPair('manager dict set+get, Python child process', python);
   }
   const widths = lines[0].map((_, c) => Math.max(...lines.map((line) => (line[c] ?? '').length)));
   console.log();

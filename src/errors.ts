@@ -30,7 +30,10 @@ export type LoomErrorCode =
   | 'ERR_LOOM_CANCELLED'
   | 'ERR_LOOM_RECURSIVE_SPAWN'
   | 'ERR_LOOM_EOF'
-  | 'ERR_LOOM_INTERRUPTED';
+  | 'ERR_LOOM_INTERRUPTED'
+  | 'ERR_LOOM_KEY'
+  | 'ERR_LOOM_INDEX'
+  | 'ERR_LOOM_MANAGER_STATE';
 
 /** Base class of loom's own conditions (not of argument errors, which extend TypeError/RangeError). */
 export class LoomError extends Error {
@@ -231,6 +234,31 @@ export class Interrupted extends LoomError {
   }
 }
 
+/** A key that is not in the mapping: a Manager dict's `pop(key)` without a default, `popitem()` of an empty one (Python's KeyError). */
+export class KeyError extends LoomError {
+  constructor(message: string) {
+    super('ERR_LOOM_KEY', message);
+  }
+}
+
+/** An index outside the sequence: a Manager list's `get(i)`, `set(i, v)`, `pop(i)` (Python's IndexError, with its wording). */
+export class IndexError extends LoomError {
+  constructor(message: string) {
+    super('ERR_LOOM_INDEX', message);
+  }
+}
+
+/**
+ * A Manager used after `shutdown()` (or after its thread died): its proxies
+ * and its factories (`m.dict()`) refuse. Python's BrokenPipeError from a
+ * proxy, AssertionError from the manager.
+ */
+export class ManagerStateError extends LoomError {
+  constructor(message: string) {
+    super('ERR_LOOM_MANAGER_STATE', message);
+  }
+}
+
 /**
  * One identity across copies of loom (undici's pattern). A notebook may load
  * its own copy (its node_modules/loom) next to the kernel's: the same classes
@@ -254,7 +282,7 @@ for (const cls of [
   LoomError, ArgumentTypeError, ArgumentValueError, ThreadStateError, LockNotHeldError, SemaphoreOverreleasedError,
   BrokenBarrierError, Empty, Full, ShutDown, ItemTooLargeError, FreeVariableError, NotShippableError, WorkerDiedError,
   RemoteError, BrokenWorkerError, PoolStateError, ProcessStateError, TimeoutError, CancelledError, RecursiveSpawnError,
-  EOFError, Interrupted,
+  EOFError, Interrupted, KeyError, IndexError, ManagerStateError,
 ]) {
   const brand = Symbol.for(`loom.error.${cls.name}`);
   BRANDS.set(cls, brand);

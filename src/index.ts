@@ -15,7 +15,7 @@ export {
   Process, type ProcessOptions, currentProcess, activeChildren, parentPid, Pool, ThreadPool, AsyncResult, ResultIterator,
   cpuCount, type PoolOptions, type ThreadPoolOptions, type MapOptions, type AsyncCallbacks, type PoolFunction,
   type ModuleFunction, type TaskFunction, JoinableQueue, Pipe, Connection, Value, SharedArray, RawValue, RawArray, type Typecode,
-  type SharedOptions,
+  type SharedOptions, Manager, SyncManager, DictProxy, type DictInit, ListProxy, type Namespace, type DictKey,
 } from './multiprocessing/index.js';
 export * as multiprocessing from './multiprocessing/index.js';
 export * from './futures/index.js';

@@ -178,6 +178,31 @@ def shared(n, repeat):
     report("shared Value += 1 under the lock, Python child process", min(in_child(value_increments, lambda: mp.Value("i", 0)) for _ in range(repeat)), items=n)
 
 
+def manager_pairs(d, done, n):
+    d["k"] = 0
+    d["k"]
+    t0 = time.perf_counter()
+    for i in range(n):
+        d["k"] = i
+        d["k"]
+    done.put(time.perf_counter() - t0)
+
+
+def manager(n, repeat):
+    # A Manager().dict()'s set then get from a child process, timed there, the best of `repeat` fresh children (as bench/lib.ts).
+    def in_child(m):
+        done = mp.Queue()
+        d = m.dict()  # held here: the manager frees an object once its last proxy in this process goes
+        p = mp.Process(target=manager_pairs, args=(d, done, n))
+        p.start()
+        seconds = done.get()
+        p.join()
+        return seconds
+
+    with mp.Manager() as m:
+        report("manager dict set+get, Python child process", min(in_child(m) for _ in range(repeat)), items=n)
+
+
 def startup():
     def start_join(ctx):
         p = ctx.Process(target=inc, args=(1,))
@@ -214,6 +239,8 @@ def main():
         startup()
     if wanted("shared"):
         shared(config["sharedPythonOps"], config["queueRepeat"])
+    if wanted("manager"):
+        manager(config["managerOps"], config["queueRepeat"])
 
 
 if __name__ == "__main__":

@@ -24,6 +24,10 @@ export const KIND_MODULES: Readonly<Record<string, string>> = {
   'mp.Connection': '../multiprocessing/connection.js',
   'mp.Value': '../multiprocessing/sharedctypes.js',
   'mp.Array': '../multiprocessing/sharedctypes.js',
+  'mp.SyncManager': '../multiprocessing/managers.js',
+  'mp.DictProxy': '../multiprocessing/dict-proxy.js',
+  'mp.ListProxy': '../multiprocessing/list-proxy.js',
+  'mp.Namespace': '../multiprocessing/namespace-proxy.js',
 };
 
 let everything = false;
