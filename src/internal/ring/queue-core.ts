@@ -8,11 +8,14 @@
 import { ArgumentValueError, Empty, Full, ItemTooLargeError, ShutDown } from '../../errors.js';
 import { lockSteps, lockSync, unlock } from '../futex.js';
 import { deadlineAfter, remaining, type Waiting } from '../wait.js';
-import { finish, pack, type Packed } from './codec.js';
+import { finish, pack, WRITER_CLOSED, type Packed } from './codec.js';
 import { copyBytes } from './copy-bytes.js';
 import { H, HEADER_BYTES, LIFO, PRIORITY } from './layout.js';
 import { entryBytes, Ring } from './ring.js';
 import { sortKey } from './sort-key.js';
+
+/** The tag of WRITER_CLOSED. */
+const CLOSED_TAG = pack(WRITER_CLOSED).tag;
 
 /** Checks of COUNT before a getter sleeps: a producer a few hundred ns away is common in hand-offs. */
 const SPINS = 200;
@@ -64,10 +67,23 @@ export class QueueCore {
 
   /** Adds the item; a PriorityQueue's item must compare with every queued one (else TypeError, and nothing changed). */
   #insert(packed: Packed, signal = true, counted = true): void {
+    if (packed.tag === CLOSED_TAG && this.#closeOneWriter()) return;
     if (packed.sortKey) this.#ring.checkComparable(packed);
     this.#ring.append(packed);
     if (counted) this.h[H.UNFINISHED]++;
     if (signal) this.#signalNotEmpty();
+  }
+
+  /**
+   * A Pipe's writing end closed by one of the processes holding it: true
+   * while others still hold it (the marker is dropped); the last close's
+   * marker goes in, and is the reader's EOF.
+   */
+  #closeOneWriter(): boolean {
+    const writers = this.h[H.WRITERS];
+    if (writers <= 0) return false;
+    Atomics.store(this.h, H.WRITERS, writers - 1);
+    return writers > 1;
   }
 
   #signalNotEmpty(): void {
