@@ -6,7 +6,7 @@
 import { serialize } from 'node:v8';
 import { EOFError } from '../errors.js';
 import { childChannel } from '../internal/hub/child-channel.js';
-import { WRITER_CLOSED } from '../internal/ring/codec.js';
+import { WRITER_CLOSED, WRITER_HELD } from '../internal/ring/codec.js';
 import { H } from '../internal/ring/layout.js';
 import { QueueCore } from '../internal/ring/queue-core.js';
 import { sleepUntilNotEmpty, whenNotEmpty } from '../internal/ring/ring-wait.js';
@@ -25,7 +25,8 @@ import { Queue } from './queues.js';
  * and only the last one goes in, as the reader's EOF. The threads of one
  * process share one handle (a CLOSED cell in shared memory), as Python's
  * threads share the Connection object: closing it in one closes it for all.
- * A child closes what it still holds when it exits.
+ * A child closes what it still holds when it exits; if it is killed, its
+ * parent's hub closes them for it (internal/hub/queue-service.ts).
  */
 const CLOSED = 0;
 
@@ -115,9 +116,18 @@ export class Connection<T = unknown> implements Shareable {
     if (data && !data.state) {
       // A copy of its own in a child process: it counts as one handle until closed.
       if (data.closed) this.#state[CLOSED] = 1;
-      else holdUntilExit(this);
+      else this.#hold();
     }
     if (id !== 0) remember(id, this);
+  }
+
+  /**
+   * This child holds a copy: it closes it at exit, and tells the hub, which
+   * closes it for the child if the child is killed first.
+   */
+  #hold(): void {
+    holdUntilExit(this);
+    if (this.#out && childChannel()) this.#out.putSync(WRITER_HELD as T);
   }
 
   /** Whether this end can receive. */

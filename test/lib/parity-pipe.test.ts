@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { deserialize } from 'node:v8';
-import { ArgumentTypeError, ArgumentValueError, EOFError, multiprocessing, Process, Thread } from '../../src/index.js';
+import { ArgumentTypeError, ArgumentValueError, EOFError, multiprocessing, Pool, Process, Thread } from '../../src/index.js';
 import { assertNothingLeftAtEnd } from './helpers.js';
 
 const { Pipe } = multiprocessing;
@@ -247,6 +247,43 @@ test('a child that exits without closing its copy (returns, or calls process.exi
   await returns.join();
   await exits.join();
   assert.equal(exits.exitCode, 3);
+});
+
+// CPython: the OS closes a killed process's handles too. loom: the child told its parent's hub which ends it holds,
+// and the hub closes them for it when it is gone. The ack proves the hub has the child's earlier frames.
+test('a child killed (SIGKILL) while it holds a copy of the writing end: its parent\'s hub closes the copy, and the reader sees EOF', async () => {
+  const [reader, writer] = Pipe<string>(false);
+  const [ack, ackWriter] = Pipe<string>(false);
+  const p = new Process({
+    target: (w: multiprocessing.Connection<string>, ack: multiprocessing.Connection<string>) => {
+      w.send('before the kill');
+      ack.recvSync();
+      process.kill(process.pid, 'SIGKILL');
+    },
+    args: [writer, ack],
+  });
+  p.start();
+  writer.close();
+  assert.equal(await reader.recv(), 'before the kill');
+  ackWriter.send('ack');
+  await assert.rejects(reader.recv(), EOFError);
+  await p.join();
+  assert.equal(p.exitCode, -9);
+  ackWriter.close();
+});
+
+// CPython's pool worker drops its unpickled copy when the task's arguments are collected (soon after the task);
+// loom's worker holds it until the worker exits (the pool's close and join, or terminate): then the reader sees EOF.
+test('an end sent to a pool task: the worker holds a copy until it exits; after terminate() the reader sees EOF', async () => {
+  const [reader, writer] = Pipe<number>(false);
+  const pool = new Pool(1);
+  await pool.apply((w: multiprocessing.Connection<number>, n: number) => w.send(n), [writer, 5]);
+  writer.close();
+  assert.equal(await reader.recv(), 5);
+  assert.equal(reader.pollSync(0), false, 'the worker still holds its copy');
+  pool.terminate();
+  await pool.join();
+  await assert.rejects(reader.recv(), EOFError);
 });
 
 // Python's threads share one Connection object: close() in one thread closes it for the process.

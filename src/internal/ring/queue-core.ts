@@ -8,14 +8,11 @@
 import { ArgumentValueError, Empty, Full, ItemTooLargeError, ShutDown } from '../../errors.js';
 import { lockSteps, lockSync, unlock } from '../futex.js';
 import { deadlineAfter, remaining, type Waiting } from '../wait.js';
-import { finish, pack, WRITER_CLOSED, type Packed } from './codec.js';
+import { finish, pack, WIRE_CLOSED, WIRE_HELD, type Packed } from './codec.js';
 import { copyBytes } from './copy-bytes.js';
 import { H, HEADER_BYTES, LIFO, PRIORITY } from './layout.js';
 import { entryBytes, Ring } from './ring.js';
 import { sortKey } from './sort-key.js';
-
-/** The tag of WRITER_CLOSED. */
-const CLOSED_TAG = pack(WRITER_CLOSED).tag;
 
 /** Checks of COUNT before a getter sleeps: a producer a few hundred ns away is common in hand-offs. */
 const SPINS = 200;
@@ -67,7 +64,9 @@ export class QueueCore {
 
   /** Adds the item; a PriorityQueue's item must compare with every queued one (else TypeError, and nothing changed). */
   #insert(packed: Packed, signal = true, counted = true): void {
-    if (packed.tag === CLOSED_TAG && this.#closeOneWriter()) return;
+    if (packed.tag === WIRE_CLOSED && this.#closeOneWriter()) return;
+    // The hub takes WRITER_HELD out before it puts a child's items; never stored.
+    if (packed.tag === WIRE_HELD) return;
     if (packed.sortKey) this.#ring.checkComparable(packed);
     this.#ring.append(packed);
     if (counted) this.h[H.UNFINISHED]++;
