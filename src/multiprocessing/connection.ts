@@ -104,6 +104,8 @@ export class Connection<T = unknown> implements Shareable {
   readonly #state: Int32Array;
   /** The other end closed and everything it sent has been read. */
   #ended = false;
+  /** The last recv() of this thread, which the next one waits for. */
+  #reading: Promise<unknown> = Promise.resolve();
 
   /** @internal Made by Pipe(). */
   constructor(incoming?: Queue<T>, outgoing?: Queue<T>, lock?: Queue<number>) {
@@ -205,8 +207,18 @@ export class Connection<T = unknown> implements Shareable {
     return whole.value() as T;
   }
 
-  /** Receives the next object without blocking the event loop (in a child process: blocking). */
-  async recv(): Promise<T> {
+  /**
+   * Receives the next object without blocking the event loop (in a child
+   * process: blocking). Calls not awaited yet take their turns, so that two
+   * of them never share out the chunks of one large message.
+   */
+  recv(): Promise<T> {
+    const turn = this.#reading.then(() => this.#recvNow());
+    this.#reading = turn.catch(() => {});
+    return turn;
+  }
+
+  async #recvNow(): Promise<T> {
     const queue = this.#check('in');
     if (this.#ended) throw new EOFError();
     const first = this.#item(await queue.get());

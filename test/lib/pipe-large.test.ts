@@ -126,7 +126,7 @@ test('several senders on one end at once (two threads and a child process): chun
   await p.join();
 });
 
-test('a child reading large messages: poll is true once one is there; recvBytes of an object sent with send() is its v8 serialization', async () => {
+test('a child reading large messages: poll is true once one is there; recvBytes of an object sent with send() is its v8 serialization; two recv() at once take turns', async () => {
   const [parent, child] = Pipe<unknown>();
   const p = new Process({
     target: (conn: multiprocessing.Connection<unknown>) => {
@@ -135,6 +135,8 @@ test('a child reading large messages: poll is true once one is there; recvBytes 
       const raw = conn.recvBytesSync();
       conn.send([polled, first.length, raw.length > 2 * 1024 * 1024]);
       conn.sendBytes(raw);
+      conn.sendBytes(Buffer.alloc(2 * 1024 * 1024, 1));
+      conn.sendBytes(Buffer.alloc(3 * 1024 * 1024, 2));
     },
     args: [child],
   });
@@ -145,6 +147,9 @@ test('a child reading large messages: poll is true once one is there; recvBytes 
   parent.send(object);
   assert.deepEqual(await parent.recv(), [true, 3 * MiB, true]);
   assert.deepEqual(deserialize(await parent.recvBytes()), object);
+  // Two recv() calls at once take turns: neither takes chunks of the other's message.
+  const [first, second] = await Promise.all([parent.recv(), parent.recv()]);
+  assert.deepEqual([(first as Buffer).length, (first as Buffer)[0], (second as Buffer).length, (second as Buffer)[0]], [2 * MiB, 1, 3 * MiB, 2]);
   parent.close();
   await p.join();
 });
