@@ -12,7 +12,7 @@ import { childChannel, nextRequestId, onWorkEnd } from '../internal/hub/child-ch
 import { frame, frameHead, type Frame, type SyncChannel } from '../internal/hub/frames.js';
 import { F, FRAME_HEAD, Q, QS } from '../internal/hub/protocol.js';
 import { Reader } from '../internal/wire-codec.js';
-import { itemFromWire, packForWire, writeWire } from '../internal/ring/codec.js';
+import { itemFromWire, packForWire, writeWire, type Packed } from '../internal/ring/codec.js';
 import { ENTRY_OVERHEAD } from '../internal/ring/layout.js';
 
 /** How a remote queue is described when it is sent to a process. */
@@ -99,12 +99,30 @@ export class RemoteQueue {
     return answer;
   }
 
-  /** `ms`: Infinity to wait, -1 not to block. */
-  put(item: unknown, ms: number): void {
+  #packed(item: unknown): Packed {
     const packed = packForWire(item);
     if (packed.size + ENTRY_OVERHEAD > this.form.byteCapacity) {
       throw new ItemTooLargeError(`the item takes ${packed.size + ENTRY_OVERHEAD} bytes, more than the queue's byteCapacity of ${this.form.byteCapacity}; create the queue with a larger byteCapacity`);
     }
+    return packed;
+  }
+
+  /**
+   * Puts and waits for the hub's answer, which comes once the item is in the
+   * queue (after this child's earlier puts to it): a Pipe's large message
+   * waits so for its last chunk before it lets go of its send lock, and for
+   * every few chunks, so the hub never holds more than a few of them.
+   */
+  putAndWait(item: unknown): void {
+    const packed = this.#packed(item);
+    const body = this.#head(Infinity, 1 + packed.size);
+    writeWire(body, 12, packed);
+    if (this.#ask(Q.PUT, body).b === QS.FULL) throw new Full();
+  }
+
+  /** `ms`: Infinity to wait, -1 not to block. */
+  put(item: unknown, ms: number): void {
+    const packed = this.#packed(item);
     if (this.form.maxsize <= 0 && packed.bytes && packed.size >= LARGE_ITEM) {
       // A large Buffer (or serialized item) goes from its own memory to fd 3: one writev, no copies here.
       const head = frameHead(F.Q_OP, 0, Q.PUT, 13 + packed.size, 13);

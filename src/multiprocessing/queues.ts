@@ -128,6 +128,16 @@ export class Queue<T = unknown> implements Shareable {
     this.putSync(item, { block: false });
   }
 
+  /**
+   * @internal Puts, blocking, and returns once the item is in the queue: in a
+   * child, where a put is otherwise sent without waiting, after the hub's answer.
+   */
+  putSyncSettled(item: T): void {
+    this.#open();
+    if (this.#local) return this.#local.putSync(item);
+    this.#remote!.putAndWait(item);
+  }
+
   /** Takes an item, blocking this thread while the queue is empty; Empty on timeout. */
   getSync(options?: GetOptions): T {
     this.#open();

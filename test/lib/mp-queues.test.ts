@@ -255,6 +255,8 @@ test('Pipe: duplex ends send and receive between processes; close gives EOFError
     args: [child],
   });
   p.start();
+  // As in Python, the reader sees EOF once every process holding the child's end has closed it: this one too.
+  child.close();
   assert.deepEqual(await parent.recv(), [42, null, 'hello']);
   parent.send('ping');
   assert.equal(await parent.poll(5), true);

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { deserialize } from 'node:v8';
-import { ArgumentTypeError, ArgumentValueError, multiprocessing, Process } from '../../src/index.js';
+import { ArgumentTypeError, ArgumentValueError, EOFError, multiprocessing, Pool, Process, Thread } from '../../src/index.js';
 import { assertNothingLeftAtEnd } from './helpers.js';
 
 const { Pipe } = multiprocessing;
@@ -127,4 +127,181 @@ test('_test_multiprocessing.py test_connection: poll(-1) is False at once, as po
   assert.deepEqual(await reply.recv(), [true, false, false]);
   await p.join();
   assert.throws(() => empty.pollSync(Number.NaN), (e: Error) => e instanceof ArgumentTypeError && /'timeout' must be a number of seconds/.test(e.message));
+});
+
+// ---- Close is per process: the reader sees EOF once EVERY process holding the writing end has closed it (or exited). ----
+
+// _test_multiprocessing.py test_spawn_close with its _echo child: the parent closes its copy of the child's end at
+// once after start(); the conversation goes on, and the child's end is still open in the child.
+test('_test_multiprocessing.py test_spawn_close: the parent closes its copy of the child end after start(); the echo conversation goes on', async () => {
+  const [conn, childConn] = Pipe();
+  const p = new Process({
+    target: (conn: multiprocessing.Connection) => {
+      for (;;) {
+        const msg = conn.recvBytesSync();
+        if (msg.toString() === 'SENTINEL') break;
+        conn.sendBytes(msg);
+      }
+      conn.close();
+    },
+    args: [childConn],
+  });
+  p.start();
+  childConn.close();
+  assert.equal(childConn.closed, true);
+  conn.sendBytes(Buffer.from('hello'));
+  assert.equal((await conn.recvBytes()).toString(), 'hello');
+  conn.sendBytes(Buffer.from('SENTINEL'));
+  // The child closed its copy, the parent had closed its own: every copy is closed, so EOF.
+  await assert.rejects(conn.recv(), EOFError);
+  conn.close();
+  await p.join();
+});
+
+// Python idiom (the docs' "parent_conn.close() in the child"): a child closing ITS copy of the parent's end closes
+// nothing for the parent, whose recv goes on (CPython 3.11: each process holds its own handle of the end).
+test('a child closing its copy of the parent end: the parent still receives what the child sent and the conversation continues; closed is per process', async () => {
+  const [parentConn, childConn] = Pipe<unknown>();
+  const p = new Process({
+    target: (parentConn: multiprocessing.Connection, childConn: multiprocessing.Connection) => {
+      parentConn.close();
+      childConn.send(['closed my copy', parentConn.closed]);
+      const n = childConn.recvSync() as number;
+      childConn.send(n * 2);
+      childConn.close();
+    },
+    args: [parentConn, childConn],
+  });
+  p.start();
+  childConn.close();
+  assert.deepEqual(await parentConn.recv(), ['closed my copy', true]);
+  assert.equal(parentConn.closed, false, "the child's close is its own");
+  parentConn.send(21);
+  assert.equal(await parentConn.recv(), 42);
+  await assert.rejects(parentConn.recv(), EOFError);
+  await p.join();
+  // The parent's copy of its own end is still open: it can send (nobody will read), and close.
+  parentConn.send('unread');
+  parentConn.close();
+});
+
+test('several holders of a writing end: no EOF while any copy is open (the parent\'s own included); EOF after the last', async () => {
+  const [reader, writer] = Pipe<string>(false);
+  const [go, goWriter] = Pipe<string>(false);
+  const early = new Process({
+    target: (w: multiprocessing.Connection<string>) => {
+      w.send('early');
+      w.close();
+    },
+    args: [writer],
+  });
+  const late = new Process({
+    target: (w: multiprocessing.Connection<string>, go: multiprocessing.Connection<string>) => {
+      w.send(`late after ${go.recvSync()}`);
+      w.close();
+    },
+    args: [writer, go],
+  });
+  early.start();
+  late.start();
+  go.close();
+  assert.equal(await reader.recv(), 'early');
+  await early.join();
+  // early has closed its copy and exited; late and this process hold theirs.
+  assert.equal(reader.pollSync(0), false, 'no EOF while copies are open');
+  writer.send('from the parent');
+  assert.equal(reader.recvSync(), 'from the parent');
+  writer.close();
+  assert.equal(reader.pollSync(0), false, "no EOF while late's copy is open");
+  goWriter.send('go');
+  assert.equal(await reader.recv(), 'late after go');
+  await assert.rejects(reader.recv(), EOFError, 'every copy closed');
+  assert.throws(() => reader.recvSync(), EOFError);
+  await late.join();
+  goWriter.close();
+});
+
+// CPython: a process's handles close when it exits (the OS closes them), so the reader sees EOF. loom: a child
+// closes the ends it still holds when it exits (returning from run(), throwing, or process.exit()).
+test('a child that exits without closing its copy (returns, or calls process.exit): the reader then sees EOF', async () => {
+  const [reader, writer] = Pipe<string>(false);
+  const returns = new Process({
+    target: (w: multiprocessing.Connection<string>) => {
+      w.send('returns');
+    },
+    args: [writer],
+  });
+  const exits = new Process({
+    target: (w: multiprocessing.Connection<string>) => {
+      w.send('exits');
+      process.exit(3);
+    },
+    args: [writer],
+  });
+  returns.start();
+  exits.start();
+  writer.close();
+  const got = [await reader.recv(), await reader.recv()].sort();
+  assert.deepEqual(got, ['exits', 'returns']);
+  await assert.rejects(reader.recv(), EOFError);
+  await returns.join();
+  await exits.join();
+  assert.equal(exits.exitCode, 3);
+});
+
+// CPython: the OS closes a killed process's handles too. loom: the child told its parent's hub which ends it holds,
+// and the hub closes them for it when it is gone. The ack proves the hub has the child's earlier frames.
+test('a child killed (SIGKILL) while it holds a copy of the writing end: its parent\'s hub closes the copy, and the reader sees EOF', async () => {
+  const [reader, writer] = Pipe<string>(false);
+  const [ack, ackWriter] = Pipe<string>(false);
+  const p = new Process({
+    target: (w: multiprocessing.Connection<string>, ack: multiprocessing.Connection<string>) => {
+      w.send('before the kill');
+      ack.recvSync();
+      process.kill(process.pid, 'SIGKILL');
+    },
+    args: [writer, ack],
+  });
+  p.start();
+  writer.close();
+  assert.equal(await reader.recv(), 'before the kill');
+  ackWriter.send('ack');
+  await assert.rejects(reader.recv(), EOFError);
+  await p.join();
+  assert.equal(p.exitCode, -9);
+  ackWriter.close();
+});
+
+// CPython's pool worker drops its unpickled copy when the task's arguments are collected (soon after the task);
+// loom's worker holds it until the worker exits (the pool's close and join, or terminate): then the reader sees EOF.
+test('an end sent to a pool task: the worker holds a copy until it exits; after terminate() the reader sees EOF', async () => {
+  const [reader, writer] = Pipe<number>(false);
+  const pool = new Pool(1);
+  await pool.apply((w: multiprocessing.Connection<number>, n: number) => w.send(n), [writer, 5]);
+  writer.close();
+  assert.equal(await reader.recv(), 5);
+  assert.equal(reader.pollSync(0), false, 'the worker still holds its copy');
+  pool.terminate();
+  await pool.join();
+  await assert.rejects(reader.recv(), EOFError);
+});
+
+// Python's threads share one Connection object: close() in one thread closes it for the process.
+test('threads of one process share its copy: close() in a thread closes it for all of them (closed, EOFError), and the reader sees EOF', async () => {
+  const [a, b] = Pipe<string>();
+  const t = new Thread({
+    target: (end: multiprocessing.Connection<string>) => {
+      end.send('from the thread');
+      end.close();
+    },
+    args: [b],
+  });
+  t.start();
+  await t.join();
+  assert.equal(b.closed, true, 'closed in another thread of this process');
+  assert.throws(() => b.send('x'), EOFError);
+  assert.equal(await a.recv(), 'from the thread');
+  await assert.rejects(a.recv(), EOFError);
+  b.close();
+  a.close();
 });

@@ -19,7 +19,7 @@
  * transfer of a batch past 5 ms.)
  */
 import { Full, ShutDown } from '../../errors.js';
-import { packedFromWire, type Packed } from '../ring/codec.js';
+import { pack, packedFromWire, WIRE_CLOSED, WIRE_HELD, WRITER_CLOSED, type Packed } from '../ring/codec.js';
 import { H } from '../ring/layout.js';
 import { QueueCore } from '../ring/queue-core.js';
 import { whenNotEmpty } from '../ring/ring-wait.js';
@@ -45,6 +45,8 @@ interface Requester {
   puts: Map<number, Promise<void>>;
   /** Per queue: how many items the last GET was given, when, and its size limit. */
   batch: Map<number, Batch>;
+  /** Per Pipe queue: the copies of its writing end this child holds and has not closed (WRITER_HELD, WRITER_CLOSED). */
+  holds: Map<number, number>;
 }
 
 interface Batch {
@@ -72,6 +74,13 @@ function readItems(body: Buffer, at: number): Packed[] {
   return items;
 }
 
+/** The wire tag of a put's item when it is a Pipe end marker (WRITER_HELD, WRITER_CLOSED), else -1. */
+function pipeMarker(received: Frame): number {
+  if (received.b !== Q.PUT || received.body.length !== 13) return -1;
+  const tag = received.body[12];
+  return tag === WIRE_HELD || tag === WIRE_CLOSED ? tag : -1;
+}
+
 export class QueueService {
   readonly #queues = new Map<number, Served>();
   readonly #requesters = new Map<Child, Requester>();
@@ -80,16 +89,35 @@ export class QueueService {
     if (!this.#queues.has(id)) this.#queues.set(id, { core: new QueueCore(buffer), readers: new Set() });
   }
 
-  /** A child is gone: what it still waits for is dropped (an item it would have got stays in the queue). */
+  /**
+   * A child is gone: what it still waits for is dropped (an item it would
+   * have got stays in the queue), and the Pipe ends it held and did not close
+   * (it was killed) are closed for it, after its last puts, as the OS closes
+   * a dead process's handles in Python.
+   */
   forget(child: Child): void {
     const requester = this.#requesters.get(child);
-    if (requester) requester.gone = true;
+    if (requester) {
+      for (const [id, copies] of requester.holds) {
+        if (copies > 0) this.#putAll(child, id, Array.from({ length: copies }, () => pack(WRITER_CLOSED)), Infinity, () => {}, true);
+      }
+      requester.gone = true;
+    }
     this.#requesters.delete(child);
+  }
+
+  /** The Pipe end markers of a child's put: a WRITER_HELD is counted and goes no further (true); a WRITER_CLOSED is counted and goes in. */
+  #holding(child: Child, received: Frame, id: number): boolean {
+    const tag = pipeMarker(received);
+    if (tag < 0) return false;
+    const holds = this.#requester(child).holds;
+    holds.set(id, (holds.get(id) ?? 0) + (tag === WIRE_HELD ? 1 : -1));
+    return tag === WIRE_HELD;
   }
 
   #requester(child: Child): Requester {
     let requester = this.#requesters.get(child);
-    if (!requester) this.#requesters.set(child, (requester = { gone: false, puts: new Map(), batch: new Map() }));
+    if (!requester) this.#requesters.set(child, (requester = { gone: false, puts: new Map(), batch: new Map(), holds: new Map() }));
     return requester;
   }
 
@@ -98,9 +126,11 @@ export class QueueService {
     for (let i = 0; i < frames.length; i++) {
       const received = frames[i];
       const id = received.body.readUInt32LE(0);
+      if (this.#holding(child, received, id)) continue;
       if (received.b === Q.PUT && received.a === 0) {
         const burst: Packed[] = [packedFromWire(received.body.subarray(12))];
-        while (i + 1 < frames.length && frames[i + 1].b === Q.PUT && frames[i + 1].a === 0 && frames[i + 1].body.readUInt32LE(0) === id) {
+        // A Pipe end marker ends the burst: it is counted on its own, above.
+        while (i + 1 < frames.length && frames[i + 1].b === Q.PUT && frames[i + 1].a === 0 && frames[i + 1].body.readUInt32LE(0) === id && pipeMarker(frames[i + 1]) < 0) {
           burst.push(packedFromWire(frames[++i].body.subarray(12)));
         }
         this.#putAll(child, id, burst, Infinity, () => {}, true);

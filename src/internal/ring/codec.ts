@@ -18,6 +18,27 @@ const STRING = 5;
 const V8 = 6;
 /** A Buffer's bytes, read back as a Buffer. */
 const BYTES = 7;
+/** WRITER_CLOSED and WRITER_HELD: no payload. */
+const CLOSED = 8;
+const HELD = 9;
+
+/**
+ * The item a Pipe's end puts when one holder of it closes it. The ring counts
+ * it against H.WRITERS (queue-core.ts) and keeps only the last one, which the
+ * reader takes as EOF. It crosses processes as a bare tag.
+ */
+export const WRITER_CLOSED: unique symbol = Symbol('loom.writerClosed');
+
+/**
+ * What a child process puts when it gets a copy of a Pipe's writing end: its
+ * parent's hub notes it (queue-service.ts), and closes the copy for the child
+ * if the child is gone without closing it (killed). It never enters a ring.
+ */
+export const WRITER_HELD: unique symbol = Symbol('loom.writerHeld');
+
+/** The wire tags of WRITER_CLOSED and WRITER_HELD (a wire item is its tag, then its payload). */
+export const WIRE_CLOSED = CLOSED;
+export const WIRE_HELD = HELD;
 
 /**
  * An item ready to be written: its tag, payload size, a key the pools find it
@@ -39,6 +60,10 @@ export function packedBytes(bytes: Buffer, key = 0): Packed {
 export function pack(item: unknown): Packed {
   const key = 0;
   switch (typeof item) {
+    case 'symbol':
+      if (item === WRITER_CLOSED) return { tag: CLOSED, size: 0, key, value: item, bytes: undefined };
+      if (item === WRITER_HELD) return { tag: HELD, size: 0, key, value: item, bytes: undefined };
+      break;
     case 'number':
       return { tag: NUMBER, size: 8, key, value: item, bytes: undefined };
     case 'string':
@@ -49,6 +74,8 @@ export function pack(item: unknown): Packed {
       return { tag: UNDEFINED, size: 0, key, value: item, bytes: undefined };
   }
   if (item === null) return { tag: NULL, size: 0, key, value: item, bytes: undefined };
+  // Bytes a caller serialized already (a Pipe's send, which looks at the size first).
+  if (item instanceof Serialized) return packedBytes(item.bytes, key);
   if (Buffer.isBuffer(item)) return { tag: BYTES, size: item.length, key, value: undefined, bytes: item };
   let bytes: Buffer;
   try {
@@ -81,6 +108,8 @@ export function readPayload(data: Buffer, offset: number, tag: number, size: num
     case FALSE: return false;
     case NULL: return null;
     case UNDEFINED: return undefined;
+    case CLOSED: return WRITER_CLOSED;
+    case HELD: return WRITER_HELD;
     case BYTES: return copyOut(data, offset, size);
     default: return new Serialized(copyOut(data, offset, size));
   }

@@ -26,7 +26,14 @@ export const H = {
   WAKE_ALL: 14,
   /** PriorityQueue: items queued whose sort key is not a plain number (while 0, a number put needs no comparability check). */
   NON_NUMBERS: 15,
-  CELLS: 16,
+  /**
+   * A Pipe's queue: how many handles of its writing end are open (one per
+   * process holding the end). 0: not counted (every other queue). A
+   * WRITER_CLOSED item put while more than one is open only counts one down;
+   * the last one goes in, and is the reader's EOF (multiprocessing/connection.ts).
+   */
+  WRITERS: 16,
+  CELLS: 17,
 } as const;
 
 export const HEADER_BYTES = H.CELLS * 4;

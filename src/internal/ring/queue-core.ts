@@ -8,7 +8,7 @@
 import { ArgumentValueError, Empty, Full, ItemTooLargeError, ShutDown } from '../../errors.js';
 import { lockSteps, lockSync, unlock } from '../futex.js';
 import { deadlineAfter, remaining, type Waiting } from '../wait.js';
-import { finish, pack, type Packed } from './codec.js';
+import { finish, pack, WIRE_CLOSED, WIRE_HELD, type Packed } from './codec.js';
 import { copyBytes } from './copy-bytes.js';
 import { H, HEADER_BYTES, LIFO, PRIORITY } from './layout.js';
 import { entryBytes, Ring } from './ring.js';
@@ -64,10 +64,25 @@ export class QueueCore {
 
   /** Adds the item; a PriorityQueue's item must compare with every queued one (else TypeError, and nothing changed). */
   #insert(packed: Packed, signal = true, counted = true): void {
+    if (packed.tag === WIRE_CLOSED && this.#closeOneWriter()) return;
+    // The hub takes WRITER_HELD out before it puts a child's items; never stored.
+    if (packed.tag === WIRE_HELD) return;
     if (packed.sortKey) this.#ring.checkComparable(packed);
     this.#ring.append(packed);
     if (counted) this.h[H.UNFINISHED]++;
     if (signal) this.#signalNotEmpty();
+  }
+
+  /**
+   * A Pipe's writing end closed by one of the processes holding it: true
+   * while others still hold it (the marker is dropped); the last close's
+   * marker goes in, and is the reader's EOF.
+   */
+  #closeOneWriter(): boolean {
+    const writers = this.h[H.WRITERS];
+    if (writers <= 0) return false;
+    Atomics.store(this.h, H.WRITERS, writers - 1);
+    return writers > 1;
   }
 
   #signalNotEmpty(): void {
