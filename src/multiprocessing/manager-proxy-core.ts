@@ -13,7 +13,7 @@ import type { ManagerAddress } from './manager-address.js';
 import { clientOf } from './manager-client.js';
 import { refuseShared } from './manager-wire.js';
 import { ABANDON_OP } from '../internal/share/served-wait.js';
-import { callRemote, formForChild, isRemoteProxyData, type RemoteProxyData } from './manager-serve.js';
+import { isRemoteData, Remote, servedForm, type RemoteData } from '../internal/hub/served-object.js';
 
 /** A proxy's data in a thread of the manager's own process. */
 export interface LocalProxyData {
@@ -22,22 +22,26 @@ export interface LocalProxyData {
   object: number;
 }
 
-export type ProxyData = LocalProxyData | RemoteProxyData;
+export type ProxyData = LocalProxyData | RemoteData;
 
 export class ProxyCore {
   readonly #data: ProxyData;
+  /** In a child process: the proxy in the process that made it (served objects, internal/hub/served-object.ts). */
+  readonly #remote: Remote | undefined;
 
   constructor(data: ProxyData | undefined, kind: string) {
     if (data === undefined) throw new ArgumentTypeError(`a ${kind} is made by a Manager (Manager().${kind === 'ListProxy' ? 'list' : kind === 'DictProxy' ? 'dict' : 'Namespace'}()), not with new`);
     this.#data = data;
+    this.#remote = isRemoteData(data) ? new Remote(data.remote) : undefined;
   }
 
   /** Runs `op` on the object, blocking this thread for the round trip. */
   call(op: string, args: unknown[]): unknown {
     const data = this.#data;
     for (const arg of args) refuseShared(arg, 'a value');
-    if (isRemoteProxyData(data)) return callRemote(data.remote, op, args);
-    return clientOf(data.address).callSync(data.object, op, args);
+    if (this.#remote) return this.#remote.call(op, ...args);
+    const { address, object } = data as LocalProxyData;
+    return clientOf(address).callSync(object, op, args);
   }
 
   /** The hub's copy answering a child: the same call, without blocking the hub's thread. */
@@ -45,19 +49,13 @@ export class ProxyCore {
     const data = this.#data;
     // A child whose operation finished after it exited: a manager's operations take nothing that needs giving back.
     if (op === ABANDON_OP) return Promise.resolve();
-    if (isRemoteProxyData(data)) return Promise.reject(new NotShippableError('a Manager proxy from another process is served by that process only'));
+    if (isRemoteData(data)) return Promise.reject(new NotShippableError('a Manager proxy from another process is served by that process only'));
     return clientOf(data.address).call(data.object, op, args);
   }
 
   /** The proxy as data for `target`. */
   form(proxy: Shareable & Served, kind: string, id: number, target: ShareTarget | undefined): SharedForm {
-    const data = this.#data;
-    if (isRemoteProxyData(data)) {
-      if (target === 'process') throw new NotShippableError(`this ${kind} came from another process; it reaches the processes that process starts, not those started from here`);
-      return { kind, id: 0, data };
-    }
-    if (target === 'process') return formForChild(proxy, kind);
-    return { kind, id, data };
+    return servedForm(proxy, kind, id, target, this.#remote, () => this.#data);
   }
 }
 

@@ -263,6 +263,8 @@ test('after shutdown, proxies and factories throw ManagerStateError; a second sh
 });
 
 test('`using` stops the manager\'s thread; `await using` waits for it to exit', async () => {
+  // Workers of earlier tests (a hub lingers 250 ms after its last use) must not come and go while we count.
+  assert.equal(await whenWorkersExited(5000), 0);
   const before = liveWorkerCount();
   {
     await using m = Manager();
