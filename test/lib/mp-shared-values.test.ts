@@ -36,18 +36,21 @@ test('_TestValue.test_value: a child reads each typecode\'s value and writes a n
   assert.deepEqual(values.map((v) => v.value), [24234, -4.25, 234, 2n ** 34n]);
 });
 
-test('the issue\'s count: four processes each add 1 to a Value 10,000 times under getLock(); the total is exact', async () => {
+test('the issue\'s count: four processes, let go at once by one Event, each add 1 to a Value 10,000 times under getLock(); the total is exact', async () => {
   const counter = new Value('i', 0);
+  const go = new multiprocessing.Event();
   const children = [1, 2, 3, 4].map(() => new Process({
-    target: (counter: multiprocessing.Value) => {
+    target: (counter: multiprocessing.Value, go: multiprocessing.Event) => {
+      go.waitSync();
       for (let i = 0; i < 10_000; i++) {
         using _ = counter.getLock().holdSync();
         counter.value += 1;
       }
     },
-    args: [counter],
+    args: [counter, go],
   }));
   for (const p of children) p.start();
+  go.set();
   // The parent takes part too, through the shared memory itself.
   for (let i = 0; i < 1000; i++) {
     using _ = counter.getLock().holdSync();
