@@ -5,7 +5,7 @@
  * they submitted; nothing here knows how progress is shown.
  */
 import { emitWarning } from 'node:process';
-import { progressHooks, type ProgressReporter } from '../internal/host/progress.js';
+import { progressHooks, type ProgressReporter, type ProgressStart } from '../internal/host/progress.js';
 import type { Completion } from '../internal/pool/completion.js';
 import type { Engine } from '../internal/pool/engine.js';
 import { typeError } from '../internal/validate.js';
@@ -28,40 +28,93 @@ export function progressWanted(options: unknown): boolean {
   return progress !== false;
 }
 
+/** A map's reporter, with the host's faults turned into a warning (then that map reports no more). */
+class Reporting {
+  #reporter: ProgressReporter | undefined;
+
+  constructor(start: NonNullable<typeof progressHooks.progress>, map: ProgressStart) {
+    this.#tell(() => (this.#reporter = start(map)));
+  }
+
+  /** A fault in the host's display must not fail the map whose callbacks call it. */
+  #tell(fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.#reporter = undefined;
+      emitWarning(`loom: the progress display failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  update(done: number): void {
+    const reporter = this.#reporter;
+    if (reporter) this.#tell(() => reporter.update(done));
+  }
+
+  finish(how: 'done' | 'failed' | 'stopped', done: number): void {
+    const ending = this.#reporter;
+    this.#reporter = undefined;
+    if (ending) this.#tell(() => ending.finish(how, done));
+  }
+}
+
 /**
  * Reports the chunks of one map to the progress hook as they settle; `sizes[i]`
  * is the number of items in `chunks[i]`. The map ends at its first failed
  * chunk (its result rejects then), or when every chunk has settled.
  */
 export function trackMapProgress(label: string, engine: Engine, chunks: readonly Completion<unknown[]>[], sizes: readonly number[], wanted: boolean): void {
+  const progress = trackOpenProgress(label, engine, wanted, sizes.reduce((a, b) => a + b, 0));
+  if (chunks.length === 0) return;
+  chunks.forEach((chunk, i) => progress.chunk(chunk, sizes[i]));
+  progress.end();
+}
+
+/** The progress of a map that learns its chunks as it goes (an imap reading its iterable lazily). */
+export interface OpenProgress {
+  /** A chunk of `size` items was sent. */
+  chunk(chunk: Completion<unknown[]>, size: number): void;
+  /** No chunk will follow: the map finishes once those sent have settled; `stopped`: the caller stopped reading. */
+  end(stopped?: boolean): void;
+}
+
+const NO_PROGRESS: OpenProgress = { chunk() {}, end() {} };
+
+/**
+ * Reports a map whose chunks arrive one by one: `total` items if known, else
+ * undefined (the host shows a count without a bar, as tqdm does without a
+ * length). The map ends at its first failed chunk, or when it has ended and
+ * every chunk has settled.
+ */
+export function trackOpenProgress(label: string, engine: Engine, wanted: boolean, total?: number): OpenProgress {
   const start = progressHooks.progress;
-  if (!wanted || start === undefined || chunks.length === 0) return;
-  let reporter: ProgressReporter | undefined;
-  // A fault in the host's display must not fail the map whose callbacks call it:
-  // it becomes a warning and this map's progress ends.
-  const tell = (fn: () => void) => {
-    try {
-      fn();
-    } catch (error) {
-      reporter = undefined;
-      emitWarning(`loom: the progress display failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  };
-  tell(() => (reporter = start({ label, total: sizes.reduce((a, b) => a + b, 0), workers: engine.size, workerKind: engine.kind })));
+  if (!wanted || start === undefined) return NO_PROGRESS;
+  let reporting: Reporting | undefined;
   let done = 0;
-  let left = chunks.length;
+  let pending = 0;
+  let ended = false;
   let stopped = false;
-  const finish = (how: 'done' | 'failed' | 'stopped') => {
-    const ending = reporter;
-    reporter = undefined;
-    if (ending) tell(() => ending.finish(how, done));
+  const finishIfOver = () => {
+    if (ended && pending === 0) reporting?.finish(stopped ? 'stopped' : 'done', done);
   };
-  chunks.forEach((chunk, i) => chunk.onSettled(() => {
-    left--;
-    if (chunk.status === 'fulfilled') done += sizes[i];
-    if (chunk.status === 'cancelled') stopped = true;
-    if (chunk.status === 'rejected') finish('failed');
-    else if (left === 0) finish(stopped ? 'stopped' : 'done');
-    else if (chunk.status === 'fulfilled' && reporter) tell(() => reporter?.update(done));
-  }));
+  return {
+    chunk(chunk, size) {
+      // Started at the first chunk: a map with none reports nothing.
+      reporting ??= new Reporting(start, { label, total, workers: engine.size, workerKind: engine.kind });
+      pending++;
+      chunk.onSettled(() => {
+        pending--;
+        if (chunk.status === 'fulfilled') done += size;
+        if (chunk.status === 'cancelled') stopped = true;
+        if (chunk.status === 'rejected') return reporting?.finish('failed', done);
+        if (ended && pending === 0) return finishIfOver();
+        if (chunk.status === 'fulfilled') reporting?.update(done);
+      });
+    },
+    end(stoppedReading = false) {
+      ended = true;
+      stopped ||= stoppedReading;
+      finishIfOver();
+    },
+  };
 }

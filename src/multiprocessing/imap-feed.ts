@@ -12,6 +12,7 @@ import { outputHooks } from '../internal/host/output.js';
 import { Completion } from '../internal/pool/completion.js';
 import type { Engine } from '../internal/pool/engine.js';
 import type { FnSpec } from '../internal/ship/shipped.js';
+import type { OpenProgress } from '../display/map-progress.js';
 import type { ChunkFeed } from './async-result.js';
 
 /** Chunks sent and not finished, per worker: one running, one waiting behind it, so no worker idles. */
@@ -31,6 +32,8 @@ export class ImapFeed implements ChunkFeed {
   readonly #iterator: Iterator<unknown>;
   readonly #chunksize: number;
   readonly #onEnd: (feed: ImapFeed) => void;
+  /** The progress bar: a count of tasks, as the total is not known. */
+  readonly #progress: OpenProgress;
   #inFlight = 0;
   /** Chunks whose results the caller has taken (ResultIterator's count). */
   #taken = 0;
@@ -45,12 +48,13 @@ export class ImapFeed implements ChunkFeed {
   #failure: { chunk: Completion<unknown[]>; error: unknown } | undefined;
 
   /** `onEnd` hears once that no chunk will be added any more. */
-  constructor(engine: Engine, spec: FnSpec, iterator: Iterator<unknown>, chunksize: number, onEnd: (feed: ImapFeed) => void) {
+  constructor(engine: Engine, spec: FnSpec, iterator: Iterator<unknown>, chunksize: number, onEnd: (feed: ImapFeed) => void, progress: OpenProgress) {
     this.#engine = engine;
     this.#spec = spec;
     this.#iterator = iterator;
     this.#chunksize = chunksize;
     this.#onEnd = onEnd;
+    this.#progress = progress;
   }
 
   get ended(): boolean {
@@ -107,14 +111,16 @@ export class ImapFeed implements ChunkFeed {
       if (error instanceof PoolStateError) return this.#end({ error });
       // Items that cannot be sent fail their chunk only, as CPython's task handler sets that task's error and goes on.
       chunk.settle({ ok: false, error });
-      return this.#add(chunk);
+      return this.#add(chunk, items.length);
     }
     this.#inFlight++;
-    this.#add(chunk);
+    this.#add(chunk, items.length);
     chunk.onSettled(() => this.#finished(chunk));
   }
 
-  #add(chunk: Completion<unknown[]>): void {
+  /** A chunk of `size` items for the caller (and the progress count). */
+  #add(chunk: Completion<unknown[]>, size: number): void {
+    this.#progress.chunk(chunk, size);
     this.chunks.push(chunk);
     this.#listener?.(chunk);
   }
@@ -132,9 +138,10 @@ export class ImapFeed implements ChunkFeed {
     this.#ended = true;
     if (failure) {
       this.#failure = { chunk: new Completion<unknown[]>(this.#engine), error: failure.error };
-      this.#add(this.#failure.chunk);
+      this.#add(this.#failure.chunk, 0);
       if (this.#inFlight === 0) this.#fail();
     }
+    this.#progress.end();
     this.#onEnd(this);
   }
 
@@ -152,6 +159,7 @@ export class ImapFeed implements ChunkFeed {
   /** The caller broke out of its loop: nothing more is read, and the iterable is closed (its `return()`), as `for...of` closes it. */
   stop(): void {
     if (this.#ended) return;
+    this.#progress.end(true);
     this.#end();
     this.#iterator.return?.();
   }

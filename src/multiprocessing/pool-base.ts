@@ -5,7 +5,7 @@
  * return an AsyncResult at once.
  */
 import { PoolStateError } from '../errors.js';
-import { progressWanted, trackMapProgress } from '../display/map-progress.js';
+import { progressWanted, trackMapProgress, trackOpenProgress } from '../display/map-progress.js';
 import { Completion } from '../internal/pool/completion.js';
 import type { Engine, TaskKind } from '../internal/pool/engine.js';
 import { fnSpec, type ModuleFunction } from '../internal/pool/fn-ref.js';
@@ -218,14 +218,14 @@ export abstract class PoolBase {
 
   /**
    * imap over any other iterable (a generator, maybe endless): read as the
-   * workers need items (imap-feed.ts). Its length is not known, so there is
-   * no progress to report.
+   * workers need items (imap-feed.ts). Its length is not known, so its
+   * progress is a count of tasks, without a bar.
    */
   #iterateLazily<R>(spec: FnSpec, iterable: Iterable<unknown>, options: MapOptions | number | undefined, ordered: boolean): ResultIterator<Awaited<R>> {
     checkIterable(iterable, 'iterable');
     const chunksize = chunkSize(options, 1);
-    progressWanted(options);
-    const feed = new ImapFeed(this.#engine, spec, iterable[Symbol.iterator](), chunksize, (ended) => this.#feedEnded(ended));
+    const progress = trackOpenProgress(ordered ? 'imap' : 'imapUnordered', this.#engine, progressWanted(options));
+    const feed = new ImapFeed(this.#engine, spec, iterable[Symbol.iterator](), chunksize, (ended) => this.#feedEnded(ended), progress);
     this.#feeds.add(feed);
     const results = new ResultIterator<Awaited<R>>(feed.chunks, ordered, Infinity, undefined, feed);
     feed.fill(0);

@@ -54,6 +54,36 @@ describe('maps report their progress to progressHooks.progress', () => {
     assert.deepEqual(reports.filter((r) => r[0] === 'finish'), [['finish', 'failed', 1]]);
   });
 
+  it('imap_over_a_generator_reports_a_count_without_a_total_and_one_finish', async () => {
+    const reports = recordProgress();
+    await using pool = new ThreadPool(2);
+    function* numbers(): Generator<number> {
+      for (let i = 1; i <= 9; i++) yield i;
+    }
+    const results: number[] = [];
+    for await (const r of pool.imap((x: number) => x * 2, numbers(), { chunksize: 2 })) results.push(r);
+    assert.deepEqual(results, [2, 4, 6, 8, 10, 12, 14, 16, 18]);
+    assert.deepEqual(reports[0], ['start', { label: 'imap', total: undefined, workers: 2, workerKind: 'thread' }]);
+    const updates = reports.filter((r) => r[0] === 'update').map((r) => r[1] as number);
+    assert.ok(updates.every((done, i) => done > (updates[i - 1] ?? 0) && done < 9), `counts rise: ${updates}`);
+    assert.deepEqual(reports.filter((r) => r[0] === 'finish'), [['finish', 'done', 9]]);
+  });
+
+  it('breaking_out_of_an_imap_over_an_endless_generator_finishes_as_stopped', async () => {
+    const reports = recordProgress();
+    await using pool = new ThreadPool(2);
+    function* endless(): Generator<number> {
+      for (let i = 0; ; i++) yield i;
+    }
+    let seen = 0;
+    for await (const _ of pool.imap((x: number) => x, endless())) if (++seen === 5) break;
+    await pool.close();
+    await pool.join();
+    const finishes = reports.filter((r) => r[0] === 'finish');
+    assert.equal(finishes.length, 1);
+    assert.equal(finishes[0][1], 'stopped');
+  });
+
   it('progress_false_or_no_hook_reports_nothing', async () => {
     const reports = recordProgress();
     await using pool = new ThreadPool(1);

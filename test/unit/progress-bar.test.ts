@@ -17,4 +17,13 @@ describe('progress bar text', () => {
     assert.match(String(half['text/html']), /width:50\.0%/);
     assert.match(String(barBundle({ ...map, label: '<b>' }, 8, 0)['text/html']), /<span>&lt;b&gt;<\/span>[^]*width:100\.0%/);
   });
+
+  it('without_a_total_an_imap_over_a_generator_shows_a_count_and_no_bar', () => {
+    const open = { ...map, label: 'imap', total: undefined };
+    const running = barBundle(open, 37, 3);
+    assert.equal(running['text/plain'], 'imap 37 tasks, 3 s, 2 processes');
+    assert.doesNotMatch(String(running['text/html']), /width:/);
+    assert.equal(summary(open, 'done', 40, 4.04), 'imap: 40 tasks in 4.0 s on 2 processes');
+    assert.equal(summary(open, 'stopped', 12, 1), 'imap: stopped after 12 tasks in 1.0 s on 2 processes');
+  });
 });

@@ -83,17 +83,30 @@ function workersText({ workers, workerKind }: ProgressStart): string {
   return `${workers} ${workerKind === 'process' ? 'process' : 'thread'}${workers === 1 ? '' : workerKind === 'process' ? 'es' : 's'}`;
 }
 
+/** `done` of the map's tasks: `3/8 tasks`, or `3 tasks` while the total is not known (tqdm's count without a total). */
+function tasksText(map: ProgressStart, done: number): string {
+  return map.total === undefined ? `${done} tasks` : `${done}/${map.total} tasks`;
+}
+
 /** The one line a finished map leaves, e.g. `map: 20/20 tasks in 3.4 s on 2 processes`. */
 export function summary(map: ProgressStart, how: Ending, done: number, seconds: number): string {
-  const what = how === 'done' ? `${done}/${map.total} tasks` : how === 'failed' ? `failed after ${done}/${map.total} tasks` : `stopped after ${done}/${map.total} tasks`;
+  const tasks = tasksText(map, done);
+  const what = how === 'done' ? tasks : how === 'failed' ? `failed after ${tasks}` : `stopped after ${tasks}`;
   return `${map.label}: ${what} in ${seconds.toFixed(1)} s on ${workersText(map)}`;
 }
 
-/** The running bar: text for consoles, HTML for JupyterLab and exported pages. */
+/**
+ * The running bar: text for consoles, HTML for JupyterLab and exported pages.
+ * Without a total (an imap reading a generator) there is no bar, only the count.
+ */
 export function barBundle(map: ProgressStart, done: number, seconds: number): MimeBundle {
+  const counts = `${tasksText(map, done)}, ${seconds} s, ${workersText(map)}`;
+  if (map.total === undefined) {
+    const line = `${map.label} ${counts}`;
+    return { 'text/plain': line, 'text/html': `<div style="${BOX}"><span>${escapeHtml(map.label)}</span><span style="font-variant-numeric:tabular-nums">${escapeHtml(counts)}</span></div>` };
+  }
   const fraction = map.total === 0 ? 1 : Math.min(done / map.total, 1);
   const filled = Math.round(fraction * BAR_CHARS);
-  const counts = `${done}/${map.total} tasks, ${seconds} s, ${workersText(map)}`;
   const text = `${map.label} ${'█'.repeat(filled)}${'░'.repeat(BAR_CHARS - filled)} ${counts}`;
   const percent = (fraction * 100).toFixed(1);
   const html = `<div style="${BOX}">`

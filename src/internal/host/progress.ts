@@ -8,8 +8,8 @@
 export interface ProgressStart {
   /** The call, e.g. 'map' or 'starmap'. */
   label: string;
-  /** Items (calls of the function) in the map. */
-  total: number;
+  /** Items (calls of the function) in the map; undefined while not known (an imap reading an iterable as it goes). */
+  total: number | undefined;
   /** Workers of the pool. */
   workers: number;
   /** What the workers are. */
