@@ -8,7 +8,7 @@
  * ends (hub/child-channel.ts's onWorkEnd).
  */
 import { Empty, Full, ItemTooLargeError, NotShippableError, ShutDown } from '../errors.js';
-import { childChannel, nextRequestId, onWorkEnd } from '../internal/hub/child-channel.js';
+import { nextRequestId, onWorkEnd, requireChildChannel } from '../internal/hub/child-channel.js';
 import { frame, frameHead, type Frame, type SyncChannel } from '../internal/hub/frames.js';
 import { F, FRAME_HEAD, Q, QS } from '../internal/hub/protocol.js';
 import { Reader } from '../internal/wire-codec.js';
@@ -69,14 +69,7 @@ export class RemoteQueue {
   }
 
   #channel(): SyncChannel {
-    const channel = childChannel();
-    if (!channel) {
-      throw new NotShippableError(
-        'a multiprocessing Queue from another process works in the main thread of a process loom started with it ' +
-          '(a Process or pool worker given the queue); pass it to the worker threads of that process through a threading Queue instead',
-      );
-    }
-    return channel;
+    return requireChildChannel('a multiprocessing Queue from another process', 'queue');
   }
 
   #head(ms: number, extra = 0): Buffer {

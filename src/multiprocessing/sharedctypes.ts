@@ -67,6 +67,23 @@ interface SharedInfo {
   lock?: SharedForm;
 }
 
+/** A revived Value's or Array's parts: over the memory itself (a thread), or through the process that made it (a child). */
+interface Revived {
+  typecode: string;
+  cells: TypedArray;
+  lock: Lock | RLock | undefined;
+  remote: Remote | undefined;
+}
+
+function revived(data: SharedData | RemoteData): Revived {
+  if (isRemoteData(data)) {
+    const info = data.remote.info as SharedInfo;
+    return { typecode: info.typecode, cells: new Int8Array(0), lock: info.lock ? (revive(info.lock) as Lock | RLock) : undefined, remote: new Remote(data.remote) };
+  }
+  const cells = new (typeOf(data.typecode))(data.buffer);
+  return { typecode: data.typecode, cells, lock: data.lock ? (revive(data.lock) as Lock | RLock) : undefined, remote: undefined };
+}
+
 function isBig(typecode: string): boolean {
   return typeOf(typecode) === BigInt64Array || typeOf(typecode) === BigUint64Array;
 }
@@ -119,16 +136,8 @@ export class Value<T extends number | bigint = number> implements Shareable, Ser
   constructor(typecode?: Typecode, value?: number | bigint, options?: SharedOptions) {
     const { id, data } = adopt<SharedData | RemoteData>();
     this.#id = id;
-    if (isRemoteData(data)) {
-      const info = data.remote.info as SharedInfo;
-      this.#remote = new Remote(data.remote);
-      this.#typecode = info.typecode;
-      this.#cells = new Int8Array(0);
-      this.#lock = info.lock ? (revive(info.lock) as Lock | RLock) : undefined;
-    } else if (data) {
-      this.#typecode = data.typecode;
-      this.#cells = new (typeOf(data.typecode))(data.buffer);
-      this.#lock = data.lock ? (revive(data.lock) as Lock | RLock) : undefined;
+    if (data) {
+      ({ typecode: this.#typecode, cells: this.#cells, lock: this.#lock, remote: this.#remote } = revived(data));
     } else {
       const cls = typeOf(typecode);
       this.#typecode = typecode!;
@@ -220,16 +229,8 @@ export class SharedArray<T extends number | bigint = number> implements Shareabl
   constructor(typecode?: Typecode, sizeOrItems?: number | Iterable<NoInfer<T>>, options?: SharedOptions) {
     const { id, data } = adopt<SharedData | RemoteData>();
     this.#id = id;
-    if (isRemoteData(data)) {
-      const info = data.remote.info as SharedInfo;
-      this.#remote = new Remote(data.remote);
-      this.#typecode = info.typecode;
-      this.#cells = new Int8Array(0);
-      this.#lock = info.lock ? (revive(info.lock) as Lock | RLock) : undefined;
-    } else if (data) {
-      this.#typecode = data.typecode;
-      this.#cells = new (typeOf(data.typecode))(data.buffer);
-      this.#lock = data.lock ? (revive(data.lock) as Lock | RLock) : undefined;
+    if (data) {
+      ({ typecode: this.#typecode, cells: this.#cells, lock: this.#lock, remote: this.#remote } = revived(data));
     } else {
       const cls = typeOf(typecode);
       this.#typecode = typecode!;

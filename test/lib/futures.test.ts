@@ -4,7 +4,7 @@ import {
   ALL_COMPLETED, ArgumentValueError, asCompleted, BrokenWorkerError, CancelledError, currentThread, FIRST_COMPLETED, FIRST_EXCEPTION,
   Future, PoolStateError, ProcessPoolExecutor, ThreadPoolExecutor, TimeoutError, wait, waitSync,
 } from '../../src/index.js';
-import { assertNothingLeftAtEnd, cells } from './helpers.js';
+import { assertNothingLeftAtEnd, cells, openGate } from './helpers.js';
 
 assertNothingLeftAtEnd();
 
@@ -13,11 +13,6 @@ const held = (gate: Int32Array, value: number): number => {
   Atomics.wait(gate, 0, 0, 10_000);
   return value;
 };
-
-function open(gate: Int32Array): void {
-  Atomics.store(gate, 0, 1);
-  Atomics.notify(gate, 0);
-}
 
 test('submit returns a Future: awaitable, result(), resultSync(), done() and exception()', async () => {
   await using executor = new ThreadPoolExecutor({ maxWorkers: 2 });
@@ -67,7 +62,7 @@ test('running(), cancel() and cancelled() follow the call', async () => {
   assert.equal(second.done(), true);
   await assert.rejects(second.result(), CancelledError);
   assert.throws(() => second.exceptionSync(), CancelledError);
-  open(gate);
+  openGate(gate);
   assert.equal(await first, 1);
   assert.equal(first.cancel(), false);
   assert.equal(first.cancelled(), false);
@@ -80,7 +75,7 @@ test('result() and exception() time out with TimeoutError', async () => {
   await assert.rejects(future.result(0.01), TimeoutError);
   assert.throws(() => future.resultSync(0.01), TimeoutError);
   await assert.rejects(future.exception(0.01), TimeoutError);
-  open(gate);
+  openGate(gate);
   assert.equal(future.resultSync(5), 1);
 });
 
@@ -104,7 +99,7 @@ test('map gives results in order for several iterables (shortest wins), with chu
   const gate = cells(1);
   const slow = executor.map(held, [gate], [1], { timeout: 0.02 });
   await assert.rejects(slow.next(), TimeoutError);
-  open(gate);
+  openGate(gate);
   const failing = executor.map((x: number) => { if (x === 2) throw new Error('two'); return x; }, [1, 2, 3]);
   assert.deepEqual(await failing.next(), { done: false, value: 1 });
   await assert.rejects(failing.next(), /two/);
@@ -123,7 +118,7 @@ test('wait() returns as returnWhen says; waitSync blocks', async () => {
   const failing: Future<unknown> = executor.submit(() => { throw new Error('x'); });
   const exception = await wait([slow, failing], { returnWhen: FIRST_EXCEPTION });
   assert.ok(exception.done.has(failing));
-  open(gate);
+  openGate(gate);
   const all = await wait([quick, slow, failing], { returnWhen: ALL_COMPLETED });
   assert.equal(all.done.size, 3);
   assert.equal(waitSync([slow]).done.size, 1);
@@ -141,13 +136,13 @@ test('asCompleted yields futures as they finish, done ones first; it times out',
   const completed = asCompleted([slow, quick]);
   const firstStep = await completed.next();
   order.push(firstStep.value as Future<number>);
-  open(gate);
+  openGate(gate);
   for await (const future of completed) order.push(future);
   assert.deepEqual(order, [quick, slow]);
   const gate2 = cells(1);
   const stuck = executor.submit(held, gate2, 3);
   assert.throws(() => [...asCompleted([stuck], 0.02)], TimeoutError);
-  open(gate2);
+  openGate(gate2);
   assert.deepEqual([...asCompleted([stuck])], [stuck]);
 });
 
@@ -161,7 +156,7 @@ test('shutdown waits; cancelFutures cancels what has not started; no submit afte
   const stopping = executor.shutdown({ cancelFutures: true });
   assert.equal(queued.cancelled(), true);
   assert.throws(() => executor.submit(() => 1), (e: Error) => e instanceof PoolStateError && /after shutdown/.test(e.message));
-  open(gate);
+  openGate(gate);
   await stopping;
   assert.equal(running.resultSync(), 1);
 });

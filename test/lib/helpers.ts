@@ -17,6 +17,12 @@ export function cells(n = 1): Int32Array {
   return new Int32Array(new SharedArrayBuffer(4 * n));
 }
 
+/** Sets `gate[0]` and wakes what waits on it: lets go the calls a test holds on a gate. */
+export function openGate(gate: Int32Array): void {
+  Atomics.store(gate, 0, 1);
+  Atomics.notify(gate, 0);
+}
+
 /**
  * Registers an `after` hook failing the file if a worker thread or a child
  * process it started is still alive (5 s upper bound each): pools, executors

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CancelledError, Future, ProcessPoolExecutor, ThreadPoolExecutor } from '../../src/index.js';
-import { assertNothingLeftAtEnd, cells } from './helpers.js';
+import { assertNothingLeftAtEnd, cells, openGate } from './helpers.js';
 
 assertNothingLeftAtEnd();
 
@@ -20,11 +20,6 @@ const held = (gate: Int32Array, value: number): number => {
   Atomics.wait(gate, 0, 0, 10_000);
   return value;
 };
-
-function open(gate: Int32Array): void {
-  Atomics.store(gate, 0, 1);
-  Atomics.notify(gate, 0);
-}
 
 /** CPython's checks: some cancelled, the others done without an error, and at least one of those. */
 async function assertSomeRanTheRestCancelled(futures: Future<number>[]): Promise<Future<number>[]> {
@@ -59,7 +54,7 @@ test('test_cancel_futures with calls that wait: exactly the calls given to the 2
   const stopping = executor.shutdown({ wait: true, cancelFutures: true });
   assert.equal(futures.filter((f) => f.cancelled()).length, 48, 'cancelled at once, by the shutdown call itself');
   assert.equal(futures[2].cancel(), true, 'cancel() of a cancelled call is true');
-  open(gate);
+  openGate(gate);
   await stopping;
   const others = await assertSomeRanTheRestCancelled(futures);
   assert.deepEqual(await Promise.all(others), [0, 1]);
@@ -73,7 +68,7 @@ test('after the first calls, a call is queued again until a worker takes it: can
   assert.equal(first.running(), true);
   assert.equal(second.running(), false);
   assert.equal(second.cancel(), true);
-  open(gate);
+  openGate(gate);
   assert.equal(await first, 1);
   // Every worker has had its first call: a later one waits in the queue until a worker is free.
   const gate2 = cells(1);
@@ -82,7 +77,7 @@ test('after the first calls, a call is queued again until a worker takes it: can
   const later = executor.submit(held, gate2, 4);
   assert.equal(later.running(), false);
   assert.equal(later.cancel(), true);
-  open(gate2);
+  openGate(gate2);
   assert.equal(await busy, 3);
 });
 

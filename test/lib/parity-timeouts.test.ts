@@ -10,7 +10,7 @@ import {
   ArgumentValueError, asCompleted, Barrier, BrokenBarrierError, Condition, Empty, Event, Full, Lock, multiprocessing, Process, Queue, RLock,
   Semaphore, Thread, ThreadPool, ThreadPoolExecutor, TimeoutError, wait,
 } from '../../src/index.js';
-import { assertNothingLeftAtEnd, cells } from './helpers.js';
+import { assertNothingLeftAtEnd, cells, openGate } from './helpers.js';
 
 assertNothingLeftAtEnd();
 
@@ -20,11 +20,6 @@ const held = (gate: Int32Array): string => {
   return 'done';
 };
 
-function open(gate: Int32Array): void {
-  Atomics.store(gate, 0, 1);
-  Atomics.notify(gate, 0);
-}
-
 test('_test_multiprocessing.py _kill_process: join(-1) returns at once, the thread or process still alive', async () => {
   const gate = cells();
   const t = new Thread({ target: held, args: [gate] });
@@ -32,7 +27,7 @@ test('_test_multiprocessing.py _kill_process: join(-1) returns at once, the thre
   t.joinSync(-1);
   await t.join(-0.5);
   assert.equal(t.isAlive(), true);
-  open(gate);
+  openGate(gate);
   await t.join();
   const q = new multiprocessing.Queue<string>();
   const p = new Process({ target: (q: multiprocessing.Queue<string>) => { q.getSync({ timeout: 30 }); }, args: [q] });
@@ -122,7 +117,7 @@ test('_test_multiprocessing.py _TestPool (AsyncResult.wait/get): a negative time
   assert.equal(res.ready(), false);
   assert.throws(() => res.getSync(-1), TimeoutError);
   await assert.rejects(res.get(-1), TimeoutError);
-  open(gate);
+  openGate(gate);
   assert.equal(await res.get(), 'done');
 });
 
@@ -138,6 +133,6 @@ test('test_concurrent_futures (result, exception, wait, as_completed, map timeou
   assert.throws(() => [...asCompleted([future], -1)], TimeoutError);
   const results = executor.map(held, [gate], { timeout: -1 });
   await assert.rejects(results.next(), TimeoutError);
-  open(gate);
+  openGate(gate);
   assert.equal(await future.result(), 'done');
 });

@@ -5,6 +5,7 @@
  * undefined in any other thread and in a process loom did not start.
  */
 import { isMainThread } from 'node:worker_threads';
+import { NotShippableError } from '../../errors.js';
 import type { SyncChannel } from './frames.js';
 
 let channel: SyncChannel | undefined;
@@ -19,6 +20,23 @@ export function setChildChannel(value: SyncChannel): void {
 
 export function childChannel(): SyncChannel | undefined {
   return isMainThread ? channel : undefined;
+}
+
+/**
+ * The channel, for an object from another process: only the main thread of
+ * a loom child has one, and anywhere else using such an object is an error
+ * that says where it works. `what` names the object ("a multiprocessing
+ * Queue from another process"), `given` what the child was given ("queue").
+ */
+export function requireChildChannel(what: string, given: string): SyncChannel {
+  const found = childChannel();
+  if (!found) {
+    throw new NotShippableError(
+      `${what} works in the main thread of a process loom started with it ` +
+        `(a Process or pool worker given the ${given}); pass it to the worker threads of that process through a threading Queue instead`,
+    );
+  }
+  return found;
 }
 
 export function nextRequestId(): number {

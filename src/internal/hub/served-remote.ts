@@ -6,22 +6,14 @@
  * same channel as queue operations, so a child's frames stay in order.
  */
 import { deserialize, serialize } from 'node:v8';
-import { NotShippableError } from '../../errors.js';
 import { deserializeError, type SerializedError } from '../error-wire.js';
 import type { RemoteObjectForm } from '../share/served.js';
-import { childChannel, nextRequestId } from './child-channel.js';
+import { nextRequestId, requireChildChannel } from './child-channel.js';
 import { frame, type SyncChannel } from './frames.js';
 import { F } from './protocol.js';
 
 function channel(): SyncChannel {
-  const found = childChannel();
-  if (!found) {
-    throw new NotShippableError(
-      'an object from another process (a Lock, Event, Value...) works in the main thread of a process loom started with it ' +
-        '(a Process or pool worker given the object); pass it to the worker threads of that process through a threading Queue instead',
-    );
-  }
-  return found;
+  return requireChildChannel('an object from another process (a Lock, Event, Value...)', 'object');
 }
 
 function body(form: RemoteObjectForm, op: string, args: unknown[]): Buffer {
