@@ -175,6 +175,21 @@ describe('display inside threads, pool tasks and processes started by cells', ()
     assert.deepEqual(displayIds(iopub), [id, id, id, id, undefined, id]);
   });
 
+  it('an_update_without_a_display_id_is_refused_in_a_worker_as_in_the_cell', async () => {
+    // IPython: display(obj, update=True) raises TypeError('display_id required for update_display').
+    const { reply } = await kernel.execute("display('x', { update: true })");
+    assert.equal(reply.content.ename, 'ArgumentTypeError');
+    assert.match(String(reply.content.evalue), /^displayId required for update/);
+    const iopub = await ok(
+      [
+        "const refused = new Process({ target: () => { display('x', { update: true }); } });",
+        'refused.start();',
+        "await refused.join().then(() => 'joined', (error: Error) => `${error.name}: ${error.message}`)",
+      ].join('\n'),
+    );
+    assert.match(String(ofType(iopub, 'execute_result')[0].content.data['text/plain']), /^'ArgumentTypeError: displayId required for update/);
+  });
+
   it('a_handle_made_in_a_thread_is_updated_in_a_process_it_starts', async () => {
     const iopub = await ok(
       [

@@ -18,6 +18,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
+import { ArgumentTypeError } from '../../../src/errors.js';
 import { JUPYTER_DISPLAY } from '../../../src/host/index.js';
 import type { MimeBundle } from '../../jupyter/output.js';
 
@@ -104,7 +105,8 @@ export function makeDisplay(send: (message: DisplayMessage) => void): { display:
     const data = options?.raw ? normalize(value as MimeBundle) : bundleOf(value);
     const displayId = options?.displayId === true ? randomUUID() : options?.displayId;
     const isUpdate = options?.update === true;
-    if (isUpdate && displayId === undefined) throw new TypeError('display(): update: true needs the displayId of the output to replace');
+    // IPython's display(obj, update=True) without a display_id raises the same TypeError.
+    if (isUpdate && displayId === undefined) throw new ArgumentTypeError('displayId required for update: display(value, {displayId, update: true}) replaces the output with that displayId');
     send({
       type: 'display',
       data,
