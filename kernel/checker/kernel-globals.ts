@@ -1,14 +1,18 @@
 /**
  * The ambient declarations of what the kernel defines in every cell, for the
  * language service. The values come from the executor
- * (kernel/executor/runtime/display.ts, input.ts, errors.ts); these
- * declarations mirror them and must follow when they change.
+ * (kernel/executor/runtime/display-api.ts, input.ts, errors.ts); these
+ * declarations mirror them and must follow when they change. `display` and
+ * `clearOutput` exist, the same, inside the threads, pool tasks and processes
+ * a cell starts (worker-display.ts, child-display.ts).
  */
 export const KERNEL_GLOBALS_D_TS = `
 /**
  * Shows a value in the cell's output: its rich representation when it has one
  * (a method under Symbol.for('Jupyter.display') returning a MIME bundle), else as text.
  * With \`displayId\`, returns a handle whose update() replaces the output later.
+ * Works the same inside a Thread, a pool task or a Process a cell starts: the
+ * output lands in the cell that started the work.
  */
 declare function display(value: unknown, options: display.Options & { displayId: string | true }): display.Handle;
 declare function display(value: unknown, options?: display.Options): display.Handle | undefined;
@@ -20,13 +24,15 @@ declare namespace display {
     metadata?: Record<string, unknown>;
     /** Names the output so that it can be updated later; \`true\` picks a fresh id. */
     displayId?: string | true;
+    /** Replaces the output named \`displayId\` instead of adding one (IPython's \`update=True\`). */
+    update?: boolean;
   }
   type MediaOptions = Omit<Options, 'raw'>;
   type ImageOptions = MediaOptions & { width?: number; height?: number };
   interface Handle {
     readonly displayId: string;
     /** Replaces what this output shows, wherever it is in the notebook. */
-    update(value: unknown, options?: Omit<Options, 'displayId'>): void;
+    update(value: unknown, options?: Omit<Options, 'displayId' | 'update'>): void;
   }
   /** Shows HTML (text/html). */
   function html(html: string, options?: MediaOptions): Handle | undefined;

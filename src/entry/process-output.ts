@@ -65,12 +65,31 @@ export function enterChildTag(tag: string | undefined): void {
 }
 
 function outputFrame(stream: 1 | 2, tag: Buffer, text: string): Buffer {
-  const { frameHead, F, FRAME_HEAD } = hub();
+  return taggedFrame(hub().F.OUTPUT, stream, tag, text);
+}
+
+/** A frame whose body is a tag (its length in b), then UTF-8 text: OUTPUT, DISPLAY. */
+function taggedFrame(kind: number, a: number, tag: Buffer, text: string): Buffer {
+  const { frameHead, FRAME_HEAD } = hub();
   const size = Buffer.byteLength(text, 'utf8');
-  const out = frameHead(F.OUTPUT, stream, tag.length, tag.length + size);
+  const out = frameHead(kind, a, tag.length, tag.length + size);
   tag.copy(out, FRAME_HEAD);
   out.write(text, FRAME_HEAD + tag.length, 'utf8');
   return out;
+}
+
+/** How this thread sends frames to its hub, in order with its output, and the tag of its work now; undefined when not routed. */
+let route: { send: (frame: Buffer) => void; tag: () => string } | undefined;
+
+/**
+ * Sends `text` to the hub as a tagged frame of `kind` (a host's DISPLAY), in
+ * order with this thread's console output; `tag` defaults to the work's now.
+ * False when this thread's output is not routed (no host tagged its work).
+ */
+export function sendTaggedToHub(kind: number, text: string, tag?: string): boolean {
+  if (route === undefined) return false;
+  route.send(taggedFrame(kind, 0, Buffer.from(tag ?? route.tag(), 'utf8'), text));
+  return true;
 }
 
 type WriteCallback = (error?: Error | null) => void;
@@ -100,6 +119,7 @@ export function routeChildOutput(channel: SyncChannel, tag: string | undefined, 
   // Work this child starts (its own processes and pools) belongs where its own work does.
   outputHooks.outputTag = () => current;
   replaceWrites((stream, text) => channel.post(outputFrame(stream, currentBytes, text)));
+  route = { send: (frame) => channel.post(frame), tag: () => current! };
 }
 
 /**
@@ -127,5 +147,7 @@ export function routeThreadOutputInChild(): boolean {
     tagBytes = Buffer.from(next, 'utf8');
   };
   childIoHooks.childOutput = (childTag, name, text) => send(outputFrame(name === 'stdout' ? 1 : 2, Buffer.from(childTag, 'utf8'), text));
+  childIoHooks.childDisplay = (childTag, text) => send(taggedFrame(hub().F.DISPLAY, 0, Buffer.from(childTag, 'utf8'), text));
+  route = { send, tag: () => tag };
   return true;
 }

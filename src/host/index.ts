@@ -10,7 +10,8 @@
  * - Work by output tag: `interruptWork(tag)` stops what was started under one.
  * - Blocking both ways (`runSync`, `runAsync`), for a host's own waits written
  *   once as a generator, as loom's primitives are.
- * - Inside a child process: `inputFromParent`, input() through the hub.
+ * - Inside a child process: `inputFromParent`, input() through the hub, and
+ *   `displayFromChild`, a host's rich output through the hub.
  * - Showing things: `escapeHtml` and `JUPYTER_DISPLAY`, the symbol of a rich
  *   display method (from loom/display's light half: no charts load).
  * - Processes a host starts to run code: the fd table they share with loom's
@@ -49,3 +50,15 @@ export function inputFromParent(prompt: string, password: boolean): string {
 }
 
 const childInput = lazy<typeof import('../entry/child-input.js')>(() => require('../entry/child-input.js'));
+
+/**
+ * Rich output from a loom child process (or one of its threads) whose work a
+ * host tagged: `data` (the host's own text) goes to the hub, in order with
+ * console output, and on to `childIoHooks.childDisplay` there. `tag` defaults
+ * to the work running now. Throws when no host tagged this process's work.
+ */
+export function displayFromChild(data: string, tag?: string): void {
+  childDisplay().displayFromChild(data, tag);
+}
+
+const childDisplay = lazy<typeof import('../entry/child-display.js')>(() => require('../entry/child-display.js'));

@@ -1,125 +1,17 @@
 /**
- * Rich output for cells: the `display` and `clearOutput` globals, and the MIME
- * bundle of a cell's result.
- *
- *   display(value)                         text/plain, or the value's own bundle
- *   display.html('<b>hi</b>')              also markdown, svg, png, jpeg, json, latex, text
- *   display({'text/html': s}, {raw: true}) a MIME bundle as it is
- *   const h = display('0%', {displayId: true}); h.update('50%')
- *   clearOutput({wait: true})
- *
- * A value with a method under Symbol.for('Jupyter.display') that returns a MIME
- * bundle is shown with that bundle, by display() and as a cell's result.
+ * Rich output in the executor's main thread: the `display` and `clearOutput`
+ * globals of cells (the API is display-api.ts), sent as frames of the cell
+ * whose code calls them, and the MIME bundle of a cell's result.
  */
-import { randomUUID } from 'node:crypto';
-import { inspect } from 'node:util';
-import { JUPYTER_DISPLAY } from '../../../src/host/index.js';
-import type { MimeBundle } from '../../jupyter/output.js';
 import { sendFrame } from './channel.js';
 import { currentCell } from './context.js';
+import { makeDisplay, type Display, type DisplayMessage } from './display-api.js';
 
-export interface DisplayOptions {
-  /** The value is a MIME bundle (mime type -> data) to show as it is. */
-  raw?: boolean;
-  /** Jupyter display metadata, e.g. {'image/png': {width: 200}}. */
-  metadata?: Record<string, unknown>;
-  /** Names the output so that it can be updated later; `true` picks a fresh id. */
-  displayId?: string | true;
+export { bundleOf, plainText, type Display, type DisplayHandle, type DisplayOptions } from './display-api.js';
+
+/** The display API whose messages go to the cell with msg_id `parent`, from this thread (also a late callback's). */
+export function displayInCell(parent: string): Display {
+  return makeDisplay((message: DisplayMessage) => sendFrame({ ...message, parent })).display;
 }
 
-export interface DisplayHandle {
-  readonly displayId: string;
-  /** Replaces what this output shows, wherever it is in the notebook. */
-  update(value: unknown, options?: Omit<DisplayOptions, 'displayId'>): void;
-}
-
-type MediaOptions = Omit<DisplayOptions, 'raw'>;
-
-export interface Display {
-  (value: unknown, options: DisplayOptions & { displayId: string | true }): DisplayHandle;
-  (value: unknown, options?: DisplayOptions): DisplayHandle | undefined;
-  html(html: string, options?: MediaOptions): DisplayHandle | undefined;
-  markdown(markdown: string, options?: MediaOptions): DisplayHandle | undefined;
-  svg(svg: string, options?: MediaOptions): DisplayHandle | undefined;
-  /** Base64 text (a data: URL is fine) or the bytes of the image. */
-  png(image: string | Uint8Array, options?: MediaOptions & { width?: number; height?: number }): DisplayHandle | undefined;
-  jpeg(image: string | Uint8Array, options?: MediaOptions & { width?: number; height?: number }): DisplayHandle | undefined;
-  json(value: unknown, options?: MediaOptions): DisplayHandle | undefined;
-  latex(latex: string, options?: MediaOptions): DisplayHandle | undefined;
-  text(text: string, options?: MediaOptions): DisplayHandle | undefined;
-}
-
-/** How Node's REPL shows a value, without colours. */
-export function plainText(value: unknown): string {
-  return inspect(value, { colors: false, showProxy: true });
-}
-
-/** The bundle for a value: text/plain, plus whatever its Jupyter.display method gives. */
-export function bundleOf(value: unknown): MimeBundle {
-  const method = value !== null && (typeof value === 'object' || typeof value === 'function')
-    ? (value as Record<symbol, unknown>)[JUPYTER_DISPLAY] : undefined;
-  const own: unknown = typeof method === 'function' ? method.call(value) : undefined;
-  return normalize({ 'text/plain': plainText(value), ...(typeof own === 'object' && own !== null ? own as MimeBundle : {}) });
-}
-
-/** Binary data in a bundle travels as base64, as Jupyter expects it. */
-function normalize(bundle: MimeBundle): MimeBundle {
-  const out: MimeBundle = {};
-  for (const [mime, data] of Object.entries(bundle)) {
-    out[mime] = data instanceof Uint8Array ? Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64') : data;
-  }
-  return out;
-}
-
-function show(data: MimeBundle, options: DisplayOptions | undefined, update: boolean, displayId?: string): void {
-  sendFrame({
-    type: 'display',
-    parent: currentCell()?.parent ?? '',
-    data,
-    metadata: options?.metadata ?? {},
-    ...(displayId === undefined ? {} : { displayId }),
-    update,
-  });
-}
-
-function displayValue(value: unknown, options?: DisplayOptions): DisplayHandle | undefined {
-  const data = options?.raw ? normalize(value as MimeBundle) : bundleOf(value);
-  const displayId = options?.displayId === true ? randomUUID() : options?.displayId;
-  show(data, options, false, displayId);
-  if (displayId === undefined) return undefined;
-  return {
-    displayId,
-    update(next, nextOptions) {
-      show(nextOptions?.raw ? normalize(next as MimeBundle) : bundleOf(next), nextOptions, true, displayId);
-    },
-  };
-}
-
-function media<T>(build: (content: T) => MimeBundle) {
-  return (content: T, options?: MediaOptions) => displayValue(build(content), { ...options, raw: true });
-}
-
-function image(mime: string) {
-  return (content: string | Uint8Array, options?: MediaOptions & { width?: number; height?: number }) => {
-    const base64 = typeof content === 'string' ? content.replace(/^data:[^,]*,/, '') : Buffer.from(content).toString('base64');
-    const size = { ...(options?.width ? { width: options.width } : {}), ...(options?.height ? { height: options.height } : {}) };
-    const metadata = Object.keys(size).length > 0 ? { ...options?.metadata, [mime]: size } : options?.metadata;
-    return displayValue({ [mime]: base64, 'text/plain': `<${mime} image>` }, { ...options, metadata, raw: true });
-  };
-}
-
-export const display = Object.assign(displayValue, {
-  html: media((html: string) => ({ 'text/html': html, 'text/plain': '<HTML>' })),
-  markdown: media((markdown: string) => ({ 'text/markdown': markdown, 'text/plain': markdown })),
-  svg: media((svg: string) => ({ 'image/svg+xml': svg, 'text/plain': '<SVG image>' })),
-  png: image('image/png'),
-  jpeg: image('image/jpeg'),
-  json: media((value: unknown) => ({ 'application/json': value, 'text/plain': plainText(value) })),
-  latex: media((latex: string) => ({ 'text/latex': latex, 'text/plain': latex })),
-  text: media((text: string) => ({ 'text/plain': text })),
-}) as Display;
-
-/** Clears the cell's output now, or (wait) just before its next output arrives. */
-export function clearOutput(options?: { wait?: boolean }): void {
-  sendFrame({ type: 'clear', parent: currentCell()?.parent ?? '', wait: options?.wait ?? false });
-}
+export const { display, clearOutput } = makeDisplay((message) => sendFrame({ ...message, parent: currentCell()?.parent ?? '' }));

@@ -31,3 +31,4 @@ if (sharedOutput !== undefined) {
   // Processes this thread starts get what the executor's own get.
   processHooks.processPreload = [CHILD_PRELOAD];
 }
+import './hub-display.js';

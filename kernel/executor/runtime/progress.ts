@@ -1,125 +1,18 @@
 /**
- * Progress bars for long maps in the cell that started them: the kernel's
- * implementation of the library's `progressHooks.progress` (from loom/host).
- *
- * A map shorter than SHOW_AFTER_MS shows nothing. A longer one shows a bar
- * (display_data with a display_id) that is replaced in place
- * (update_display_data) at most every REFRESH_MS, and ends as a one-line
- * summary, which is what a saved or exported notebook keeps.
- *
- * The bar appears and moves from a timer while the cell awaits the map, and
- * from the map's own reports (items finishing), so a `mapSync` that blocks
- * the event loop still moves it whenever results come in.
+ * Progress bars for long maps started in the executor's main thread, in the
+ * cell that started them: the kernel's `progressHooks.progress` there (the
+ * bar itself is progress-bar.ts; threads and child processes set their own).
  */
-import { escapeHtml } from '../../../src/host/index.js';
 import type { ProgressReporter, ProgressStart } from '../../../src/host/index.js';
-import type { MimeBundle } from '../../jupyter/output.js';
-import { currentCell, runInCell, type CellContext } from './context.js';
-import { display, type DisplayHandle } from './display.js';
+import { currentCell } from './context.js';
+import { displayInCell } from './display.js';
+import { ProgressBar } from './progress-bar.js';
 
-export const SHOW_AFTER_MS = 1000;
-export const REFRESH_MS = 250;
-const BAR_CHARS = 24;
-
-type Ending = Parameters<ProgressReporter['finish']>[0];
+export { barBundle, REFRESH_MS, SHOW_AFTER_MS, summary } from './progress-bar.js';
 
 /** `progressHooks.progress`: a bar for this map in the cell that started it, or nothing outside a cell. */
 export function mapProgress(map: ProgressStart): ProgressReporter {
   const cell = currentCell();
-  return cell === undefined ? { update() {}, finish() {} } : new ProgressBar(map, cell);
-}
-
-class ProgressBar implements ProgressReporter {
-  readonly #map: ProgressStart;
-  readonly #cell: CellContext;
-  readonly #started = performance.now();
-  readonly #timer: NodeJS.Timeout;
-  #done = 0;
-  #handle: DisplayHandle | undefined;
-  #lastShown = { at: 0, text: '' };
-
-  constructor(map: ProgressStart, cell: CellContext) {
-    this.#map = map;
-    this.#cell = cell;
-    // unref: a bar never keeps the executor alive, and the interval ends with the map.
-    this.#timer = setInterval(() => this.#refresh(), REFRESH_MS).unref();
-  }
-
-  update(done: number): void {
-    this.#done = done;
-    if (performance.now() - this.#lastShown.at >= REFRESH_MS) this.#refresh();
-  }
-
-  finish(how: Ending, done: number): void {
-    clearInterval(this.#timer);
-    this.#done = done;
-    // A map that ended before its bar appeared leaves no trace.
-    if (this.#handle === undefined) return;
-    const line = summary(this.#map, how, done, (performance.now() - this.#started) / 1000);
-    this.#send({ 'text/plain': line, 'text/html': summaryHtml(line, how) });
-  }
-
-  /** Shows the bar once the map has run SHOW_AFTER_MS, then whenever what it says changes. */
-  #refresh(): void {
-    const elapsed = performance.now() - this.#started;
-    if (elapsed < SHOW_AFTER_MS) return;
-    const bundle = barBundle(this.#map, this.#done, Math.floor(elapsed / 1000));
-    if (bundle['text/plain'] === this.#lastShown.text) return;
-    this.#send(bundle);
-  }
-
-  #send(bundle: MimeBundle): void {
-    this.#lastShown = { at: performance.now(), text: String(bundle['text/plain']) };
-    // In the cell's context, so the frames carry its parent header even when a
-    // report comes from a callback that runs while a later cell does.
-    runInCell(this.#cell, () => {
-      if (this.#handle === undefined) this.#handle = display(bundle, { raw: true, displayId: true });
-      else this.#handle.update(bundle, { raw: true });
-    });
-  }
-}
-
-function workersText({ workers, workerKind }: ProgressStart): string {
-  return `${workers} ${workerKind === 'process' ? 'process' : 'thread'}${workers === 1 ? '' : workerKind === 'process' ? 'es' : 's'}`;
-}
-
-/** `done` of the map's tasks: `3/8 tasks`, or `3 tasks` while the total is not known (tqdm's count without a total). */
-function tasksText(map: ProgressStart, done: number): string {
-  return map.total === undefined ? `${done} tasks` : `${done}/${map.total} tasks`;
-}
-
-/** The one line a finished map leaves, e.g. `map: 20/20 tasks in 3.4 s on 2 processes`. */
-export function summary(map: ProgressStart, how: Ending, done: number, seconds: number): string {
-  const tasks = tasksText(map, done);
-  const what = how === 'done' ? tasks : how === 'failed' ? `failed after ${tasks}` : `stopped after ${tasks}`;
-  return `${map.label}: ${what} in ${seconds.toFixed(1)} s on ${workersText(map)}`;
-}
-
-/**
- * The running bar: text for consoles, HTML for JupyterLab and exported pages.
- * Without a total (an imap reading a generator) there is no bar, only the count.
- */
-export function barBundle(map: ProgressStart, done: number, seconds: number): MimeBundle {
-  const counts = `${tasksText(map, done)}, ${seconds} s, ${workersText(map)}`;
-  if (map.total === undefined) {
-    const line = `${map.label} ${counts}`;
-    return { 'text/plain': line, 'text/html': `<div style="${BOX}"><span>${escapeHtml(map.label)}</span><span style="font-variant-numeric:tabular-nums">${escapeHtml(counts)}</span></div>` };
-  }
-  const fraction = map.total === 0 ? 1 : Math.min(done / map.total, 1);
-  const filled = Math.round(fraction * BAR_CHARS);
-  const text = `${map.label} ${'█'.repeat(filled)}${'░'.repeat(BAR_CHARS - filled)} ${counts}`;
-  const percent = (fraction * 100).toFixed(1);
-  const html = `<div style="${BOX}">`
-    + `<span>${escapeHtml(map.label)}</span>`
-    + `<span style="flex:0 1 18em;height:.75em;background:#e5e7eb;border-radius:.4em;overflow:hidden">`
-    + `<span style="display:block;height:100%;width:${percent}%;background:#4c78a8"></span></span>`
-    + `<span style="font-variant-numeric:tabular-nums">${escapeHtml(counts)}</span></div>`;
-  return { 'text/plain': text, 'text/html': html };
-}
-
-const BOX = 'display:flex;align-items:center;gap:.6em;font:13px/1.5 system-ui,sans-serif;color:#374151;padding:.1em 0';
-
-function summaryHtml(line: string, how: Ending): string {
-  const colour = how === 'done' ? '#374151' : '#b42318';
-  return `<div style="font:13px/1.5 system-ui,sans-serif;color:${colour};font-variant-numeric:tabular-nums">${escapeHtml(line)}</div>`;
+  // Frames carry the cell's parent header even when a report comes from a callback that runs while a later cell does.
+  return cell === undefined ? { update() {}, finish() {} } : new ProgressBar(map, displayInCell(cell.parent));
 }

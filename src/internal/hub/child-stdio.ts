@@ -1,6 +1,6 @@
 /**
- * A child's console output and input() requests, as its hub passes them on
- * to the host (childIoHooks.childOutput, childIoHooks.childInput). Only children started
+ * A child's console output, input() requests and rich output, as its hub
+ * passes them on to the host (childIoHooks.childOutput, childInput, childDisplay). Only children started
  * with an output tag send these frames (see entry/process-output.ts).
  */
 import { serialize } from 'node:v8';
@@ -58,4 +58,14 @@ export function relayInput(child: Child, request: Frame): void {
     (line) => child.send(F.INPUT_REPLY, 0, 0, Buffer.from(String(line), 'utf8')),
     (error: unknown) => child.send(F.INPUT_REPLY, 0, 1, serialize(serializeError(error))),
   );
+}
+
+/** Hands a DISPLAY frame to childIoHooks.childDisplay (after the OUTPUT frames before it: the hub passes those first). */
+export function relayDisplay(received: Frame): void {
+  const tag = received.body.toString('utf8', 0, received.b);
+  try {
+    childIoHooks.childDisplay(tag, received.body.toString('utf8', received.b));
+  } catch {
+    // As for output: the host cannot take it now, and the hub must go on serving the children.
+  }
 }

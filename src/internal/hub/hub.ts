@@ -8,7 +8,7 @@
 import { serialize } from 'node:v8';
 import type { MessagePort } from 'node:worker_threads';
 import { Child } from './child.js';
-import { relayInput, relayOutput } from './child-stdio.js';
+import { relayDisplay, relayInput, relayOutput } from './child-stdio.js';
 import { ownCopy, type Frame } from './frames.js';
 import { F, PC, type ChildInit, type HubCommand, type HubEvent, type HubInit, type PoolWorkerInit } from './protocol.js';
 import { QueueService } from './queue-service.js';
@@ -146,6 +146,7 @@ export class Hub {
         } else {
           passRuns();
           if (received.kind === F.INPUT) relayInput(child!, received);
+          else if (received.kind === F.DISPLAY) relayDisplay(received);
           else if (received.kind === F.OBJ_OP) this.#served.handle(child!, received);
           else onFrame(child!, received);
         }

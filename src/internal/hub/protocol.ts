@@ -73,6 +73,11 @@ export const F = {
    * body: u32 object id, then v8 [op, args]. Answered by OBJ_REPLY.
    */
   OBJ_OP: 26,
+  /**
+   * Rich output for a host (a notebook's display()): b = byte length of the tag; body: the tag, then
+   * UTF-8 text the host defines (the kernel: a display message as JSON). In order with OUTPUT; no answer.
+   */
+  DISPLAY: 27,
 } as const;
 
 /** What a queue operation from a child asks (Q_OP's b). Bodies start with u32 queue id. */
