@@ -26,3 +26,4 @@ function childInput(prompt = '', options: InputOptions = {}): string {
 
 outputHooks.reportErrorsInWorker = true;
 Object.assign(globalThis, { input: childInput, KeyboardInterrupt, StdinNotImplementedError });
+import './worker-modules.js';

@@ -50,3 +50,4 @@ if (sharedOutput !== undefined && cell !== undefined) {
   outputHooks.enterOutputTag = enterCell;
   outputHooks.reportErrorsInWorker = true;
 }
+import './worker-modules.js';

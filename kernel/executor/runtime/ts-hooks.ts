@@ -15,16 +15,12 @@
  *    loader and the require() extension ts-modules.ts installs for them.
  */
 import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoadHook, ResolveHook } from 'node:module';
 import { TYPESCRIPT_FILE, transpileFile } from '../../transpile/file.js';
+import { candidates, PATH_LIKE } from './ts-candidates.js';
 
-const PATH_LIKE = /^(\.\.?(\/|$)|\/|file:)/;
 const NOT_FOUND = new Set(['ERR_MODULE_NOT_FOUND', 'ERR_UNSUPPORTED_DIR_IMPORT']);
-/** What a JavaScript extension in a TypeScript import may stand for. */
-const SWAPPED: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
-const APPENDED = ['.ts', '.tsx', '.mts', '.cts', '.js', '/index.ts', '/index.tsx', '/index.js'];
 
 export const resolve: ResolveHook = async (specifier, context, nextResolve) => {
   try {
@@ -42,16 +38,6 @@ export const resolve: ResolveHook = async (specifier, context, nextResolve) => {
     throw error;
   }
 };
-
-/** `./a.js` -> ./a.ts, ./a.tsx; `./a` -> ./a.ts ... ./a/index.js. A query or hash is kept. */
-function candidates(specifier: string): string[] {
-  const [, path = specifier, suffix = ''] = /^([^?#]*)(.*)$/.exec(specifier) ?? [];
-  const extension = extname(path);
-  const swapped = SWAPPED[extension];
-  if (swapped) return swapped.map((ext) => path.slice(0, -extension.length) + ext + suffix);
-  if (TYPESCRIPT_FILE.test(path) || extension === '.json' || extension === '.node') return [];
-  return APPENDED.map((ext) => path.replace(/\/$/, '') + ext + suffix);
-}
 
 export const load: LoadHook = async (url, context, nextLoad) => {
   const path = url.startsWith('file:') ? fileURLToPath(url) : '';

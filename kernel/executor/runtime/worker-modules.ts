@@ -1,0 +1,43 @@
+/**
+ * Preloaded into every thread and child process of the executor that loom
+ * starts (thread-output.ts and child-process.ts import it): code a cell sends
+ * there imports the notebook's TypeScript files as the cell does.
+ *  - A module binding the cell made (`import { triple } from './helper.ts'`,
+ *    used by a Thread target) is bound in the worker with require()
+ *    (src/internal/ship/module-binding.ts), and so is a require() the code
+ *    calls itself: ts-require.ts teaches require() .ts, .mts, .cts, .tsx and
+ *    `./x.js` meaning ./x.ts.
+ *  - An import() inside the code goes through IMPORT_FUNCTION, which the
+ *    notebook's declaration (notebook-declarations.ts) takes from this
+ *    thread's global: worker-import.ts resolves it from the notebook's folder.
+ * Nothing here loads the compiler or registers module hooks: a worker that
+ * never imports TypeScript does not pay for them (transpile/file.ts loads
+ * TypeScript at the first file; worker-import.ts registers the hooks at the
+ * first TypeScript import()).
+ *
+ * Why every worker sets this up itself: on Node 20 (measured on 20.20), the
+ * hooks of module.register() belong to the thread that registers them. A
+ * worker thread created after the main thread registered them does not see
+ * them, nor does a worker a hooked worker creates, and hooks registered in a
+ * worker do not reach the main thread; each registering thread gets a hooks
+ * thread of its own. A child process shares nothing with its parent's loader
+ * (only --import/--loader in its execArgv or NODE_OPTIONS would carry hooks over),
+ * and require() never passes through these hooks at all. So the executor's
+ * own hooks (ts-modules.ts) do nothing for its workers, and the require()
+ * extensions, which are per thread too (Module._extensions of that thread's
+ * module system), must be installed in each.
+ */
+import { isMainThread } from 'node:worker_threads';
+import { threadHooks } from '../../../src/host/index.js';
+import { installTypeScriptRequire } from './ts-require.js';
+import { importInWorker } from './worker-import.js';
+
+/** IMPORT_FUNCTION of transpile/module-syntax.ts, which loads the compiler and so is not imported here. */
+const IMPORT_GLOBAL = '__loom_import';
+
+installTypeScriptRequire();
+Object.assign(globalThis, { [IMPORT_GLOBAL]: importInWorker });
+
+// In a child process: the threads it starts need this too (the child's own
+// threads and pool threads get threadHooks.threadPreload, which starts empty there).
+if (isMainThread && !threadHooks.threadPreload.includes(__filename)) threadHooks.threadPreload.push(__filename);
