@@ -7,13 +7,18 @@
  * the function was rebuilt: inside loom (revive-code.js), so `./util.ts`
  * would be looked for next to loom's files. Here a path is resolved against
  * the notebook's folder first, as TypeScript reads it (ts-candidates.ts), and
- * `load` gets the file's URL, keeping the call's import attributes.
+ * `load` gets the file's URL, keeping the call's import attributes. A
+ * package (`import('some-package')`) is imported by a script compiled as a
+ * file of the notebook's folder, as a cell is, so it is found in the
+ * notebook's node_modules with import()'s own rules (its "exports" for import).
  * The module hooks that compile TypeScript are registered in this thread at
  * its first TypeScript import, not before (see worker-modules.ts for why per thread).
  */
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isBuiltin } from 'node:module';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import vm from 'node:vm';
 import { loomModuleUrl } from '../../transpile/loom-modules.js';
 import { TYPESCRIPT_FILE } from '../../transpile/file.js';
 import { candidates, PATH_LIKE } from './ts-candidates.js';
@@ -24,7 +29,8 @@ export function importInWorker<T>(specifier: unknown, load: (specifier: unknown)
   if (typeof specifier !== 'string') return load(specifier);
   // loom's own modules load from the kernel's package, as in cells.
   if (/^loom(\/|$)/.test(specifier)) return load(loomModuleUrl(specifier) ?? specifier);
-  if (!PATH_LIKE.test(specifier)) return load(specifier);
+  if (isBuiltin(specifier)) return load(specifier);
+  if (!PATH_LIKE.test(specifier)) return importPackage(specifier);
   const [, path = specifier, suffix = ''] = /^([^?#]*)(.*)$/.exec(specifier) ?? [];
   let file: string | undefined;
   try {
@@ -63,4 +69,32 @@ function moduleNotFound(path: string): Error {
   error.code = 'ERR_MODULE_NOT_FOUND';
   error.url = pathToFileURL(file).href;
   return error;
+}
+
+let packageImport: ((specifier: string) => Promise<never>) | undefined;
+
+/**
+ * import() of a package from the notebook's folder: a script of that folder
+ * whose import() Node resolves as the cell's (vm's default loader, as in
+ * run-cell.ts). Import attributes of the call do not reach it: `load` holds
+ * them, and it imports from loom's folder.
+ */
+function importPackage<T>(specifier: string): Promise<T> {
+  if (packageImport === undefined) {
+    silenceLoaderWarning();
+    packageImport = new vm.Script('(specifier) => import(specifier)', {
+      filename: join(notebookFolder(), '<notebook>'),
+      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    }).runInThisContext() as (specifier: string) => Promise<never>;
+  }
+  return packageImport(specifier);
+}
+
+/** vm's default loader is experimental on Node 20: its warning would show up in the cell, as in main.ts. */
+function silenceLoaderWarning(): void {
+  const emitWarning = process.emitWarning.bind(process);
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    if (String(warning).includes('USE_MAIN_CONTEXT_DEFAULT_LOADER')) return;
+    (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
+  }) as typeof process.emitWarning;
 }

@@ -27,8 +27,9 @@
  * extensions, which are per thread too (Module._extensions of that thread's
  * module system), must be installed in each.
  */
+import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
-import { threadHooks } from '../../../src/host/index.js';
+import { shipHooks, threadHooks } from '../../../src/host/index.js';
 import { installTypeScriptRequire } from './ts-require.js';
 import { importInWorker } from './worker-import.js';
 
@@ -37,6 +38,10 @@ const IMPORT_GLOBAL = '__loom_import';
 
 installTypeScriptRequire();
 Object.assign(globalThis, { [IMPORT_GLOBAL]: importInWorker });
+// Code this worker ships on (a Thread started by a Process target) requires from the
+// notebook's folder too, as the executor's does (notebook-declarations.ts), not from
+// loom's entry/process.js, a child's main module.
+shipHooks.requireFrom ??= join(process.cwd(), '<notebook>');
 
 // In a child process: the threads it starts need this too (the child's own
 // threads and pool threads get threadHooks.threadPreload, which starts empty there).
