@@ -1,8 +1,9 @@
 /**
  * require() of the notebook's TypeScript files: `require('./util.ts')` in a
- * cell, and, in a worker, the `require` that binds a module a cell imported
- * (`import { f } from './util.ts'` used by a Thread target: see
- * src/internal/ship/module-binding.ts) or that the shipped code calls itself.
+ * cell, and, in a worker, the `require` with which loom binds a module a cell
+ * imported (`import { f } from './util.ts'` used by a Thread target: a
+ * `{ module }` declaration, see notebook-declarations.ts) or that the shipped
+ * code calls itself.
  *
  * Node 20's require() knows .js, .json and .node only, and module.register
  * hooks (ts-hooks.ts) never see a require(). So this adds two things to

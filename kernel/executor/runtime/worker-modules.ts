@@ -4,8 +4,8 @@
  * there imports the notebook's TypeScript files as the cell does.
  *  - A module binding the cell made (`import { triple } from './helper.ts'`,
  *    used by a Thread target) is bound in the worker with require()
- *    (src/internal/ship/module-binding.ts), and so is a require() the code
- *    calls itself: ts-require.ts teaches require() .ts, .mts, .cts, .tsx and
+ *    (a `{ module }` declaration of notebook-declarations.ts), and so is a
+ *    require() the code calls itself: ts-require.ts teaches require() .ts, .mts, .cts, .tsx and
  *    `./x.js` meaning ./x.ts.
  *  - An import() inside the code goes through IMPORT_FUNCTION, which the
  *    notebook's declaration (notebook-declarations.ts) takes from this
