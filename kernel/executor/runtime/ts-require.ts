@@ -14,12 +14,17 @@
  *  - resolution: a relative or absolute path Node cannot find is tried as
  *    TypeScript would (ts-candidates.ts): `./util.js` -> ./util.ts. Only for
  *    requiring files outside node_modules, as ts-hooks.ts does for import.
- * Both cost nothing until they are used: no compiler is loaded here.
+ * Both cost nothing until they are used: every worker of the executor
+ * installs them as it starts (worker-modules.ts), so what they need is
+ * required at first use, the compiler at the first file.
  */
 import { readFileSync } from 'node:fs';
 import Module from 'node:module';
-import { transpileFile } from '../../transpile/file.js';
-import { candidates, PATH_LIKE } from './ts-candidates.js';
+
+type Candidates = typeof import('./ts-candidates.js');
+type File = typeof import('../../transpile/file.js');
+let paths: Candidates | undefined;
+let file: File | undefined;
 
 type Compile = (module: Module, filename: string) => void;
 type ResolveFilename = (request: string, parent: Module | undefined, ...rest: unknown[]) => string;
@@ -35,7 +40,8 @@ function compile(module: Module, filename: string): void {
     // Stack frames in the files then show their TypeScript lines (the maps are inline).
     process.setSourceMapsEnabled(true);
   }
-  const source = transpileFile(readFileSync(filename, 'utf8'), filename, 'commonjs');
+  file ??= require('../../transpile/file.js') as File;
+  const source = file.transpileFile(readFileSync(filename, 'utf8'), filename, 'commonjs');
   (module as unknown as { _compile(code: string, filename: string): void })._compile(source, filename);
 }
 
@@ -45,9 +51,10 @@ function withTypeScriptCandidates(resolveFilename: ResolveFilename): ResolveFile
     try {
       return resolveFilename.call(this, request, parent, ...rest);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || typeof request !== 'string' || !PATH_LIKE.test(request) ||
-        request.startsWith('file:') || parent?.filename?.includes('/node_modules/')) throw error;
-      for (const candidate of candidates(request)) {
+      if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || typeof request !== 'string') throw error;
+      paths ??= require('./ts-candidates.js') as Candidates;
+      if (!paths.PATH_LIKE.test(request) || request.startsWith('file:') || parent?.filename?.includes('/node_modules/')) throw error;
+      for (const candidate of paths.candidates(request)) {
         try {
           return resolveFilename.call(this, candidate, parent, ...rest);
         } catch {

@@ -31,13 +31,20 @@ import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { shipHooks, threadHooks } from '../../../src/host/index.js';
 import { installTypeScriptRequire } from './ts-require.js';
-import { importInWorker } from './worker-import.js';
+
+type WorkerImport = typeof import('./worker-import.js');
 
 /** IMPORT_FUNCTION of transpile/module-syntax.ts, which loads the compiler and so is not imported here. */
 const IMPORT_GLOBAL = '__loom_import';
 
 installTypeScriptRequire();
-Object.assign(globalThis, { [IMPORT_GLOBAL]: importInWorker });
+// worker-import.ts and what it needs (some 2 ms of a thread's start) are required at the first import().
+let workerImport: WorkerImport | undefined;
+const importFromWorker: WorkerImport['importInWorker'] = (specifier, load) => {
+  workerImport ??= require('./worker-import.js') as WorkerImport;
+  return workerImport.importInWorker(specifier, load);
+};
+Object.assign(globalThis, { [IMPORT_GLOBAL]: importFromWorker });
 // Code this worker ships on (a Thread started by a Process target) requires from the
 // notebook's folder too, as the executor's does (notebook-declarations.ts), not from
 // loom's entry/process.js, a child's main module.
