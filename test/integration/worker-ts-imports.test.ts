@@ -133,7 +133,7 @@ describe('TypeScript imports inside threads, pools and processes', () => {
       "    const shapes = await import('./lib/shapes.mts');",
       "    const jsForTs = await import('./lib/twice.js');",
       "    this.found = [util.sum({ a: 1, b: 1 }), extensionless.sum === util.sum, shapes.sides.triangle, jsForTs.twice(4),",
-      "      require('./lib/helper.ts').triple(5), require('./lib/twice.js').twice(6), require('./lib/helper').triple(7)];",
+      "      require('./lib/helper.ts').triple(5), require('./lib/twice.js').twice(6), require('./lib/helper').triple(7), typeof require('loom/queue').Queue];",
       '  }',
       '}',
       'const importer = new Importer();',
@@ -141,7 +141,11 @@ describe('TypeScript imports inside threads, pools and processes', () => {
       'await importer.join();',
       "importer.found.join(' ')",
     ));
-    assert.equal(shown, "'3 true 3 8 15 12 21'");
+    assert.equal(shown, "'3 true 3 8 15 12 21 function'");
+  });
+
+  it('a_cell_requires_js_meaning_ts_as_its_workers_do', async () => {
+    assert.equal(result(await cell("require('./lib/twice.js').twice(21)")), '42');
   });
 
   it('import_and_require_inside_a_process_resolve_from_the_notebook', async () => {

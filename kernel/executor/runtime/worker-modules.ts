@@ -5,8 +5,9 @@
  *  - A module binding the cell made (`import { triple } from './helper.ts'`,
  *    used by a Thread target) is bound in the worker with require()
  *    (a `{ module }` declaration of notebook-declarations.ts), and so is a
- *    require() the code calls itself: ts-require.ts teaches require() .ts, .mts, .cts, .tsx and
- *    `./x.js` meaning ./x.ts.
+ *    require() the code calls itself: ts-require.ts teaches require() .ts,
+ *    .mts, .cts, .tsx and `./x.js` meaning ./x.ts; loom-require.ts makes
+ *    require('loom/queue') load the kernel's loom, as in a cell.
  *  - An import() inside the code goes through IMPORT_FUNCTION, which the
  *    notebook's declaration (notebook-declarations.ts) takes from this
  *    thread's global: worker-import.ts resolves it from the notebook's folder.
@@ -30,6 +31,7 @@
 import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { shipHooks, threadHooks } from '../../../src/host/index.js';
+import { installLoomRequire } from './loom-require.js';
 import { installTypeScriptRequire } from './ts-require.js';
 
 type WorkerImport = typeof import('./worker-import.js');
@@ -38,6 +40,7 @@ type WorkerImport = typeof import('./worker-import.js');
 const IMPORT_GLOBAL = '__loom_import';
 
 installTypeScriptRequire();
+installLoomRequire();
 // worker-import.ts and what it needs (some 2 ms of a thread's start) are required at the first import().
 let workerImport: WorkerImport | undefined;
 const importFromWorker: WorkerImport['importInWorker'] = (specifier, load) => {
