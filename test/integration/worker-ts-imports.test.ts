@@ -34,6 +34,8 @@ const FIXTURES: Record<string, string> = {
   // Only types: run, it would throw, so a type-only import must stay erased.
   'lib/types.ts': "export interface Pair { a: number; b: number }\nthrow new Error('types.ts ran: a type-only import was kept');\n",
   'lib/shapes.mts': 'export const sides: Record<string, number> = { triangle: 3, square: 4 };\n',
+  'lib/legacy.cts': "const legacy: { name: string } = { name: 'legacy' };\nexport = legacy;\n",
+  'lib/label.ts': 'export function label(n: number): string { return `#${n}`; }\n',
   'node_modules/shout-fixture/package.json': JSON.stringify({ name: 'shout-fixture', version: '1.0.0', main: 'index.js' }),
   'node_modules/shout-fixture/index.js': "exports.shout = (text) => text.toUpperCase() + '!';\n",
 };
@@ -75,7 +77,10 @@ describe('TypeScript imports inside threads, pools and processes', () => {
       "import type { Pair } from './lib/types.ts';",
       "import { sides } from './lib/shapes.mts';",
       "import { twice } from './lib/twice.js';",
+      "import legacy from './lib/legacy.cts';",
+      "import { label } from './lib/label';",
       'function work(n: number): number { const pair: Pair = { a: n, b: sides.square }; return triple(n) + sum(pair) + twice(100); }',
+      'function names(n: number): string { return `${legacy.name} ${label(n)}`; }',
     ));
   });
 
@@ -88,7 +93,7 @@ describe('TypeScript imports inside threads, pools and processes', () => {
   });
 
   // work(n) = 3n + (2n + 4) + 200
-  it('static_imports_of_ts_and_mts_work_in_a_thread_and_thread_pools', async () => {
+  it('static_imports_of_ts_mts_cts_work_in_a_thread_and_thread_pools', async () => {
     const shown = result(await cell(
       'class Worker1 extends Thread { value = 0; override run(): void { this.value = work(1); } }',
       'const worker1 = new Worker1();',
@@ -96,16 +101,16 @@ describe('TypeScript imports inside threads, pools and processes', () => {
       'await worker1.join();',
       'const threadPool = new ThreadPool(2);',
       'const threadExecutor = new ThreadPoolExecutor(1);',
-      'const inThreads = [worker1.value, await threadPool.map(work, [2, 3]), await threadExecutor.submit(work, 4)];',
+      'const inThreads = [worker1.value, await threadPool.map(work, [2, 3]), await threadExecutor.submit(work, 4), await threadPool.apply(names, [1])];',
       'threadPool.terminate();',
       'await threadPool.join();',
       'await threadExecutor.shutdown();',
       'inThreads',
     ));
-    assert.equal(shown, '[ 209, [ 214, 219 ], 224 ]');
+    assert.equal(shown, "[ 209, [ 214, 219 ], 224, 'legacy #1' ]");
   });
 
-  it('static_imports_of_ts_and_mts_work_in_process_pools_and_a_process', async () => {
+  it('static_imports_of_ts_mts_cts_work_in_process_pools_and_a_process', async () => {
     const shown = result(await cell(
       'const processPool = new Pool(2);',
       'const processExecutor = new ProcessPoolExecutor(1);',
@@ -114,13 +119,13 @@ describe('TypeScript imports inside threads, pools and processes', () => {
       'const worker5 = new Worker5();',
       'worker5.start();',
       'await worker5.join();',
-      'const inProcesses = [await processPool.map(work, [1, 2]), await processExecutor.submit(work, 3), await workResults.get(), worker5.exitCode];',
+      'const inProcesses = [await processPool.map(work, [1, 2]), await processExecutor.submit(work, 3), await workResults.get(), worker5.exitCode, await processPool.apply(names, [2])];',
       'processPool.terminate();',
       'await processPool.join();',
       'await processExecutor.shutdown();',
       'inProcesses',
     ));
-    assert.equal(shown, '[ [ 209, 214 ], 219, 229, 0 ]');
+    assert.equal(shown, "[ [ 209, 214 ], 219, 229, 0, 'legacy #2' ]");
   });
 
   it('import_and_require_inside_a_thread_resolve_from_the_notebook', async () => {
