@@ -34,6 +34,7 @@ const FIXTURES: Record<string, string> = {
   // Only types: run, it would throw, so a type-only import must stay erased.
   'lib/types.ts': "export interface Pair { a: number; b: number }\nthrow new Error('types.ts ran: a type-only import was kept');\n",
   'lib/shapes.mts': 'export const sides: Record<string, number> = { triangle: 3, square: 4 };\n',
+  'lib/fresh.ts': 'export const fresh: boolean = true;\n',
   'lib/legacy.cts': "const legacy: { name: string } = { name: 'legacy' };\nexport = legacy;\n",
   'lib/label.ts': 'export function label(n: number): string { return `#${n}`; }\n',
   'node_modules/shout-fixture/package.json': JSON.stringify({ name: 'shout-fixture', version: '1.0.0', main: 'index.js' }),
@@ -231,19 +232,23 @@ describe('TypeScript imports inside threads, pools and processes', () => {
     assert.equal(shown, "'FOUND!'");
   });
 
-  it('a_thread_loads_the_compiler_only_at_its_first_typescript_file', async () => {
+  it('a_thread_loads_the_compiler_only_for_a_typescript_file_no_cell_imported', async () => {
+    // lib/helper.ts was compiled by the executor when the first cell imported it; lib/fresh.ts never was.
     const shown = result(await cell(
       "const compilerLoaded = (): boolean => Object.keys(require.cache).some((file) => file.includes('/node_modules/typescript/'));",
       'class Plain extends Thread {',
-      '  before = true;',
-      '  after = false;',
-      "  override run(): void { this.before = compilerLoaded(); this.after = require('./lib/helper.ts').triple(1) === 3 && compilerLoaded(); }",
+      '  loaded: boolean[] = [];',
+      '  override run(): void {',
+      '    this.loaded.push(compilerLoaded());',
+      "    this.loaded.push(require('./lib/helper.ts').triple(1) === 3 && compilerLoaded());",
+      "    this.loaded.push(require('./lib/fresh.ts').fresh === true && compilerLoaded());",
+      '  }',
       '}',
       'const plain = new Plain();',
       'plain.start();',
       'await plain.join();',
-      '[plain.before, plain.after]',
+      'plain.loaded',
     ));
-    assert.equal(shown, '[ false, true ]');
+    assert.equal(shown, '[ false, false, true ]');
   });
 });

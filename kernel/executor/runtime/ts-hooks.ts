@@ -17,7 +17,8 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { LoadHook, ResolveHook } from 'node:module';
-import { TYPESCRIPT_FILE, transpileFile } from '../../transpile/file.js';
+import { TYPESCRIPT_FILE } from '../../transpile/file.js';
+import { compileFile } from './compiled-files.js';
 import { candidates, PATH_LIKE } from './ts-candidates.js';
 
 const NOT_FOUND = new Set(['ERR_MODULE_NOT_FOUND', 'ERR_UNSUPPORTED_DIR_IMPORT']);
@@ -45,5 +46,15 @@ export const load: LoadHook = async (url, context, nextLoad) => {
   // No source: Node's CommonJS loader reads it, through the .cts require() extension.
   if (path.endsWith('.cts')) return { format: 'commonjs', shortCircuit: true };
   const source = await readFile(path, 'utf8');
-  return { format: 'module', source: transpileFile(source, path, 'module'), shortCircuit: true };
+  const compiled = compileFile(source, path, 'module');
+  // The threads and processes of the executor require() it (a cell's import used by a Thread target):
+  // compiled for them too, after this import, they need not load the compiler (compiled-files.ts).
+  setImmediate(() => {
+    try {
+      compileFile(source, path, 'commonjs');
+    } catch {
+      // the worker that needs it reports the error
+    }
+  });
+  return { format: 'module', source: compiled, shortCircuit: true };
 };

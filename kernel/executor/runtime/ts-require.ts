@@ -10,7 +10,8 @@
  * Node's CommonJS loader, in the thread that calls it:
  *  - extensions: .ts, .cts, .mts and .tsx files are compiled to CommonJS by
  *    the cells' compiler (transpile/file.ts, which loads TypeScript at the
- *    first file, not before), with inline source maps;
+ *    first file, not before), with inline source maps, or taken from the
+ *    files the executor compiled (compiled-files.ts);
  *  - resolution: a relative or absolute path Node cannot find is tried as
  *    TypeScript would (ts-candidates.ts): `./util.js` -> ./util.ts. Only for
  *    requiring files outside node_modules, as ts-hooks.ts does for import.
@@ -22,9 +23,9 @@ import { readFileSync } from 'node:fs';
 import Module from 'node:module';
 
 type Candidates = typeof import('./ts-candidates.js');
-type File = typeof import('../../transpile/file.js');
+type Compiled = typeof import('./compiled-files.js');
 let paths: Candidates | undefined;
-let file: File | undefined;
+let compiled: Compiled | undefined;
 
 type Compile = (module: Module, filename: string) => void;
 type ResolveFilename = (request: string, parent: Module | undefined, ...rest: unknown[]) => string;
@@ -40,8 +41,8 @@ function compile(module: Module, filename: string): void {
     // Stack frames in the files then show their TypeScript lines (the maps are inline).
     process.setSourceMapsEnabled(true);
   }
-  file ??= require('../../transpile/file.js') as File;
-  const source = file.transpileFile(readFileSync(filename, 'utf8'), filename, 'commonjs');
+  compiled ??= require('./compiled-files.js') as Compiled;
+  const source = compiled.compileFile(readFileSync(filename, 'utf8'), filename, 'commonjs');
   (module as unknown as { _compile(code: string, filename: string): void })._compile(source, filename);
 }
 
