@@ -47,7 +47,11 @@ export function compileFile(source: string, fileName: string, format: Format): s
 function cacheEntry(source: string, fileName: string, format: Format): string | undefined {
   const dir = cacheFolder();
   if (dir === undefined) return undefined;
-  inputs ??= compilerInputs();
+  try {
+    inputs ??= compilerInputs();
+  } catch {
+    return undefined; // the compiler's version cannot be read: compile, and let the compiler say what is wrong
+  }
   const key = createHash('sha256').update(inputs).update(`\0${format}\0${fileName}\0`).update(source).digest('hex');
   return join(dir, `${key}.js`);
 }
