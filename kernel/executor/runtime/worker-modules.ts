@@ -13,8 +13,9 @@
  *    thread's global: worker-import.ts resolves it from the notebook's folder.
  * Nothing here loads the compiler or registers module hooks: a worker that
  * never imports TypeScript does not pay for them (transpile/file.ts loads
- * TypeScript at the first file; worker-import.ts registers the hooks at the
- * first TypeScript import()).
+ * TypeScript at the first file that no cell imported before, see
+ * compiled-files.ts; worker-import.ts registers the hooks at the first
+ * TypeScript import()). bench:lib's startup rows measure what is left.
  *
  * Why every worker sets this up itself: on Node 20 (measured on 20.20), the
  * hooks of module.register() belong to the thread that registers them. A
