@@ -13,10 +13,13 @@
  * path (its inline source map names it), the format, the compiler's version
  * and transpile/file.ts itself (its options), so an entry is never stale.
  * The folder is the user's own (mode 0700, checked), written atomically
- * (a temporary file renamed), and any failure just means compiling.
+ * (a temporary file renamed), and any failure just means compiling. Entries
+ * written over a month ago are deleted, looked for at most once a day, in the
+ * background: a file still in use is compiled again, once.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readdir, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
@@ -71,6 +74,7 @@ function cacheFolder(): string | undefined {
     const stat = statSync(dir);
     const ours = stat.isDirectory() && (process.getuid === undefined || stat.uid === process.getuid()) && (stat.mode & 0o077) === 0;
     folder = ours ? dir : null;
+    if (ours) void pruneOldEntries(dir).catch(() => {});
   } catch {
     folder = null;
   }
@@ -84,5 +88,24 @@ function store(entry: string, output: string): void {
     renameSync(temporary, entry);
   } catch {
     // a full disk or a read-only folder: the next thread compiles it again
+  }
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const KEEP_MS = 30 * DAY_MS;
+
+/** Deletes entries older than KEEP_MS, when the last look (the mtime of `.pruned`) is a day old. */
+async function pruneOldEntries(dir: string): Promise<void> {
+  const marker = join(dir, '.pruned');
+  const now = Date.now();
+  const last = await stat(marker).then((s) => s.mtimeMs, () => 0);
+  if (now - last < DAY_MS) return;
+  await writeFile(marker, '');
+  await utimes(marker, new Date(now), new Date(now));
+  for (const name of await readdir(dir)) {
+    if (!name.endsWith('.js')) continue;
+    const entry = join(dir, name);
+    const { mtimeMs } = await stat(entry);
+    if (now - mtimeMs > KEEP_MS) await unlink(entry).catch(() => {});
   }
 }
