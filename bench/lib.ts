@@ -27,6 +27,7 @@ import { Worker } from 'node:worker_threads';
 import {
   liveChildPids, Manager, multiprocessing, Pool, Process, ProcessPoolExecutor, Thread, ThreadPool, ThreadPoolExecutor,
 } from '../src/index.js';
+import { threadHooks } from '../src/host/index.js';
 import { inc, prime, spin } from './lib-workers.js';
 
 const WORKERS_FILE = join(__dirname, 'lib-workers.js');
@@ -414,6 +415,14 @@ const sections: Record<string, () => Promise<void>> = {
       t.start();
       await t.join();
     }, 5));
+    // Every thread of the kernel's executor preloads worker-modules.js (TypeScript imports in workers): its cost at a thread's start.
+    threadHooks.threadPreload = [join(__dirname, '..', 'kernel', 'executor', 'runtime', 'worker-modules.js')];
+    report('start loom Thread, kernel worker-modules preload', await best(async () => {
+      const t = new Thread({ target: () => 1 });
+      t.start();
+      await t.join();
+    }, 5));
+    threadHooks.threadPreload = [];
     report('start loom Process', await best(async () => {
       const p = new Process({ target: () => 1 });
       p.start();
@@ -527,6 +536,7 @@ function main(): void {
   }
   if (parts.includes('startup')) {
     add('start loom Thread', { name: 'start raw Worker (first message)' });
+    add('start loom Thread, kernel worker-modules preload', { name: 'start loom Thread' });
     add('start loom Process', { name: 'start raw fork (first message)' });
     for (const name of ['start raw Worker (first message)', 'start raw fork (first message)', 'start loom Pool(2) + first result', 'start loom ThreadPool(2) + first result']) add(name);
     for (const name of ['start fork Process', 'start spawn Process', 'start Thread']) py(name);

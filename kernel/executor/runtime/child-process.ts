@@ -27,3 +27,4 @@ function childInput(prompt = '', options: InputOptions = {}): string {
 outputHooks.reportErrorsInWorker = true;
 Object.assign(globalThis, { input: childInput, KeyboardInterrupt, StdinNotImplementedError });
 import './child-display.js';
+import './worker-modules.js';

@@ -28,9 +28,11 @@ const declared = new Map<string, Entry>();
 
 /**
  * A function shipped from a cell calls its import()s through IMPORT_FUNCTION
- * (transpile/module-syntax.ts); in a worker that is plain import().
+ * (transpile/module-syntax.ts). In the executor's workers it is their global
+ * (worker-modules.ts: resolved from the notebook's folder, TypeScript
+ * compiled), which code they ship on finds too; anywhere else, plain import().
  */
-const IMPORT_IN_WORKER = `const ${IMPORT_FUNCTION} = (specifier, load) => load(specifier);`;
+const IMPORT_IN_WORKER = `const ${IMPORT_FUNCTION} = globalThis.${IMPORT_FUNCTION} ?? ((specifier, load) => load(specifier));`;
 
 /** What a cell declares, taken in when it runs: a name declared again counts from then on as its latest declaration says. */
 export function rememberDeclarations(cell: { declarations: readonly string[]; imports: readonly ImportBinding[] }): void {

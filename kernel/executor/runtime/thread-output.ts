@@ -51,3 +51,4 @@ if (sharedOutput !== undefined && cell !== undefined) {
   outputHooks.reportErrorsInWorker = true;
 }
 import './worker-display.js';
+import './worker-modules.js';

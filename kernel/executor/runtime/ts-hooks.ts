@@ -15,16 +15,13 @@
  *    loader and the require() extension ts-modules.ts installs for them.
  */
 import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoadHook, ResolveHook } from 'node:module';
-import { TYPESCRIPT_FILE, transpileFile } from '../../transpile/file.js';
+import { TYPESCRIPT_FILE } from '../../transpile/file.js';
+import { compileFile } from './compiled-files.js';
+import { candidates, PATH_LIKE } from './ts-candidates.js';
 
-const PATH_LIKE = /^(\.\.?(\/|$)|\/|file:)/;
 const NOT_FOUND = new Set(['ERR_MODULE_NOT_FOUND', 'ERR_UNSUPPORTED_DIR_IMPORT']);
-/** What a JavaScript extension in a TypeScript import may stand for. */
-const SWAPPED: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
-const APPENDED = ['.ts', '.tsx', '.mts', '.cts', '.js', '/index.ts', '/index.tsx', '/index.js'];
 
 export const resolve: ResolveHook = async (specifier, context, nextResolve) => {
   try {
@@ -43,21 +40,21 @@ export const resolve: ResolveHook = async (specifier, context, nextResolve) => {
   }
 };
 
-/** `./a.js` -> ./a.ts, ./a.tsx; `./a` -> ./a.ts ... ./a/index.js. A query or hash is kept. */
-function candidates(specifier: string): string[] {
-  const [, path = specifier, suffix = ''] = /^([^?#]*)(.*)$/.exec(specifier) ?? [];
-  const extension = extname(path);
-  const swapped = SWAPPED[extension];
-  if (swapped) return swapped.map((ext) => path.slice(0, -extension.length) + ext + suffix);
-  if (TYPESCRIPT_FILE.test(path) || extension === '.json' || extension === '.node') return [];
-  return APPENDED.map((ext) => path.replace(/\/$/, '') + ext + suffix);
-}
-
 export const load: LoadHook = async (url, context, nextLoad) => {
   const path = url.startsWith('file:') ? fileURLToPath(url) : '';
   if (!TYPESCRIPT_FILE.test(path)) return nextLoad(url, context);
   // No source: Node's CommonJS loader reads it, through the .cts require() extension.
   if (path.endsWith('.cts')) return { format: 'commonjs', shortCircuit: true };
   const source = await readFile(path, 'utf8');
-  return { format: 'module', source: transpileFile(source, path, 'module'), shortCircuit: true };
+  const compiled = compileFile(source, path, 'module');
+  // The threads and processes of the executor require() it (a cell's import used by a Thread target):
+  // compiled for them too, after this import, they need not load the compiler (compiled-files.ts).
+  setImmediate(() => {
+    try {
+      compileFile(source, path, 'commonjs');
+    } catch {
+      // the worker that needs it reports the error
+    }
+  });
+  return { format: 'module', source: compiled, shortCircuit: true };
 };

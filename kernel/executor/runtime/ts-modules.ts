@@ -21,14 +21,15 @@
  *    dependency, so enums, namespaces and decorators behave the same in both,
  *    and the executor needs no esbuild binary.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import Module, { register } from 'node:module';
+import { existsSync } from 'node:fs';
+import { register } from 'node:module';
 import { extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loomModuleUrl } from '../../transpile/loom-modules.js';
-import { TYPESCRIPT_FILE, transpileFile } from '../../transpile/file.js';
+import { TYPESCRIPT_FILE } from '../../transpile/file.js';
+import { PATH_LIKE } from './ts-candidates.js';
+import { installTypeScriptRequire } from './ts-require.js';
 
-const PATH_LIKE = /^(\.\.?(\/|$)|\/|file:)/;
 /** Paths with these extensions load without our hooks (a .js that exists is JavaScript). */
 const PLAIN = new Set(['.js', '.mjs', '.cjs', '.json', '.node', '.wasm']);
 
@@ -67,17 +68,12 @@ function mayBeTypeScript(specifier: string): boolean {
   }
 }
 
-/** Registers the hooks and the require() extensions; idempotent. */
+/** Registers the hooks and the require() extensions (ts-require.ts); idempotent, per thread. */
 export function enableTypeScriptModules(): void {
   if (enabled) return;
   enabled = true;
   // Stack frames in the files then show their TypeScript lines (the maps are inline).
   process.setSourceMapsEnabled(true);
   register(pathToFileURL(join(__dirname, 'ts-hooks.js')).href);
-  const extensions = (Module as unknown as { _extensions: Record<string, (module: Module, filename: string) => void> })._extensions;
-  const compile = (module: Module, filename: string): void => {
-    const source = transpileFile(readFileSync(filename, 'utf8'), filename, 'commonjs');
-    (module as unknown as { _compile(code: string, filename: string): void })._compile(source, filename);
-  };
-  for (const extension of ['.ts', '.cts', '.mts', '.tsx']) extensions[extension] ??= compile;
+  installTypeScriptRequire();
 }
