@@ -8,6 +8,7 @@
  * thrown and where it was joined.
  */
 import * as loomErrors from '../errors.js';
+import { readableStack } from './stack-frames.js';
 
 export type SerializedError =
   | { kind: 'error'; name: string; message: string; stack: string; props: Record<string, unknown>; cause?: SerializedError }
@@ -23,6 +24,12 @@ function cloneable(value: unknown): boolean {
   }
 }
 
+/** The stack as the receiving side shows it: frames of shipped code mapped where it came from, loom's own left out (stack-frames.ts). */
+function stackOf(error: Error): string {
+  const stack: unknown = error.stack;
+  return typeof stack === 'string' ? readableStack(stack) : `${error.name}: ${error.message}`;
+}
+
 export function serializeError(error: unknown, depth = 0): SerializedError {
   if (!(error instanceof Error)) return { kind: 'value', value: cloneable(error) ? error : String(error) };
   const props: Record<string, unknown> = {};
@@ -31,7 +38,7 @@ export function serializeError(error: unknown, depth = 0): SerializedError {
     if (key !== 'cause' && cloneable(value)) props[key] = value;
   }
   if ('code' in error && !('code' in props) && cloneable(error.code)) props.code = error.code;
-  const out: SerializedError = { kind: 'error', name: error.name, message: error.message, stack: error.stack ?? `${error.name}: ${error.message}`, props };
+  const out: SerializedError = { kind: 'error', name: error.name, message: error.message, stack: stackOf(error), props };
   if (error.cause !== undefined && depth < 5) out.cause = serializeError(error.cause, depth + 1);
   return out;
 }
@@ -54,7 +61,7 @@ function remoteStack(data: Extract<SerializedError, { kind: 'error' }>): Error {
   return carrier;
 }
 
-/** Rebuilds an error thrown elsewhere; its own stack is where this call happens. */
+/** Rebuilds an error thrown elsewhere; its own stack is where this call happens (loom's frames left out, as in the remote one). */
 export function deserializeError(data: SerializedError): unknown {
   if (data.kind === 'value') return data.value;
   const cls = knownClass(data.name);
@@ -68,6 +75,8 @@ export function deserializeError(data: SerializedError): unknown {
     error = new loomErrors.RemoteError(data.name, data.message);
     Error.captureStackTrace(error, deserializeError);
   }
+  const stack: unknown = error.stack;
+  if (typeof stack === 'string') error.stack = readableStack(stack);
   Object.defineProperty(error, 'cause', { value: remoteStack(data), configurable: true, writable: true });
   Object.assign(error, data.props);
   return error;
