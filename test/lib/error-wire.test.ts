@@ -44,8 +44,12 @@ test('LOOM_FULL_TRACEBACK keeps every frame of the remote stack, read when the e
 });
 
 test('a nested cause and a thrown non-error survive', () => {
-  const back = roundTrip(new Error('outer', { cause: new RangeError('inner') })) as Error;
+  const inner = new RangeError('inner');
+  const back = roundTrip(new Error('outer', { cause: inner })) as Error;
   const carrier = back.cause as Error;
   assert.ok(carrier.cause instanceof RangeError);
+  // The inner error keeps its remote stack (a worker's worker's), not one made here: each remote part shows once.
+  assert.match(String(carrier.cause.stack), /^RangeError: inner\n\s+at /);
+  assert.equal(carrier.cause.stack, inner.stack!.split('\n').filter((line) => !line.includes('node:')).join('\n'));
   assert.equal(roundTrip(42), 42);
 });
