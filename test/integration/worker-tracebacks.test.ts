@@ -126,3 +126,23 @@ describe('tracebacks of code sent to workers point at cell lines', () => {
     }
   });
 });
+
+describe('with source maps on, the kernel still shows none of loom\'s frames', () => {
+  let kernel: KernelClient;
+  before(async () => {
+    // Loom's frames then point at its .ts sources (src/threading/thread.ts), not at dist/.
+    kernel = await KernelClient.start({ env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --enable-source-maps`.trim() } });
+    for (const cell of ["import { Thread } from 'loom/threading';\nimport { Pool } from 'loom/multiprocessing';", RISKY, OUTER]) {
+      const { reply } = await kernel.execute(cell);
+      assert.equal(reply.content.status, 'ok', reply.content.evalue);
+    }
+  });
+  after(() => kernel.close());
+
+  it('thread_and_pool_errors_leave_out_the_install', async () => {
+    const thread = await kernel.execute('const t = new Thread({ target: outer, args: [2] });\nt.start();\nawait t.join();');
+    assertReadable(tracebackOf(thread));
+    assertReadable(streamText(thread.iopub, 'stderr'));
+    assertReadable(tracebackOf(await kernel.execute('{ using pool = new Pool(2); await pool.map(outer, [1, 2, 3]); }')));
+  });
+});
