@@ -30,9 +30,12 @@ export function isLoomFrame(line: string): boolean {
   return isLoomFile(where.startsWith('file://') ? decodeURIComponent(where.slice('file://'.length)) : where);
 }
 
+/** piscina runs a thread pool's tasks: its frames are under every task, wherever npm put it (hoisted beside loom). */
+const POOL_PACKAGE = `${sep}node_modules${sep}piscina${sep}`;
+
 /** True for a path inside loom's own files (not a user's script). */
 export function isLoomFile(path: string): boolean {
-  return LOOM_DIRS.some((dir) => path.startsWith(dir));
+  return LOOM_DIRS.some((dir) => path.startsWith(dir)) || path.includes(POOL_PACKAGE);
 }
 
 /**
