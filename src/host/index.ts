@@ -31,7 +31,7 @@
  */
 import { lazy } from '../internal/lazy.js';
 
-export { shipHooks, type ShipHooks, type Declaration } from '../internal/host/shipping.js';
+export { shipHooks, type ShipHooks, type Declaration, type SourceOrigin } from '../internal/host/shipping.js';
 export { threadHooks, type ThreadHooks } from '../internal/host/threads.js';
 export { processHooks, type ProcessHooks } from '../internal/host/processes.js';
 export { childIoHooks, type ChildIoHooks } from '../internal/host/child-io.js';
@@ -43,6 +43,7 @@ export { writeAll } from '../internal/write-all.js';
 export { CONTROL_FD, LIFELINE_FD, FRAMES_FD, INPUT_FD } from '../internal/fd-table.js';
 export { startLifelineWatchdog } from '../internal/lifeline.js';
 export { escapeHtml, JUPYTER_DISPLAY } from '../display/html.js';
+export { isLoomFrame, showsFullTraceback } from '../internal/loom-files.js';
 
 /** input() in the main thread of a loom child process a cell started: asks through the hub (entry/child-input.ts). */
 export function inputFromParent(prompt: string, password: boolean): string {

@@ -8,6 +8,7 @@
  * thrown and where it was joined.
  */
 import * as loomErrors from '../errors.js';
+import { readableStack } from './stack-frames.js';
 
 export type SerializedError =
   | { kind: 'error'; name: string; message: string; stack: string; props: Record<string, unknown>; cause?: SerializedError }
@@ -23,6 +24,12 @@ function cloneable(value: unknown): boolean {
   }
 }
 
+/** The stack as the receiving side shows it: frames of shipped code mapped where it came from, loom's own left out (stack-frames.ts). */
+function stackOf(error: Error): string {
+  const stack: unknown = error.stack;
+  return typeof stack === 'string' ? readableStack(stack) : `${error.name}: ${error.message}`;
+}
+
 export function serializeError(error: unknown, depth = 0): SerializedError {
   if (!(error instanceof Error)) return { kind: 'value', value: cloneable(error) ? error : String(error) };
   const props: Record<string, unknown> = {};
@@ -31,7 +38,7 @@ export function serializeError(error: unknown, depth = 0): SerializedError {
     if (key !== 'cause' && cloneable(value)) props[key] = value;
   }
   if ('code' in error && !('code' in props) && cloneable(error.code)) props.code = error.code;
-  const out: SerializedError = { kind: 'error', name: error.name, message: error.message, stack: error.stack ?? `${error.name}: ${error.message}`, props };
+  const out: SerializedError = { kind: 'error', name: error.name, message: error.message, stack: stackOf(error), props };
   if (error.cause !== undefined && depth < 5) out.cause = serializeError(error.cause, depth + 1);
   return out;
 }
@@ -46,29 +53,40 @@ function knownClass(name: string): { prototype: Error } | undefined {
   return typeof candidate === 'function' && candidate.prototype instanceof Error ? (candidate as { prototype: Error }) : undefined;
 }
 
-/** The remote stack as an Error, so Node prints it as `[cause]`. */
+/** The remote stack as an Error, so Node prints it as `[cause]`; the remote error's own cause follows it. */
 function remoteStack(data: Extract<SerializedError, { kind: 'error' }>): Error {
-  const carrier = new Error(data.message, data.cause ? { cause: deserializeError(data.cause) } : undefined);
+  const carrier = new Error(data.message, data.cause ? { cause: rebuild(data.cause, true) } : undefined);
   Object.defineProperty(carrier, 'name', { value: data.name, configurable: true, writable: true });
   carrier.stack = data.stack;
   return carrier;
 }
 
-/** Rebuilds an error thrown elsewhere; its own stack is where this call happens. */
+/** Rebuilds an error thrown elsewhere; its own stack is where this call happens (loom's frames left out, as in the remote one). */
 export function deserializeError(data: SerializedError): unknown {
+  return rebuild(data, false);
+}
+
+/**
+ * The error with its class. At the top, its stack is this side's and the
+ * remote stack is its cause; a cause further down (`new Error(m, { cause })`
+ * thrown there, or an error that came from a worker's own worker) keeps its
+ * remote stack as is, so each remote part shows once, in order.
+ */
+function rebuild(data: SerializedError, remote: boolean): unknown {
   if (data.kind === 'value') return data.value;
   const cls = knownClass(data.name);
-  let error: Error;
-  if (cls) {
-    // Not the constructor: loom's take other arguments, and the message is already final.
-    error = Object.create(cls.prototype) as Error;
-    Object.defineProperty(error, 'message', { value: data.message, configurable: true, writable: true });
-    Error.captureStackTrace(error, deserializeError);
+  // Not the constructor: loom's take other arguments, and the message is already final.
+  const error = cls ? (Object.create(cls.prototype) as Error) : new loomErrors.RemoteError(data.name, data.message);
+  if (cls) Object.defineProperty(error, 'message', { value: data.message, configurable: true, writable: true });
+  if (remote) {
+    error.stack = data.stack;
+    if (data.cause) Object.defineProperty(error, 'cause', { value: rebuild(data.cause, true), configurable: true, writable: true });
   } else {
-    error = new loomErrors.RemoteError(data.name, data.message);
     Error.captureStackTrace(error, deserializeError);
+    const stack: unknown = error.stack;
+    if (typeof stack === 'string') error.stack = readableStack(stack);
+    Object.defineProperty(error, 'cause', { value: remoteStack(data), configurable: true, writable: true });
   }
-  Object.defineProperty(error, 'cause', { value: remoteStack(data), configurable: true, writable: true });
   Object.assign(error, data.props);
   return error;
 }

@@ -19,6 +19,7 @@ import { clearOutput, display } from './display.js';
 import { KeyboardInterrupt, StdinNotImplementedError } from './errors.js';
 import { input, prepareInput } from './input.js';
 import { rememberDeclarations, shipNotebookDeclarations } from './notebook-declarations.js';
+import { locateCellSources } from './cell-origins.js';
 import { mapProgress } from './progress.js';
 import { interruptRunningCell, reportLateError, runCell } from './run-cell.js';
 import { CELL_KEY } from './stream-prefix.js';
@@ -109,6 +110,7 @@ function main(): void {
   prepareInput();
   installGlobals();
   shipNotebookDeclarations();
+  locateCellSources();
   // A throw in a timer or an unhandled rejection belongs to the cell that started it
   // (AsyncLocalStorage still knows it here) and must never end the process.
   process.on('uncaughtException', (error) => lateError(error));

@@ -8,27 +8,30 @@
  */
 import { resolve, sep } from 'node:path';
 import { inspect } from 'node:util';
+import { isLoomFrame, showsFullTraceback } from '../../../src/host/index.js';
 import { transpileCell, type CellPosition } from '../../transpile/cell.js';
 import type { ErrorContent } from '../../jupyter/output.js';
 import { isInterruption } from './errors.js';
 import { ENAME } from '../../enames.js';
 
-interface Script {
+export interface Script {
   executionCount: number;
   /** The cell as transpileCell got it. */
   source: string;
+  /** What ran: functions of the cell are found in it by their source (cell-origins.ts). */
+  code: string;
 }
 
 const scripts = new Map<string, Script>();
 /** dist/kernel/: frames in there are the kernel's, not the user's. */
 const KERNEL_DIR = resolve(__dirname, '..', '..') + sep;
 /**
- * dist/src/: loom's own library. Its frames are machinery (how a submit ships
- * a function, how a pool settles a task), not lines a student can find; they
- * also carry this install's absolute paths, which JupyterLab turns into links
- * to files it cannot open.
+ * loom's own library (dist/src, or src/*.ts with source maps), its packages
+ * (piscina) and Node's internals: isLoomFrame. Their frames are machinery (how
+ * a submit ships a function, how a pool settles a task), not lines a student
+ * can find; they also carry this install's absolute paths, which JupyterLab
+ * turns into links to files it cannot open.
  */
-const LIBRARY_DIR = resolve(__dirname, '..', '..', '..', 'src') + sep;
 const OUR_NODE_MODULES = /\(?node:(internal|vm|async_hooks)[/:]/;
 /** A script's filename (`cell-3`, or `cell-3.1` when count 3 ran before), then line and column. */
 const LOCATION = /\b(cell-(\d+)(?:\.\d+)?):(\d+):(\d+)/g;
@@ -38,12 +41,23 @@ const MAX_CAUSES = 5;
 export function registerScript(executionCount: number, source: string): string {
   let filename = `cell-${executionCount}`;
   for (let n = 1; scripts.has(filename); n++) filename = `cell-${executionCount}.${n}`;
-  scripts.set(filename, { executionCount, source });
+  // The cell was just transpiled to run it: this is the cache's copy.
+  scripts.set(filename, { executionCount, source, code: transpileCell(source).code });
   return filename;
 }
 
+/** Every cell script that ran, newest first, with the filename it ran under. */
+export function scriptsNewestFirst(): [string, Script][] {
+  return [...scripts].reverse();
+}
+
+/** How many cell scripts ran: a new one may hold the newest definition of a function. */
+export function scriptCount(): number {
+  return scripts.size;
+}
+
 /** Where line (and column) of a script's code are in its cell. */
-function toCell(script: Script, line: number, column?: number): CellPosition | undefined {
+export function toCell(script: Script, line: number, column?: number): CellPosition | undefined {
   return transpileCell(script.source).toCell(line, column);
 }
 
@@ -109,7 +123,8 @@ function frames(error: Error): string[] {
 
 /** A frame with cell locations rewritten, or undefined for the executor's own frames. */
 function mapFrame(line: string): string | undefined {
-  if (line.includes(KERNEL_DIR) || line.includes(LIBRARY_DIR) || OUR_NODE_MODULES.test(line)) return undefined;
+  const full = showsFullTraceback();
+  if (!full && (line.includes(KERNEL_DIR) || isLoomFrame(line) || OUR_NODE_MODULES.test(line))) return undefined;
   let wrapper = false;
   const mapped = line.replace(LOCATION, (match, filename: string, count: string, row: string, column: string) => {
     const script = scripts.get(filename);
@@ -119,7 +134,7 @@ function mapFrame(line: string): string | undefined {
     if (position === undefined) wrapper = true;
     return position ? `cell ${count}, line ${position.line}` : `cell ${count}`;
   });
-  return wrapper ? undefined : mapped;
+  return wrapper && !full ? undefined : mapped;
 }
 
 function compileErrorSite(filename: string, line: number): string[] {

@@ -18,6 +18,22 @@
  */
 export type Declaration = string | { value: unknown } | { module: string; imported: string };
 
+/**
+ * Where the source of shipped code came from, so that frames of the code,
+ * run in a thread or process, point there instead of at loom's reviver.
+ * `line` and `column` (1-based) are where the source starts in `file`.
+ * With `lines`, `lines[k]` is the line the source's k-th line (0-based) shows
+ * as, and a frame reads `(FILE, line L)`: a notebook gives `file: 'cell 3'`
+ * and the cell's lines, so frames read `(cell 3, line 2)`. Without, a frame
+ * reads `(FILE:LINE:COLUMN)`, counted from `line` and `column`.
+ */
+export interface SourceOrigin {
+  file: string;
+  line: number;
+  column: number;
+  lines?: (number | undefined)[];
+}
+
 export interface ShipHooks {
   /**
    * What a free name of a function or class sent to a thread, process or
@@ -35,10 +51,20 @@ export interface ShipHooks {
    * @default undefined: the main script (require.main), else the current directory
    */
   requireFrom: string | undefined;
+  /**
+   * Where the source of a function or class being shipped came from (see
+   * SourceOrigin), or undefined when the host does not know it. Asked in the
+   * thread that ships, for code a host compiled itself (the kernel answers for
+   * code of cells); a function revived in this thread keeps the origin it came
+   * with, and a plain script's files on the stack are searched when no one knows.
+   * @default () => undefined
+   */
+  locateSource: (source: string) => SourceOrigin | undefined;
 }
 
 /** Mutable on purpose: a host assigns the fields it needs once at start-up. */
 export const shipHooks: ShipHooks = {
   resolveDeclaration: () => undefined,
   requireFrom: undefined,
+  locateSource: () => undefined,
 };

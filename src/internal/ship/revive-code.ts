@@ -3,6 +3,7 @@ import type { ShippedCode } from './shipped.js';
 import { scopeFor } from './scope.js';
 import { decode } from '../share/encode.js';
 import { registerReviver } from '../share/registry.js';
+import { nameRevived } from './revived.js';
 
 export function reviveCode<T = unknown>(code: ShippedCode): T {
   const scope = scopeFor(code.requireFrom, code.loom);
@@ -12,7 +13,10 @@ export function reviveCode<T = unknown>(code: ShippedCode): T {
   // new Function, not vm: the code must run in this thread's own realm so its
   // objects, errors and Atomics are the ordinary ones. The block lets the
   // prelude declare a name the scope also has (`const Thread = require(...)`).
-  const make = new Function(...names, `{\n${code.prelude}\nreturn (${code.expression});\n}`);
+  // The sourceURL names its frames (`at risky (loom-ship-7:6:15)`, not `eval at reviveCode`),
+  // and revived.ts maps them back to where the pieces came from.
+  const body = `${code.prelude}\nreturn (${code.expression});`;
+  const make = new Function(...names, `{\n${body}\n}\n//# sourceURL=${nameRevived(body, code.origins)}`);
   return make(...names.map((name) => scope[name])) as T;
 }
 

@@ -12,6 +12,7 @@ import { copyValue } from './copy-value.js';
 import { analyse, parses, type FreeName, type SourceFacts } from './free-names.js';
 import { moduleBindingSource } from './module-binding.js';
 import { HELPER_NAMES, loomMemberUse, loomNamespace, loomUse, namespaceFor, providedLoomNames, type LoomUses } from './scope.js';
+import { originsOf } from './piece-origins.js';
 import type { ShippedCode } from './shipped.js';
 import './revive-code.js';
 
@@ -50,7 +51,7 @@ function expressionFor(source: string): string | undefined {
 
 /** A function's source as one expression; method shorthand (`run() {}`) is wrapped in an object literal. */
 function expressionOf(fn: Function, role: string, where: Destination = 'thread'): string {
-  const source = Function.prototype.toString.call(fn);
+  const source = sourceOf(fn);
   if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) {
     throw new NotShippableError(`${role} ${fn.name || '(anonymous)'} is a native or bound function, which has no source to send to a ${where}; wrap it: (...args) => ${fn.name || 'fn'}(...args) inside a function that requires what it needs`);
   }
@@ -59,11 +60,17 @@ function expressionOf(fn: Function, role: string, where: Destination = 'thread')
   throw new NotShippableError(`${role} ${fn.name || '(anonymous)'} has source that cannot be parsed on its own: ${source.slice(0, 80)}`);
 }
 
+function sourceOf(fn: Function): string {
+  return Function.prototype.toString.call(fn);
+}
+
 /** Compiled imports: tsc's `threading_1`, esbuild's `import_threading`. */
 const COMPILED_IMPORT = /(^import_\w+$)|(^\w+_\d+$)/;
 
 class Shipment {
   readonly prelude: string[] = [];
+  /** The function source inside each prelude entry, when it has one: what its origin is looked up by. */
+  readonly sources: (string | undefined)[] = [];
   /** The loom names used, and where the worker finds them. */
   readonly loom: LoomUses = {};
   readonly unresolved: FreeName[] = [];
@@ -121,6 +128,7 @@ class Shipment {
     } else if (typeof declaration.value === 'function') {
       const expression = declaredFunctionSource(name, declaration.value, this.where);
       this.add(factsOf(`(${expression})`));
+      this.sources[this.prelude.length] = sourceOf(declaration.value);
       this.prelude.push(`const ${name} = (${expression});`);
     } else {
       this.values[name] = copyValue(name, declaration.value, this.where, this.target);
@@ -145,11 +153,13 @@ class Shipment {
     this.prelude.push(`Object.setPrototypeOf(${name}, ${cls.name}.prototype);`);
   }
 
-  finish(expression: string, name: string, role: string, advice: string): ShippedCode {
+  finish(expression: string, name: string, role: string, advice: string, source: string): ShippedCode {
     if (this.unresolved.length > 0) throw freeVariableError(this.unresolved, role, name, advice, this.where);
     const requireFrom = shipHooks.requireFrom ?? require.main?.filename ?? `${process.cwd()}/[loom]`;
     const code: ShippedCode = { expression, prelude: this.prelude.join('\n'), loom: this.loom, name, requireFrom };
     if (Object.keys(this.values).length > 0) code.values = this.values;
+    const origins = originsOf(this.prelude, this.sources, expression, source);
+    if (origins.length > 0) code.origins = origins;
     return code;
   }
 }
@@ -193,7 +203,7 @@ export function shipFunction(fn: Function, role: string, where: Destination = 't
   const them = shipment.unresolved.length > 1 ? 'them' : 'it';
   const Kind = where === 'process' ? 'Process' : 'Thread';
   const fix = advice?.(them) ?? `Pass ${them} in args (new ${Kind}({target, args: [value]}) and take it as a parameter), or define it inside the function.`;
-  return shipment.finish(expression, fn.name, role, fix);
+  return shipment.finish(expression, fn.name, role, fix, sourceOf(fn));
 }
 
 /**
@@ -213,9 +223,11 @@ export function shipClass(cls: Function, base: Function, role: string, where: De
       throw new NotShippableError(`${role} ${c.name} has #private instance members (${facts.privateMembers.map((m) => `#${m.replace(/^#/, '')}`).join(', ')}), which cannot be set up in the ${where} because its constructor does not run there; use ordinary fields`);
     }
     shipment.add(facts);
-    if (c !== cls) shipment.prelude.push(`const ${c.name} = (${expression});`);
+    if (c === cls) continue;
+    shipment.sources[shipment.prelude.length] = sourceOf(c);
+    shipment.prelude.push(`const ${c.name} = (${expression});`);
   }
   const advice = 'Set it as a field in the constructor (this.x = x) so it travels with the object, or require/define it inside the method.';
-  return shipment.finish(expressionOf(cls, role, where), cls.name, role, advice);
+  return shipment.finish(expressionOf(cls, role, where), cls.name, role, advice, sourceOf(cls));
 }
 

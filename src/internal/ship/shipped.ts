@@ -1,5 +1,21 @@
 /** Code sent to another thread or process: the contract between ship.ts and revive-code.ts, and pool/fn-ref.ts and entry/load-fn.ts. */
+import type { SourceOrigin } from '../host/shipping.js';
 import type { LoomUses } from './scope.js';
+
+/**
+ * Where one piece of shipped code (the function, a declaration it brought, a
+ * superclass) came from. Positions count in the code the worker compiles:
+ * `prelude`, a newline, then `return (expression);`.
+ */
+export interface PieceOrigin {
+  /** 0-based line of that code where the piece's source starts. */
+  line: number;
+  /** 0-based column on that line where it starts. */
+  column: number;
+  /** How many lines the source spans. */
+  lineCount: number;
+  origin: SourceOrigin;
+}
 
 export interface ShippedCode {
   /** One JavaScript expression that evaluates to the function or class. */
@@ -22,6 +38,8 @@ export interface ShippedCode {
   name: string;
   /** Where `require()` inside the code resolves from (the starting script, or shipHooks.requireFrom). */
   requireFrom: string;
+  /** Where its pieces came from, for the frames of errors thrown there; absent when nothing is known. */
+  origins?: PieceOrigin[];
 }
 
 /**

@@ -1,0 +1,90 @@
+/**
+ * The code revived in this thread, by the name its frames carry
+ * (`loom-ship-N`: revive-code.ts ends each body with a sourceURL), with the
+ * origins of its pieces. A frame `at risky (loom-ship-7:6:15)` is read back
+ * as `at risky (cell 1, line 3)` (stack-frames.ts), and a function of that
+ * code shipped on from here (a Thread that starts a Process) keeps its first
+ * origin (findRevived). Per thread, and bounded: a pool's worker lives long
+ * and may revive a function at every call.
+ */
+import type { SourceOrigin } from '../host/shipping.js';
+import type { PieceOrigin } from './shipped.js';
+
+/** Lines before the shipped code in a revived function: V8's `function anonymous(...` and `) {`, then the block's `{`. */
+const HEADER_LINES = 3;
+/** Revived code remembered per thread: the newest are the ones whose errors are still being thrown. */
+const KEPT = 256;
+
+interface Revived {
+  code: string;
+  origins: PieceOrigin[];
+}
+
+const revived = new Map<string, Revived>();
+let count = 0;
+
+/** The sourceURL to compile `code` under, remembering where its pieces came from. */
+export function nameRevived(code: string, origins: PieceOrigin[] | undefined): string {
+  const name = `loom-ship-${++count}`;
+  if (origins !== undefined && origins.length > 0) {
+    if (revived.size >= KEPT) revived.delete(revived.keys().next().value!);
+    revived.set(name, { code, origins });
+  }
+  return name;
+}
+
+/** 0-based line and column of `index` in `text`. */
+export function positionAt(text: string, index: number): { line: number; column: number } {
+  let line = 0;
+  let lineStart = 0;
+  for (let at = text.indexOf('\n'); at !== -1 && at < index; at = text.indexOf('\n', at + 1)) {
+    line++;
+    lineStart = at + 1;
+  }
+  return { line, column: index - lineStart };
+}
+
+/** The origin of a source that starts `line` lines and `column` columns (0-based) into a piece from `origin`. */
+export function shiftOrigin(origin: SourceOrigin, line: number, column: number): SourceOrigin {
+  const shifted: SourceOrigin = { file: origin.file, line: origin.line + line, column: line === 0 ? origin.column + column : column + 1 };
+  if (origin.lines) shifted.lines = origin.lines.slice(line);
+  return shifted;
+}
+
+/** `cell 1, line 3` or `/path/script.js:9:15`: where 1-based `column` of the piece's line `line` (0-based) is. */
+export function describeOrigin(origin: SourceOrigin, line: number, column: number): string {
+  if (origin.lines) {
+    const shown = origin.lines[line];
+    return shown === undefined ? origin.file : `${origin.file}, line ${shown}`;
+  }
+  return `${origin.file}:${origin.line + line}:${line === 0 ? origin.column + column - 1 : column}`;
+}
+
+function pieceAt(entry: Revived, line: number): PieceOrigin | undefined {
+  return entry.origins.find((piece) => line >= piece.line && line < piece.line + piece.lineCount);
+}
+
+/** Where 1-based line and column of revived code `name` came from, or undefined when unknown. */
+export function locateRevived(name: string, line: number, column: number): string | undefined {
+  const entry = revived.get(name);
+  if (entry === undefined) return undefined;
+  const codeLine = line - HEADER_LINES - 1;
+  const piece = pieceAt(entry, codeLine);
+  if (piece === undefined) return undefined;
+  const k = codeLine - piece.line;
+  return describeOrigin(piece.origin, k, k === 0 ? column - piece.column : column);
+}
+
+/** The origin of `source` when it is part of code revived in this thread (newest first). */
+export function findRevived(source: string): SourceOrigin | undefined {
+  for (const entry of [...revived.values()].reverse()) {
+    const index = entry.code.indexOf(source);
+    if (index === -1) continue;
+    const at = positionAt(entry.code, index);
+    const piece = pieceAt(entry, at.line);
+    if (piece === undefined) continue;
+    const k = at.line - piece.line;
+    return shiftOrigin(piece.origin, k, k === 0 ? at.column - piece.column : at.column);
+  }
+  return undefined;
+}
