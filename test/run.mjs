@@ -16,6 +16,11 @@ function findTests(dir) {
 
 const only = process.argv.slice(2);
 const files = findTests('dist/test').filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
+// `node --test` with no files runs every test it finds: a name that matches nothing must say so instead.
+if (only.length > 0 && files.length === 0) {
+  console.error(`no test file in dist/test matches ${only.map((o) => JSON.stringify(o)).join(' or ')} (build first: npm run build)`);
+  process.exit(1);
+}
 const node = spawnSync(process.execPath, ['--test', ...files], { stdio: 'inherit' });
 let status = node.status ?? 1;
 
