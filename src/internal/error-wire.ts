@@ -61,6 +61,29 @@ function remoteStack(data: Extract<SerializedError, { kind: 'error' }>): Error {
   return carrier;
 }
 
+/** This side's stack for `error`, from the caller of `above`, loom's frames left out. */
+function stackHere(error: Error, above: Function): void {
+  Error.captureStackTrace(error, above);
+  const stack: unknown = error.stack;
+  if (typeof stack === 'string') error.stack = readableStack(stack);
+}
+
+/** Rebuilt errors whose stack is still where they arrived (an engine's event), not where the caller meets them. */
+const unplaced = new WeakSet<object>();
+
+/**
+ * A rebuilt error, its own stack moved (the first time) to where it is handed
+ * to the caller: a result's get() or a future's result() after an await,
+ * where V8's async frames reach the caller's code (`at async cell 8, line 9`),
+ * as Python's traceback shows the `pool.map(...)` line under the
+ * RemoteTraceback. Where it arrived (an engine's event handler) says nothing
+ * to the user. Only once: the same error thrown again keeps its stack.
+ */
+export function placeRethrow(error: unknown): unknown {
+  if (typeof error === 'object' && error !== null && unplaced.delete(error)) stackHere(error as Error, placeRethrow);
+  return error;
+}
+
 /** Rebuilds an error thrown elsewhere; its own stack is where this call happens (loom's frames left out, as in the remote one). */
 export function deserializeError(data: SerializedError): unknown {
   return rebuild(data, false);
@@ -82,9 +105,8 @@ function rebuild(data: SerializedError, remote: boolean): unknown {
     error.stack = data.stack;
     if (data.cause) Object.defineProperty(error, 'cause', { value: rebuild(data.cause, true), configurable: true, writable: true });
   } else {
-    Error.captureStackTrace(error, deserializeError);
-    const stack: unknown = error.stack;
-    if (typeof stack === 'string') error.stack = readableStack(stack);
+    stackHere(error, deserializeError);
+    unplaced.add(error);
     Object.defineProperty(error, 'cause', { value: remoteStack(data), configurable: true, writable: true });
   }
   Object.assign(error, data.props);

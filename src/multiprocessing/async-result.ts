@@ -2,6 +2,7 @@
 import { ArgumentValueError, CancelledError, PoolStateError, TimeoutError } from '../errors.js';
 import { outcomeOf, type Completion } from '../internal/pool/completion.js';
 import { timeoutMs } from '../internal/validate.js';
+import { placeRethrow } from '../internal/error-wire.js';
 import { deadlineAfter, remaining } from '../internal/wait.js';
 
 /**
@@ -157,7 +158,7 @@ export class ResultIterator<T> implements AsyncIterableIterator<T> {
     if (chunk.status !== 'fulfilled') {
       this.#chunk++;
       this.#offset = 0;
-      throw chunk.status === 'cancelled' ? new CancelledError() : chunk.error;
+      throw chunk.status === 'cancelled' ? new CancelledError() : placeRethrow(chunk.error);
     }
     const values = chunk.value!;
     const value = values[this.#offset++] as T;

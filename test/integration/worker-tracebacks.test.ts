@@ -76,6 +76,16 @@ describe('tracebacks of code sent to workers point at cell lines', () => {
     assertReadable(tracebackOf(await kernel.execute('{ using executor = new ProcessPoolExecutor(2); await executor.submit(outer, 2).result(); }')));
   });
 
+  it('the_error_a_pool_or_future_throws_names_the_line_that_waited_for_it', async () => {
+    // Python's traceback shows the `pool.map(...)` line above the RemoteTraceback; here the cell's own frame.
+    const map = tracebackOf(await kernel.execute('using mapping = new Pool(1);\nawait mapping.map(outer, [1, 2, 3]);'));
+    assert.match(map, /^RangeError: bad 2\n {4}at (async )?cell \d+, line 2\nCaused by: RangeError: bad 2\n/, map);
+    const future = tracebackOf(await kernel.execute('using submitting = new ThreadPoolExecutor(1);\nconst failed = submitting.submit(outer, 2);\nawait failed.result();'));
+    assert.match(future, /^RangeError: bad 2\n {4}at (async )?cell \d+, line 3\nCaused by: RangeError: bad 2\n/, future);
+    const blocking = tracebackOf(await kernel.execute('using blocking = new ThreadPool(1);\nblocking.mapSync(outer, [2]);'));
+    assert.match(blocking, /^RangeError: bad 2\n {4}at cell \d+, line 2\nCaused by: RangeError: bad 2\n/, blocking);
+  });
+
   it('process_report_and_join_show_cell_lines', async () => {
     const execution = await kernel.execute('const p = new Process({ target: outer, args: [2] });\np.start();\nawait p.join();');
     assertReadable(tracebackOf(execution));

@@ -5,6 +5,7 @@
  * never yields to its event loop.
  */
 import { TimeoutError } from '../../errors.js';
+import { placeRethrow } from '../error-wire.js';
 import type { Engine, Outcome } from './engine.js';
 import { waitSyncUntil } from './engine.js';
 
@@ -93,7 +94,7 @@ export class Completion<T = unknown> {
 /** The value of a settled completion, or its error thrown (cancelled: `cancelled()`'s error). */
 export function outcomeOf<T>(completion: Completion<T>, cancelled: () => Error): T {
   if (completion.status === 'fulfilled') return completion.value as T;
-  if (completion.status === 'rejected') throw completion.error;
+  if (completion.status === 'rejected') throw placeRethrow(completion.error);
   if (completion.status === 'cancelled') throw cancelled();
   throw new TimeoutError();
 }
