@@ -6,17 +6,7 @@
  * setting (LOOM_FULL_TRACEBACK, loom-files.ts) asks for every frame.
  */
 import { isLoomFrame, showsFullTraceback } from './loom-files.js';
-import { locateRevived } from './ship/revived.js';
-
-const SHIPPED = /\b(loom-ship-\d+):(\d+):(\d+)/;
-
-/** One line of a stack: a shipped frame mapped, other lines as they are. */
-function mapLine(line: string): string {
-  const match = SHIPPED.exec(line);
-  if (match === null) return line;
-  const where = locateRevived(match[1]!, Number(match[2]), Number(match[3]));
-  return where === undefined ? line : line.replace(match[0], where);
-}
+import { mapShippedFrame } from './ship/revived.js';
 
 /**
  * A stack, or any text holding one (what util.inspect makes of an error, with
@@ -27,7 +17,7 @@ export function readableStack(text: string): string {
   const full = showsFullTraceback();
   const kept: string[] = [];
   for (const line of text.split('\n')) {
-    if (full || !/^\s+at /.test(line) || !isLoomFrame(line)) kept.push(mapLine(line));
+    if (full || !/^\s+at /.test(line) || !isLoomFrame(line)) kept.push(mapShippedFrame(line));
     else if (line.endsWith(' {') && kept.length > 0) kept[kept.length - 1] += ' {';
   }
   return kept.join('\n');

@@ -86,6 +86,29 @@ describe('tracebacks of code sent to workers point at cell lines', () => {
     assert.match(blocking, /^RangeError: bad 2\n {4}at cell \d+, line 2\nCaused by: RangeError: bad 2\n/, blocking);
   });
 
+  it('a_stack_the_workers_code_prints_itself_shows_cell_lines', async () => {
+    // As traceback.print_exc() in a Python thread shows the file's lines.
+    const execution = await kernel.execute([
+      'function caught() {',
+      '  try { outer(2); } catch (error) { console.log((error as Error).stack); }',
+      '}',
+      'const printer = new Thread({ target: caught });',
+      'printer.start();',
+      'await printer.join();',
+      'const printing = new Process({ target: caught });',
+      'printing.start();',
+      'await printing.join();',
+    ].join('\n'));
+    assert.equal(execution.reply.content.status, 'ok', execution.reply.content.evalue);
+    const printed = streamText(execution.iopub, 'stdout');
+    const stacks = printed.split(/^(?=RangeError)/m);
+    assert.equal(stacks.length, 2, printed);
+    for (const stack of stacks) {
+      assert.match(stack, /at risky \(cell 2, line 3\)\n {4}at outer \(cell 3, line 1\)\n {4}at (?:Object\.)?caught(?: \[as target\])? \(cell \d+, line 2\)/, stack);
+      assert.ok(!stack.includes('loom-ship-'), stack);
+    }
+  });
+
   it('process_report_and_join_show_cell_lines', async () => {
     const execution = await kernel.execute('const p = new Process({ target: outer, args: [2] });\np.start();\nawait p.join();');
     assertReadable(tracebackOf(execution));

@@ -4,8 +4,10 @@ import { scopeFor } from './scope.js';
 import { decode } from '../share/encode.js';
 import { registerReviver } from '../share/registry.js';
 import { nameRevived } from './revived.js';
+import { mapStacksHere } from './stack-hook.js';
 
 export function reviveCode<T = unknown>(code: ShippedCode): T {
+  mapStacksHere();
   const scope = scopeFor(code.requireFrom, code.loom);
   // The host's values (copies, and shared objects made live again) win over loom's names.
   if (code.values) Object.assign(scope, decode(code.values));

@@ -75,6 +75,16 @@ export function locateRevived(name: string, line: number, column: number): strin
   return describeOrigin(piece.origin, k, k === 0 ? column - piece.column : column);
 }
 
+const SHIPPED_FRAME = /\b(loom-ship-\d+):(\d+):(\d+)/;
+
+/** A line of a stack with its frame of shipped code (`loom-ship-7:6:15`) at the place it came from; other lines as they are. */
+export function mapShippedFrame(line: string): string {
+  const match = SHIPPED_FRAME.exec(line);
+  if (match === null) return line;
+  const where = locateRevived(match[1]!, Number(match[2]), Number(match[3]));
+  return where === undefined ? line : line.replace(match[0], where);
+}
+
 /** The origin of `source` when it is part of code revived in this thread (newest first). */
 export function findRevived(source: string): SourceOrigin | undefined {
   for (const entry of [...revived.values()].reverse()) {
