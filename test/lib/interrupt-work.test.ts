@@ -9,7 +9,7 @@ import { after, test } from 'node:test';
 import { interruptWork, outputHooks } from '../../src/host/index.js';
 import { Interrupted, multiprocessing, Pool, Process, Thread, ThreadPool, ThreadPoolExecutor } from '../../src/index.js';
 import { isAlive, waitForExit } from '../helpers/processes.js';
-import { assertNothingLeftAtEnd } from './helpers.js';
+import { assertNothingLeftAtEnd, openGate } from './helpers.js';
 
 assertNothingLeftAtEnd();
 
@@ -196,4 +196,45 @@ test('a ThreadPool and a ThreadPoolExecutor made in a Thread blocked in getSync:
   }
   await thread.join();
   assert.equal(started.qsize(), 0);
+});
+
+test('a Thread busy in a loop: its thread pool stops when the loop polls, its process pool at once though the loop never polls', async () => {
+  const started = new multiprocessing.Queue<string>();
+  const said = new multiprocessing.Queue<string>();
+  // [0]: set by the test to let the thread's second loop (which asks loom nothing) end.
+  const stop = new Int32Array(new SharedArrayBuffer(4));
+  const thread = new Thread({
+    target: (host: string, started: multiprocessing.Queue<string>, said: multiprocessing.Queue<string>, stop: Int32Array) => {
+      require(host).outputHooks.outputTag = () => 'a';
+      const slowTask = (started: multiprocessing.Queue<string>): void => {
+        started.putSync(`${process.pid}:${require('node:worker_threads').threadId}`);
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 600_000);
+      };
+      const threads = new ThreadPool(1);
+      const polled = threads.applyAsync(slowTask, [started]);
+      // The chapter's loop: ready() polls the pool, which is where the interrupt is heard.
+      while (!polled.ready()) {}
+      said.putSync(`polled: ${polled.successful() ? 'succeeded' : 'Interrupted'}`);
+      threads.terminate();
+      const processes = new Pool(1);
+      const spun = processes.applyAsync(slowTask, [started]);
+      // Sends the task to the hub now (commands otherwise leave at the next microtask, which this loop never reaches).
+      spun.ready();
+      // A loop that asks loom nothing: the pool's hub stops the task by itself.
+      while (Atomics.load(stop, 0) === 0) {}
+      said.putSync(`spun: ${spun.ready() && !spun.successful() ? 'Interrupted' : 'still running'}`);
+      processes.terminate();
+    },
+    args: [HOST, started, said, stop],
+  });
+  thread.start();
+  await started.get();
+  interruptWork('a');
+  assert.equal(await said.get(), 'polled: Interrupted');
+  const worker = Number((await started.get()).split(':')[0]);
+  interruptWork('a');
+  await waitForExit([worker]);
+  openGate(stop);
+  assert.equal(await said.get(), 'spun: Interrupted');
+  await thread.join();
 });
