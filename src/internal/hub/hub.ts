@@ -276,8 +276,9 @@ export class Hub {
    * An interrupt: the tasks leave the queue; a worker running one of them is
    * killed (SIGTERM, then SIGKILL as terminate() does) and replaced when it
    * has exited, and the other tasks it was sent go back to the queue then.
-   * Its caller has already settled these tasks, so the 'broken' event its
-   * exit causes is ignored. A task sent ahead to a worker that runs another
+   * Its caller has already settled these tasks (or interruptTag has just
+   * reported them 'interrupted'), so the 'broken' event its exit causes is
+   * ignored. A task sent ahead to a worker that runs another
    * cell's task cannot be taken back: it runs, and its result is ignored.
    */
   #interruptTasks(poolId: number, tasks: Set<number>): void {
