@@ -229,6 +229,26 @@ describe('interrupting a cell stops the work of the threads it started', () => {
     await ok('await t5.join();');
   });
 
+  it('a process pool made in a ThreadPool task', async () => {
+    const { places } = await interruptOnceStarted(
+      [
+        'const outer = new ThreadPool(1);',
+        'const inPoolThread = outer.applyAsync(() => {',
+        '  const pool = new Pool(2);',
+        '  try { return `map: ${outcomeOf(() => pool.mapSync(slow, [1, 2, 3], 1))}`; } finally { pool.terminate(); }',
+        '});',
+        'await inPoolThread.get();',
+      ].join('\n'),
+      2,
+    );
+    await waitForExit(pidsOf(places));
+    // The task itself is the cell's too: it is interrupted, its thread replaced; its pool's children are
+    // gone (its hub heard the interrupt, and it ends with that thread, killing its children).
+    assert.equal(await ok("outcomeOf(() => inPoolThread.getSync())"), "'Interrupted'");
+    assert.equal(await ok('await outer.apply(() => 7)'), '7');
+    await ok('outer.terminate(); await outer.join();');
+  });
+
   it('the kernel stays usable, and leaves nothing running', async () => {
     assert.equal(await ok('1 + 1'), '2');
   });
