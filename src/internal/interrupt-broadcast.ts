@@ -53,7 +53,14 @@ let rung = Atomics.load(bell, 0);
 function take(message: unknown): void {
   const tag = (message as InterruptMessage | undefined)?.loomInterrupt;
   if (typeof tag !== 'string') return;
-  for (const handler of [...handlers]) handler(tag);
+  for (const handler of [...handlers]) {
+    try {
+      handler(tag);
+    } catch (error) {
+      // Heard inside a pool's poll(): a failure to stop work must not fail the caller's wait.
+      process.emitWarning(`loom: stopping interrupted work failed: ${(error as Error)?.message ?? String(error)}`);
+    }
+  }
 }
 
 /**
@@ -73,13 +80,13 @@ export function hearInterrupts(handler: (tag: string) => void): void {
 
 /** Tells every other thread of this process that the work tagged `tag` is interrupted. */
 export function announceInterrupt(tag: string): void {
-  // A thread that has no channel yet holds no tagged work: nothing to tell it.
+  // This thread has no channel of its own while it holds no interruptible work: one sends and closes.
   const sender = channel ?? new BroadcastChannel(CHANNEL);
   sender.postMessage({ loomInterrupt: tag } satisfies InterruptMessage);
   if (sender !== channel) sender.close();
-  // After the message: a thread that sees the bell rung finds the message queued.
+  // After the message (delivered to every channel as postMessage returns): a thread that sees
+  // the bell rung finds it queued. Nobody sleeps on the bell; it is only looked at.
   Atomics.add(bell, 0, 1);
-  Atomics.notify(bell, 0);
 }
 
 /**
