@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { threadHooks } from '../internal/host/threads.js';
 import { Hub } from '../internal/hub/hub.js';
+import { hearInterrupts } from '../internal/interrupt-broadcast.js';
 import type { HubCommand, HubInit } from '../internal/hub/protocol.js';
 import { loadKindsOnDemand } from './kinds.js';
 import { routeThreadOutputInChild } from './process-output.js';
@@ -23,5 +24,7 @@ const hub = new Hub(init);
 parentPort!.on('message', (commands: HubCommand[]) => {
   for (const command of commands) hub.command(command);
 });
+// An interrupt in any thread stops this hub's tagged work at once, however busy the thread that owns it is.
+hearInterrupts((tag) => hub.interruptTag(tag));
 // Stopped by terminate() (when nothing needs it any more, or at exit): children go first.
 process.on('exit', () => hub.killAll());

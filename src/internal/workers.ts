@@ -3,6 +3,9 @@
  * it to prove that nothing outlives them; pools can use it for shutdown.
  */
 import { type Worker } from 'node:worker_threads';
+// Every module that starts a loom worker imports this one: the interrupt bell is then in this
+// thread's environment data before its first worker starts, and every worker inherits it.
+import './interrupt-broadcast.js';
 
 const live = new Set<Worker>();
 let onEmpty: (() => void)[] = [];

@@ -12,6 +12,7 @@ import { relayDisplay, relayInput, relayOutput } from './child-stdio.js';
 import { ownCopy, type Frame } from './frames.js';
 import { F, PC, type ChildInit, type HubCommand, type HubEvent, type HubInit, type PoolWorkerInit } from './protocol.js';
 import { QueueService } from './queue-service.js';
+import { taskTag } from './task-tag.js';
 import { ServedService } from './served-service.js';
 
 /**
@@ -76,6 +77,8 @@ export class Hub {
   readonly #queues: QueueService;
   readonly #served = new ServedService();
   readonly #children = new Set<Child>();
+  /** The output tag of each running Process that has one: what interruptTag(tag) terminates. */
+  readonly #processTags = new Map<Child, string>();
   #workerNumber = 0;
 
   constructor(init: HubInit) {
@@ -274,8 +277,9 @@ export class Hub {
    * An interrupt: the tasks leave the queue; a worker running one of them is
    * killed (SIGTERM, then SIGKILL as terminate() does) and replaced when it
    * has exited, and the other tasks it was sent go back to the queue then.
-   * Its caller has already settled these tasks, so the 'broken' event its
-   * exit causes is ignored. A task sent ahead to a worker that runs another
+   * Its caller has already settled these tasks (or interruptTag has just
+   * reported them 'interrupted'), so the 'broken' event its exit causes is
+   * ignored. A task sent ahead to a worker that runs another
    * cell's task cannot be taken back: it runs, and its result is ignored.
    */
   #interruptTasks(poolId: number, tasks: Set<number>): void {
@@ -291,6 +295,23 @@ export class Hub {
       this.#killSoon(worker.child);
     }
     this.#dispatch(pool);
+  }
+
+  /**
+   * An interrupt of `tag` that this hub heard itself (interrupt-broadcast.ts),
+   * whatever its thread is doing: the tasks with that tag stop as with
+   * 'pool-interrupt' and are reported 'interrupted' (the thread may not have
+   * heard yet; if it has, it settled them and ignores these); Processes
+   * started with that tag are terminated, as Process.terminate() does.
+   */
+  interruptTag(tag: string): void {
+    for (const pool of this.#pools.values()) {
+      const tasks = [...pool.queue, ...[...pool.workers].flatMap((worker) => worker.inflight)].filter((task) => taskTag(task.body) === tag);
+      if (tasks.length === 0) continue;
+      this.#interruptTasks(pool.id, new Set(tasks.map((task) => task.id)));
+      for (const task of tasks) this.#emit({ t: 'interrupted', pool: pool.id, task: task.id });
+    }
+    for (const [child, of] of this.#processTags) if (of === tag) child.kill('SIGTERM');
   }
 
   /** SIGTERM now, SIGKILL if it is still there after the grace period. */
@@ -333,12 +354,14 @@ export class Hub {
       if (received.kind !== F.FINISHED) return;
       this.#emit({ t: 'proc-finished', proc: command.proc, error: received.b === 0 ? undefined : ownCopy(received.body), reported: received.a === 1 });
     }, (gone) => {
+      this.#processTags.delete(gone);
       // The exit first, then the state: a thread that sees FINISHED finds the code there.
       Atomics.store(control, PC.EXIT, gone.exitCode ?? 1);
       Atomics.store(control, PC.STATE, 2);
       Atomics.notify(control, PC.STATE);
       this.#emit({ t: 'proc-exit', proc: command.proc, code: gone.exitCode ?? 1 });
     });
+    if (command.init.tag !== undefined && !child.exited) this.#processTags.set(child, command.init.tag);
     Atomics.store(control, PC.PID, child.pid || -1);
     Atomics.notify(control, PC.PID);
   }

@@ -166,6 +166,8 @@ export type HubEvent =
   | { t: 'result'; pool: number; task: number; ok: boolean; body: Uint8Array }
   /** The worker running the task died, or workers cannot start at all. */
   | { t: 'broken'; pool: number; task: number; reason: string }
+  /** The task was stopped by an interrupt of its tag that the hub heard itself (interrupt-broadcast.ts). */
+  | { t: 'interrupted'; pool: number; task: number }
   | { t: 'pool-exited'; pool: number }
   | { t: 'reply'; req: number; value: unknown }
   /** `reported`: the child printed the error itself. */

@@ -13,6 +13,7 @@ import { outputHooks } from '../host/output.js';
 import { processHooks } from '../host/processes.js';
 import { threadHooks } from '../host/threads.js';
 import { watchInterrupts } from '../interrupt-work.js';
+import { heardInterrupts } from '../interrupt-broadcast.js';
 import { decode, encode, isPlain } from '../share/encode.js';
 import type { Engine, EngineState, Outcome, TaskKind } from './engine.js';
 import { waitSyncUntil } from './engine.js';
@@ -80,6 +81,10 @@ export class ProcessEngine implements Engine {
       }
       case 'broken': {
         this.#take(event.task)?.({ ok: false, error: new BrokenWorkerError(event.reason) });
+        return;
+      }
+      case 'interrupted': {
+        this.#take(event.task)?.({ ok: false, error: new Interrupted() });
         return;
       }
       case 'pool-exited': return this.#finish();
@@ -162,6 +167,7 @@ export class ProcessEngine implements Engine {
   }
 
   poll(): void {
+    heardInterrupts();
     this.#hub.drain();
   }
 

@@ -23,6 +23,7 @@ import { deserializeError } from '../error-wire.js';
 import { outputHooks } from '../host/output.js';
 import { threadHooks } from '../host/threads.js';
 import { watchInterrupts } from '../interrupt-work.js';
+import { heardInterrupts } from '../interrupt-broadcast.js';
 import { processBlock } from '../process-state.js';
 import { encode } from '../share/encode.js';
 import { trackWorker } from '../workers.js';
@@ -45,6 +46,12 @@ const RING_BYTES = 1 << 20;
 const NONE = Symbol('none');
 /** How long interruptWork looks for a task a worker has taken from the ring but not yet named in its slot. */
 const IN_TRANSIT_MS = 1000;
+/**
+ * The longest sleep on the results ring while tagged tasks are out: an
+ * interrupt told by another thread cannot wake that sleep (interrupt-broadcast.ts),
+ * so a thread blocked in mapSync looks at the bell this often.
+ */
+const TAGGED_SLEEP_MS = 50;
 let pools = 0;
 
 export interface ThreadEngineOptions {
@@ -287,6 +294,7 @@ export class ThreadEngine implements Engine {
   }
 
   poll(): void {
+    heardInterrupts();
     while (this.#backlogAt < this.#backlog.length && this.#tasks.tryPut(this.#backlog[this.#backlogAt])) this.#backlogAt++;
     if (this.#backlogAt === this.#backlog.length && this.#backlogAt > 0) {
       this.#backlog = [];
@@ -309,7 +317,7 @@ export class ThreadEngine implements Engine {
   }
 
   sleep(ms: number): void {
-    sleepUntilNotEmpty(this.#results, ms);
+    sleepUntilNotEmpty(this.#results, this.#tags.size > 0 ? Math.min(ms, TAGGED_SLEEP_MS) : ms);
   }
 
   /** Delivers results on the event loop while tasks are out; keeps the process alive meanwhile. */
