@@ -14,12 +14,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { interruptCells, pidsOf } from '../helpers/interrupt-cells.js';
+import { closeWithChildren } from '../helpers/notebook-kernel.js';
 import { KernelClient, type Message } from '../../kernel/client/client.js';
-import { ofType } from '../helpers/outputs.js';
-import { descendantsOf, waitForExit } from '../helpers/processes.js';
+import { waitForExit } from '../helpers/processes.js';
 
 describe('interrupting a cell stops the work of the threads it started', () => {
   let kernel: KernelClient;
+  const cells = interruptCells(() => kernel);
+  const { ok } = cells;
   before(async () => {
     kernel = await KernelClient.start();
     await ok(
@@ -48,44 +51,18 @@ describe('interrupting a cell stops the work of the threads it started', () => {
       ].join('\n'),
     );
   });
-  after(async () => {
-    const pids = [kernel.process!.pid!, ...descendantsOf(kernel.process!.pid!)];
-    await kernel.close();
-    await waitForExit(pids);
-  });
+  // Every process the cells started ends with the kernel.
+  after(() => closeWithChildren(kernel));
 
-  /** Runs a cell that must succeed; returns its result's text. */
-  async function ok(code: string): Promise<string> {
-    const { reply, iopub } = await kernel.execute(code);
-    assert.equal(reply.content.status, 'ok', `${reply.content.ename}: ${reply.content.evalue}`);
-    return String(ofType(iopub, 'execute_result')[0]?.content.data['text/plain'] ?? '');
-  }
-
-  /**
-   * Runs a cell and interrupts it once `count` tasks have printed that they
-   * started; returns the reply and where those tasks ran ("pid:threadId").
-   */
+  /** A cell interrupted once `count` tasks have started: it must end with KeyboardInterrupt. */
   async function interruptOnceStarted(code: string, count: number): Promise<{ reply: Message; places: string[] }> {
-    const places: string[] = [];
-    let text = '';
-    const { reply } = await kernel.execute(code, {
-      onOutput: (m) => {
-        if (m.header.msg_type !== 'stream') return;
-        text += String(m.content.text);
-        const seen = [...text.matchAll(/started \d+ in (\d+:\d+)/g)].map((match) => match[1]);
-        if (places.length < count && seen.length >= count) {
-          places.push(...seen);
-          void kernel.interrupt();
-        }
-      },
-    });
-    assert.equal(reply.content.ename, 'KeyboardInterrupt', String(reply.content.evalue));
-    return { reply, places };
+    const interrupted = await cells.interruptOnceStarted(code, count);
+    assert.equal(interrupted.reply.content.ename, 'KeyboardInterrupt', String(interrupted.reply.content.evalue));
+    return interrupted;
   }
 
   /** What the thread reported on `queue` (it must report within 20 s). */
   const report = (queue: string): Promise<string> => ok(`${queue}.getSync({ timeout: 20 })`);
-  const pidsOf = (places: string[]): number[] => places.map((place) => Number(place.split(':')[0]));
   const threadsOf = (places: string[]): string[] => places.map((place) => place.split(':')[1]);
 
   it('a process pool made in a thread, blocked in mapSync', async () => {

@@ -14,12 +14,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { KernelClient, type Message } from '../../kernel/client/client.js';
-import { ofType } from '../helpers/outputs.js';
-import { descendantsOf, isAlive, waitForExit } from '../helpers/processes.js';
+import { interruptCells, pidsOf } from '../helpers/interrupt-cells.js';
+import { closeWithChildren } from '../helpers/notebook-kernel.js';
+import { KernelClient } from '../../kernel/client/client.js';
+import { isAlive, waitForExit } from '../helpers/processes.js';
 
 describe('interrupting a cell stops the work it started', () => {
   let kernel: KernelClient;
+  const cells = interruptCells(() => kernel);
+  const { ok } = cells;
   before(async () => {
     kernel = await KernelClient.start();
     await ok(
@@ -43,42 +46,11 @@ describe('interrupting a cell stops the work it started', () => {
       ].join('\n'),
     );
   });
-  after(async () => {
-    // Every process the cells started ends with the kernel.
-    const pids = [kernel.process!.pid!, ...descendantsOf(kernel.process!.pid!)];
-    await kernel.close();
-    await waitForExit(pids);
-  });
+  // Every process the cells started ends with the kernel.
+  after(() => closeWithChildren(kernel));
 
-  /** Runs a cell that must succeed; returns its result's text. */
-  async function ok(code: string): Promise<string> {
-    const { reply, iopub } = await kernel.execute(code);
-    assert.equal(reply.content.status, 'ok', `${reply.content.ename}: ${reply.content.evalue}`);
-    return String(ofType(iopub, 'execute_result')[0]?.content.data['text/plain'] ?? '');
-  }
+  const { interruptOnceStarted } = cells;
 
-  /**
-   * Runs a cell and interrupts it once `count` tasks have printed that they
-   * started; returns the reply and where those tasks ran ("pid:threadId").
-   */
-  async function interruptOnceStarted(code: string, count: number): Promise<{ reply: Message; places: string[] }> {
-    const places: string[] = [];
-    let text = '';
-    const { reply } = await kernel.execute(code, {
-      onOutput: (m) => {
-        if (m.header.msg_type !== 'stream') return;
-        text += String(m.content.text);
-        const seen = [...text.matchAll(/started \d+ in (\d+:\d+)/g)].map((match) => match[1]);
-        if (places.length < count && seen.length >= count) {
-          places.push(...seen);
-          void kernel.interrupt();
-        }
-      },
-    });
-    return { reply, places };
-  }
-
-  const pidsOf = (places: string[]): number[] => places.map((place) => Number(place.split(':')[0]));
 
   it('interrupt_stops_pool_tasks', async () => {
     await ok('const pool = new Pool(2);');

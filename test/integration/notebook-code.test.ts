@@ -6,34 +6,15 @@
  * package in its node_modules; every cell is type-checked first, as in a notebook.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { KernelClient, type Execution } from '../../kernel/client/client.js';
-import { ofType } from '../helpers/outputs.js';
-import { descendantsOf, waitForExit } from '../helpers/processes.js';
+import { assertOk, closeNotebook, notebookFolder, result } from '../helpers/notebook-kernel.js';
 
 const FIXTURES: Record<string, string> = {
   'node_modules/shout-fixture/package.json': JSON.stringify({ name: 'shout-fixture', version: '1.0.0', main: 'index.js' }),
   'node_modules/shout-fixture/index.js': "exports.shout = (text) => text.toUpperCase() + '!';\n",
 };
-
-function failure({ reply }: Execution): string {
-  return `${reply.content.ename}: ${reply.content.evalue}\n${(reply.content.traceback ?? []).join('\n')}`;
-}
-
-function assertOk(execution: Execution): void {
-  assert.equal(execution.reply.content.status, 'ok', failure(execution));
-}
-
-/** The text/plain of the cell's result, failing with the cell's error when it has none. */
-function result(execution: Execution): string {
-  assertOk(execution);
-  const [shown] = ofType(execution.iopub, 'execute_result');
-  assert.ok(shown, 'the cell has a result');
-  return shown.content.data['text/plain'] as string;
-}
 
 describe('code defined in cells runs in workers', () => {
   let kernel: KernelClient;
@@ -41,21 +22,11 @@ describe('code defined in cells runs in workers', () => {
   const cell = (...lines: string[]): Promise<Execution> => kernel.execute(lines.join('\n'));
 
   before(async () => {
-    notebook = mkdtempSync(join(tmpdir(), 'loom-notebook-code-'));
-    for (const [file, text] of Object.entries(FIXTURES)) {
-      mkdirSync(dirname(join(notebook, file)), { recursive: true });
-      writeFileSync(join(notebook, file), text);
-    }
+    notebook = notebookFolder('loom-notebook-code-', FIXTURES);
     kernel = await KernelClient.start({ cwd: notebook });
   });
 
-  after(async () => {
-    const pid = kernel.process!.pid!;
-    const pids = [pid, ...descendantsOf(pid)];
-    await kernel.close();
-    await waitForExit(pids);
-    rmSync(notebook, { recursive: true, force: true });
-  });
+  after(() => closeNotebook(kernel, notebook));
 
   it('cell_function_runs_in_process_pool', async () => {
     assertOk(await cell("import { Pool } from 'loom/multiprocessing';", 'const OFFSET = 100;'));

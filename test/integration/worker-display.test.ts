@@ -14,8 +14,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { KernelClient, type Message } from '../../kernel/client/client.js';
-import { descendantsOf, waitForExit } from '../helpers/processes.js';
 import { ofType } from '../helpers/outputs.js';
+import { closeWithChildren } from '../helpers/notebook-kernel.js';
 
 /** A cell's outputs in order, one short line each: `out:text`, `html:<b>x</b>`, `show:text`, `update:text`, `clear:wait`. */
 function outline(iopub: Message[]): string[] {
@@ -59,11 +59,8 @@ describe('display inside threads, pool tasks and processes started by cells', ()
     );
     assert.equal(imports.reply.content.status, 'ok', imports.reply.content.evalue);
   });
-  after(async () => {
-    const pids = [kernel.process!.pid!, ...descendantsOf(kernel.process!.pid!)];
-    await kernel.close();
-    await waitForExit(pids);
-  });
+  // Every process the cells started ends with the kernel.
+  after(() => closeWithChildren(kernel));
 
   /** Runs a cell that must succeed; its iopub messages. */
   async function ok(code: string, options: Parameters<KernelClient['execute']>[1] = {}): Promise<Message[]> {

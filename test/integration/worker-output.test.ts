@@ -9,9 +9,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { KernelClient, type Message } from '../../kernel/client/client.js';
-import { descendantsOf, waitForExit } from '../helpers/processes.js';
 import { ofType, streamText } from '../helpers/outputs.js';
 import { promptsInTurn } from '../helpers/prompts.js';
+import { closeWithChildren } from '../helpers/notebook-kernel.js';
 
 describe('processes and pool tasks started by cells', () => {
   let kernel: KernelClient;
@@ -25,12 +25,8 @@ describe('processes and pool tasks started by cells', () => {
     );
     assert.equal(imports.reply.content.status, 'ok', imports.reply.content.evalue);
   });
-  after(async () => {
-    // Every process the cells started ends with the kernel.
-    const pids = [kernel.process!.pid!, ...descendantsOf(kernel.process!.pid!)];
-    await kernel.close();
-    await waitForExit(pids);
-  });
+  // Every process the cells started ends with the kernel.
+  after(() => closeWithChildren(kernel));
 
   /** Runs a cell that must succeed. */
   async function ok(code: string, options: Parameters<KernelClient['execute']>[1] = {}): Promise<Message[]> {

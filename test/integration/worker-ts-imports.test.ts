@@ -13,13 +13,10 @@
  * importing its test modules from the test's folder, sys.path[0]).
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { KernelClient, type Execution } from '../../kernel/client/client.js';
-import { ofType } from '../helpers/outputs.js';
-import { descendantsOf, waitForExit } from '../helpers/processes.js';
+import { assertOk, closeNotebook, failure, notebookFolder, result } from '../helpers/notebook-kernel.js';
 
 // No package.json: Node alone would take these .ts files for CommonJS, and could not run them.
 const FIXTURES: Record<string, string> = {
@@ -41,33 +38,13 @@ const FIXTURES: Record<string, string> = {
   'node_modules/shout-fixture/index.js': "exports.shout = (text) => text.toUpperCase() + '!';\n",
 };
 
-function failure({ reply }: Execution): string {
-  return `${reply.content.ename}: ${reply.content.evalue}\n${(reply.content.traceback ?? []).join('\n')}`;
-}
-
-function assertOk(execution: Execution): void {
-  assert.equal(execution.reply.content.status, 'ok', failure(execution));
-}
-
-/** The text/plain of the cell's result, failing with the cell's error when it has none. */
-function result(execution: Execution): string {
-  assertOk(execution);
-  const [shown] = ofType(execution.iopub, 'execute_result');
-  assert.ok(shown, 'the cell has a result');
-  return shown.content.data['text/plain'] as string;
-}
-
 describe('TypeScript imports inside threads, pools and processes', () => {
   let kernel: KernelClient;
   let notebook: string;
   const cell = (...lines: string[]): Promise<Execution> => kernel.execute(lines.join('\n'));
 
   before(async () => {
-    notebook = mkdtempSync(join(tmpdir(), 'loom-worker-ts-'));
-    for (const [file, text] of Object.entries(FIXTURES)) {
-      mkdirSync(dirname(join(notebook, file)), { recursive: true });
-      writeFileSync(join(notebook, file), text);
-    }
+    notebook = notebookFolder('loom-worker-ts-', FIXTURES);
     kernel = await KernelClient.start({ cwd: notebook });
     assertOk(await cell(
       "import { Thread } from 'loom/threading';",
@@ -85,13 +62,7 @@ describe('TypeScript imports inside threads, pools and processes', () => {
     ));
   });
 
-  after(async () => {
-    const pid = kernel.process!.pid!;
-    const pids = [pid, ...descendantsOf(pid)];
-    await kernel.close();
-    await waitForExit(pids);
-    rmSync(notebook, { recursive: true, force: true });
-  });
+  after(() => closeNotebook(kernel, notebook));
 
   // work(n) = 3n + (2n + 4) + 200
   it('static_imports_of_ts_mts_cts_work_in_a_thread_and_thread_pools', async () => {

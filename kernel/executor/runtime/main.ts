@@ -24,6 +24,7 @@ import { mapProgress } from './progress.js';
 import { interruptRunningCell, reportLateError, runCell } from './run-cell.js';
 import { CELL_KEY } from './stream-prefix.js';
 import { beforeRequire, importFromCell } from './ts-modules.js';
+import { silenceLoaderWarning } from './loader-warning.js';
 
 /**
  * As in Node's REPL, require() resolves from the notebook's directory; loom's
@@ -54,18 +55,6 @@ function installGlobals(): void {
     require: notebookRequire(),
     [IMPORT_FUNCTION]: importFromCell,
   });
-}
-
-/**
- * A cell's import() goes through vm's default loader, which prints an
- * ExperimentalWarning on first use: it would show up as the cell's stderr.
- */
-function silenceLoaderWarning(): void {
-  const emitWarning = process.emitWarning.bind(process);
-  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-    if (String(warning).includes('USE_MAIN_CONTEXT_DEFAULT_LOADER')) return;
-    (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
-  }) as typeof process.emitWarning;
 }
 
 /** A fault in the executor itself: to the raw stderr, which the kernel logs. */

@@ -23,6 +23,7 @@ import { loomModuleUrl } from '../../transpile/loom-modules.js';
 import { TYPESCRIPT_FILE } from '../../transpile/file.js';
 import { candidates, PATH_LIKE } from './ts-candidates.js';
 import { enableTypeScriptModules } from './ts-modules.js';
+import { silenceLoaderWarning } from './loader-warning.js';
 
 /** What IMPORT_FUNCTION is in a worker of the executor (worker-modules.ts makes it a global there). */
 export function importInWorker<T>(specifier: unknown, load: (specifier: unknown) => Promise<T>): Promise<T> {
@@ -88,13 +89,4 @@ function importPackage<T>(specifier: string): Promise<T> {
     }).runInThisContext() as (specifier: string) => Promise<never>;
   }
   return packageImport(specifier);
-}
-
-/** vm's default loader is experimental on Node 20: its warning would show up in the cell, as in main.ts. */
-function silenceLoaderWarning(): void {
-  const emitWarning = process.emitWarning.bind(process);
-  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-    if (String(warning).includes('USE_MAIN_CONTEXT_DEFAULT_LOADER')) return;
-    (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
-  }) as typeof process.emitWarning;
 }
