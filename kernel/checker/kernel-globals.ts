@@ -29,26 +29,40 @@ declare namespace display {
   }
   type MediaOptions = Omit<Options, 'raw'>;
   type ImageOptions = MediaOptions & { width?: number; height?: number };
+  /** Options naming the output: the call then always returns a handle. */
+  type Named = { displayId: string | true };
   interface Handle {
     readonly displayId: string;
-    /** Replaces what this output shows, wherever it is in the notebook. */
+    /**
+     * Replaces what this output shows, wherever it is in the notebook. A handle
+     * made by a helper (\`display.html\`, \`.markdown\`, \`.png\`...) shows a string
+     * (or image bytes) the same way again; any other value as display() would.
+     */
     update(value: unknown, options?: Omit<Options, 'displayId' | 'update'>): void;
   }
   /** Shows HTML (text/html). */
+  function html(html: string, options: MediaOptions & Named): Handle;
   function html(html: string, options?: MediaOptions): Handle | undefined;
   /** Shows Markdown (text/markdown). */
+  function markdown(markdown: string, options: MediaOptions & Named): Handle;
   function markdown(markdown: string, options?: MediaOptions): Handle | undefined;
   /** Shows an SVG image (image/svg+xml). */
+  function svg(svg: string, options: MediaOptions & Named): Handle;
   function svg(svg: string, options?: MediaOptions): Handle | undefined;
   /** Shows a PNG image: base64 text (a data: URL is fine) or the bytes of the image. */
+  function png(image: string | Uint8Array, options: ImageOptions & Named): Handle;
   function png(image: string | Uint8Array, options?: ImageOptions): Handle | undefined;
   /** Shows a JPEG image: base64 text (a data: URL is fine) or the bytes of the image. */
+  function jpeg(image: string | Uint8Array, options: ImageOptions & Named): Handle;
   function jpeg(image: string | Uint8Array, options?: ImageOptions): Handle | undefined;
   /** Shows a value as JSON (application/json), which frontends render as a tree. */
+  function json(value: unknown, options: MediaOptions & Named): Handle;
   function json(value: unknown, options?: MediaOptions): Handle | undefined;
   /** Shows LaTeX (text/latex). */
+  function latex(latex: string, options: MediaOptions & Named): Handle;
   function latex(latex: string, options?: MediaOptions): Handle | undefined;
   /** Shows plain text. */
+  function text(text: string, options: MediaOptions & Named): Handle;
   function text(text: string, options?: MediaOptions): Handle | undefined;
 }
 /** Clears the cell's output now, or (\`wait: true\`) just before its next output arrives. */

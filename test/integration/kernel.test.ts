@@ -96,6 +96,21 @@ describe('kernel over ZeroMQ', () => {
     assert.equal(ofType(iopub, 'clear_output')[0].content.wait, true);
   });
 
+  it('a_helper_handle_is_typed_updates_as_its_kind_and_prints_as_ipython', async () => {
+    // No `!`: with a displayId the checker knows a handle comes back (the cell is type-checked).
+    const { reply, iopub } = await kernel.execute(
+      "const page = display.html('<b>one</b>', {displayId: true});\npage.update('<b>two</b>');\npage.update(42);\npage",
+    );
+    assert.equal(reply.content.status, 'ok', String(reply.content.evalue));
+    const id = ofType(iopub, 'display_data')[0].content.transient.display_id;
+    const [html, number] = ofType(iopub, 'update_display_data').map((m) => m.content.data);
+    // IPython's h.update(HTML(...)): the string is HTML again, not a text/plain quote of it.
+    assert.equal(html['text/html'], '<b>two</b>');
+    // Any other value is shown as display() would show it.
+    assert.deepEqual(number, { 'text/plain': '42' });
+    assert.equal(ofType(iopub, 'execute_result')[0].content.data['text/plain'], `<DisplayHandle display_id=${id}>`);
+  });
+
   it('input_is_answered_over_stdin', async () => {
     const prompts: string[] = [];
     const { iopub } = await kernel.execute("const name = input('who? '); console.log('hi ' + name)", {

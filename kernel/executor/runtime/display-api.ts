@@ -35,25 +35,37 @@ export interface DisplayOptions {
 
 export interface DisplayHandle {
   readonly displayId: string;
-  /** Replaces what this output shows, wherever it is in the notebook. */
+  /**
+   * Replaces what this output shows, wherever it is in the notebook. A handle
+   * made by a helper (`display.html`, `.markdown`, `.png`...) shows a string
+   * (or image bytes) the same way again; any other value as display() would.
+   */
   update(value: unknown, options?: Omit<DisplayOptions, 'displayId' | 'update'>): void;
 }
 
 type MediaOptions = Omit<DisplayOptions, 'raw'>;
+type ImageOptions = MediaOptions & { width?: number; height?: number };
 
-export interface Display {
-  (value: unknown, options: DisplayOptions & { displayId: string | true }): DisplayHandle;
-  (value: unknown, options?: DisplayOptions): DisplayHandle | undefined;
-  html(html: string, options?: MediaOptions): DisplayHandle | undefined;
-  markdown(markdown: string, options?: MediaOptions): DisplayHandle | undefined;
-  svg(svg: string, options?: MediaOptions): DisplayHandle | undefined;
-  /** Base64 text (a data: URL is fine) or the bytes of the image. */
-  png(image: string | Uint8Array, options?: MediaOptions & { width?: number; height?: number }): DisplayHandle | undefined;
-  jpeg(image: string | Uint8Array, options?: MediaOptions & { width?: number; height?: number }): DisplayHandle | undefined;
-  json(value: unknown, options?: MediaOptions): DisplayHandle | undefined;
-  latex(latex: string, options?: MediaOptions): DisplayHandle | undefined;
-  text(text: string, options?: MediaOptions): DisplayHandle | undefined;
+/** A helper: with a displayId it always returns a handle, so `h.update(...)` needs no `!`. */
+interface Shows<T, O> {
+  (content: T, options: O & { displayId: string | true }): DisplayHandle;
+  (content: T, options?: O): DisplayHandle | undefined;
 }
+
+export interface Display extends Shows<unknown, DisplayOptions> {
+  html: Shows<string, MediaOptions>;
+  markdown: Shows<string, MediaOptions>;
+  svg: Shows<string, MediaOptions>;
+  /** Base64 text (a data: URL is fine) or the bytes of the image. */
+  png: Shows<string | Uint8Array, ImageOptions>;
+  jpeg: Shows<string | Uint8Array, ImageOptions>;
+  json: Shows<unknown, MediaOptions>;
+  latex: Shows<string, MediaOptions>;
+  text: Shows<string, MediaOptions>;
+}
+
+/** The helpers, by the name a handle remembers. */
+type MediaKind = Exclude<keyof Display, keyof Function>;
 
 export type ClearOutput = (options?: { wait?: boolean }) => void;
 
@@ -91,17 +103,27 @@ function normalize(bundle: MimeBundle): MimeBundle {
  * worker's own `display` global (the shipper leaves global names to the
  * worker). So it must name nothing but globals and `this`.
  */
-function update(this: DisplayHandle, value: unknown, options?: Omit<DisplayOptions, 'displayId' | 'update'>): void {
-  (globalThis as unknown as { display: Display }).display(value, { ...options, displayId: this.displayId, update: true });
+function update(this: DisplayHandle & { kind?: MediaKind }, value: unknown, options?: Omit<DisplayOptions, 'displayId' | 'update'>): void {
+  const display = (globalThis as unknown as { display: Display }).display;
+  const kind = this.kind;
+  const again = kind !== undefined && (kind === 'json' || typeof value === 'string' || value instanceof Uint8Array);
+  const show = (again ? display[kind] : display) as (value: unknown, options: DisplayOptions) => unknown;
+  show(value, { ...options, displayId: this.displayId, update: true });
 }
 
-function handleFor(displayId: string): DisplayHandle {
-  return { displayId, update };
+/** How a handle prints, e.g. as a cell's result: as IPython's does. */
+function describeHandle(this: DisplayHandle): string {
+  return `<DisplayHandle display_id=${this.displayId}>`;
+}
+
+function handleFor(displayId: string, kind: MediaKind | undefined): DisplayHandle {
+  // The inspect method is keyed by a symbol: a copy sent to a worker leaves it behind, and keeps the rest.
+  return { displayId, ...(kind === undefined ? {} : { kind }), update, [inspect.custom]: describeHandle } as DisplayHandle;
 }
 
 /** The display API over `send`, which takes each message to the cell (and throws when it cannot). */
 export function makeDisplay(send: (message: DisplayMessage) => void): { display: Display; clearOutput: ClearOutput } {
-  function displayValue(value: unknown, options?: DisplayOptions): DisplayHandle | undefined {
+  function displayValue(value: unknown, options?: DisplayOptions, kind?: MediaKind): DisplayHandle | undefined {
     const data = options?.raw ? normalize(value as MimeBundle) : bundleOf(value);
     const displayId = options?.displayId === true ? randomUUID() : options?.displayId;
     const isUpdate = options?.update === true;
@@ -114,31 +136,31 @@ export function makeDisplay(send: (message: DisplayMessage) => void): { display:
       ...(displayId === undefined ? {} : { displayId }),
       update: isUpdate,
     });
-    return displayId === undefined ? undefined : handleFor(displayId);
+    return displayId === undefined ? undefined : handleFor(displayId, kind);
   }
 
-  function media<T>(build: (content: T) => MimeBundle) {
-    return (content: T, options?: MediaOptions) => displayValue(build(content), { ...options, raw: true });
+  function media<T>(kind: MediaKind, build: (content: T) => MimeBundle) {
+    return (content: T, options?: MediaOptions) => displayValue(build(content), { ...options, raw: true }, kind);
   }
 
-  function image(mime: string) {
-    return (content: string | Uint8Array, options?: MediaOptions & { width?: number; height?: number }) => {
+  function image(kind: MediaKind, mime: string) {
+    return (content: string | Uint8Array, options?: ImageOptions) => {
       const base64 = typeof content === 'string' ? content.replace(/^data:[^,]*,/, '') : Buffer.from(content).toString('base64');
       const size = { ...(options?.width ? { width: options.width } : {}), ...(options?.height ? { height: options.height } : {}) };
       const metadata = Object.keys(size).length > 0 ? { ...options?.metadata, [mime]: size } : options?.metadata;
-      return displayValue({ [mime]: base64, 'text/plain': `<${mime} image>` }, { ...options, metadata, raw: true });
+      return displayValue({ [mime]: base64, 'text/plain': `<${mime} image>` }, { ...options, metadata, raw: true }, kind);
     };
   }
 
-  const display = Object.assign(displayValue, {
-    html: media((html: string) => ({ 'text/html': html, 'text/plain': '<HTML>' })),
-    markdown: media((markdown: string) => ({ 'text/markdown': markdown, 'text/plain': markdown })),
-    svg: media((svg: string) => ({ 'image/svg+xml': svg, 'text/plain': '<SVG image>' })),
-    png: image('image/png'),
-    jpeg: image('image/jpeg'),
-    json: media((value: unknown) => ({ 'application/json': value, 'text/plain': plainText(value) })),
-    latex: media((latex: string) => ({ 'text/latex': latex, 'text/plain': latex })),
-    text: media((text: string) => ({ 'text/plain': text })),
+  const display = Object.assign((value: unknown, options?: DisplayOptions) => displayValue(value, options), {
+    html: media('html', (html: string) => ({ 'text/html': html, 'text/plain': '<HTML>' })),
+    markdown: media('markdown', (markdown: string) => ({ 'text/markdown': markdown, 'text/plain': markdown })),
+    svg: media('svg', (svg: string) => ({ 'image/svg+xml': svg, 'text/plain': '<SVG image>' })),
+    png: image('png', 'image/png'),
+    jpeg: image('jpeg', 'image/jpeg'),
+    json: media('json', (value: unknown) => ({ 'application/json': value, 'text/plain': plainText(value) })),
+    latex: media('latex', (latex: string) => ({ 'text/latex': latex, 'text/plain': latex })),
+    text: media('text', (text: string) => ({ 'text/plain': text })),
   }) as Display;
 
   /** Clears the cell's output now, or (wait) just before its next output arrives. */
