@@ -114,7 +114,8 @@ function transpileScript(source: string): TranspiledCell {
   };
 }
 
-function positionOf(source: string, offset: number): CellPosition {
+/** The 1-based line and column of `offset` in `source`. */
+export function positionOf(source: string, offset: number): CellPosition {
   const before = source.slice(0, offset);
   const lineStart = before.lastIndexOf('\n') + 1;
   return { line: before.split('\n').length, column: offset - lineStart + 1 };

@@ -7,14 +7,10 @@
  * otherwise elide an import whose names this cell does not use (the next cell may).
  */
 import ts from 'typescript';
+import { IMPORT_FUNCTION } from './import-function.js';
 import { loomModuleUrl } from './loom-modules.js';
 
-/**
- * The name of the executor's global that every import() of a cell goes
- * through (kernel/executor/runtime/ts-modules.ts): it gets the specifier and
- * the cell's own import(), which must stay in the cell to resolve from the notebook.
- */
-export const IMPORT_FUNCTION = '__loom_import';
+export { IMPORT_FUNCTION };
 
 /**
  * `import ... from 'm'` -> `const ... = await import('m')`; `export` keywords

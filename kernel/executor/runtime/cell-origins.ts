@@ -8,6 +8,7 @@
  * executor: the worker needs no compiler.
  */
 import { shipHooks, type SourceOrigin } from '../../../src/host/index.js';
+import { positionOf } from '../../transpile/cell.js';
 import { scriptCount, scriptsNewestFirst, toCell, type Script } from './traceback.js';
 
 /** Answers by source, until another cell runs (its definition may be newer). */
@@ -15,15 +16,8 @@ const known = new Map<string, SourceOrigin | null>();
 let knownFor = -1;
 const KEPT = 1000;
 
-function lineAndColumn(code: string, index: number): { line: number; column: number } {
-  const lineStart = code.lastIndexOf('\n', index - 1) + 1;
-  let line = 1;
-  for (let at = code.indexOf('\n'); at !== -1 && at < index; at = code.indexOf('\n', at + 1)) line++;
-  return { line, column: index - lineStart + 1 };
-}
-
 function originIn(script: Script, index: number, source: string): SourceOrigin {
-  const start = lineAndColumn(script.code, index);
+  const start = positionOf(script.code, index);
   const count = source.split('\n').length;
   const lines: (number | undefined)[] = [];
   for (let k = 0; k < count; k++) lines.push(toCell(script, start.line + k, k === 0 ? start.column : undefined)?.line);

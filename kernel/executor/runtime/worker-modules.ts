@@ -32,13 +32,11 @@
 import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { shipHooks, threadHooks } from '../../../src/host/index.js';
+import { IMPORT_FUNCTION } from '../../transpile/import-function.js';
 import { installLoomRequire } from './loom-require.js';
 import { installTypeScriptRequire } from './ts-require.js';
 
 type WorkerImport = typeof import('./worker-import.js');
-
-/** IMPORT_FUNCTION of transpile/module-syntax.ts, which loads the compiler and so is not imported here. */
-const IMPORT_GLOBAL = '__loom_import';
 
 installTypeScriptRequire();
 installLoomRequire();
@@ -48,7 +46,7 @@ const importFromWorker: WorkerImport['importInWorker'] = (specifier, load) => {
   workerImport ??= require('./worker-import.js') as WorkerImport;
   return workerImport.importInWorker(specifier, load);
 };
-Object.assign(globalThis, { [IMPORT_GLOBAL]: importFromWorker });
+Object.assign(globalThis, { [IMPORT_FUNCTION]: importFromWorker });
 // Code this worker ships on (a Thread started by a Process target) requires from the
 // notebook's folder too, as the executor's does (notebook-declarations.ts), not from
 // loom's entry/process.js, a child's main module.
