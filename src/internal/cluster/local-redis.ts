@@ -1,0 +1,116 @@
+/**
+ * A redis-server of one's own on this machine: a free port, a temporary
+ * directory, no persistence, tethered (tethered.ts) so it never outlives the
+ * process that started it. What a local cluster (a notebook's, a test's)
+ * runs on; a real cluster's Redis is started by whoever runs it.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnTethered, type Tethered } from './tethered.js';
+
+export const REDIS_SERVER = 'redis-server';
+
+/** Whether `redis-server` is on PATH. */
+export function redisServerOnPath(): boolean {
+  return spawnSync('sh', ['-c', `command -v ${REDIS_SERVER}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** A port nobody listens on now (the kernel picks it; closed again at once). */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+export interface LocalRedisOptions {
+  /** `requirepass`: the URL then carries it. */
+  password?: string;
+  /** The address to listen on. @default '127.0.0.1' */
+  bind?: string;
+  /** Extra arguments for redis-server (`['--maxmemory', '10mb']`). */
+  args?: string[];
+  /** How long to wait for it to answer, in ms. @default 10000 */
+  startTimeoutMs?: number;
+}
+
+export interface LocalRedis {
+  readonly port: number;
+  /** `redis://[:password@]BIND:PORT` */
+  readonly url: string;
+  /** redis-server's pid (-1 while stopped). */
+  readonly pid: number;
+  /** Kills the server (SIGKILL): its data is gone; `start()` brings up an empty one on the same port. */
+  kill(): Promise<void>;
+  /** Starts the server again on the same port, empty. */
+  start(): Promise<void>;
+  /** Stops the server and removes its directory. */
+  stop(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Starts a redis-server; rejects if it does not answer PING within the start timeout. */
+export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<LocalRedis> {
+  const host = options.bind ?? '127.0.0.1';
+  const port = await freePort(host);
+  const dir = mkdtempSync(join(tmpdir(), 'loom-redis-'));
+  const args = [
+    '--port', String(port), '--bind', host, '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no',
+    '--logfile', '', '--loglevel', 'warning', ...(options.password ? ['--requirepass', options.password] : []), ...(options.args ?? []),
+  ];
+  let server: Tethered | undefined;
+  const start = async () => {
+    server = await spawnTethered(REDIS_SERVER, args, { stderr: 'ignore' }); // its warnings are not the user's business
+    await untilAnswers(host, port, options.password, options.startTimeoutMs ?? 10_000);
+  };
+  const kill = async () => {
+    const running = server;
+    server = undefined;
+    await running?.cut();
+  };
+  await start();
+  const auth = options.password ? `:${encodeURIComponent(options.password)}@` : '';
+  const stop = async () => {
+    await kill();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return {
+    port, url: `redis://${auth}${host}:${port}`,
+    get pid() { return server?.pid ?? -1; },
+    kill, start, stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}
+
+async function untilAnswers(host: string, port: number, password: string | undefined, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await answersPing(host, port, password))) {
+    if (Date.now() > deadline) throw new Error(`redis-server on ${host}:${port} did not answer within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+function answersPing(host: string, port: number, password: string | undefined): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host });
+    let reply = '';
+    const done = (answer: boolean) => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.once('error', () => done(false));
+    socket.on('data', (chunk) => {
+      reply += chunk.toString();
+      if (reply.includes('PONG')) done(true);
+      else if (reply.includes('-')) done(false);
+    });
+    socket.once('connect', () => socket.write(password ? `AUTH ${password}\r\nPING\r\n` : 'PING\r\n'));
+  });
+}
