@@ -1,6 +1,6 @@
 /**
  * A real redis-server (Debian's) for the cluster tests: each test starts its
- * own on a free port bound to 127.0.0.1, with a fresh temporary directory and
+ * own on a free port bound to 127.0.0.1 (or the addresses it asks for), with a fresh temporary directory and
  * no persistence, and stops it at the end. Where no redis-server is installed
  * the tests are skipped, and say so loudly on stderr: a quiet skip would look
  * like a pass.
@@ -39,13 +39,18 @@ export async function freePort(): Promise<number> {
 export interface RedisOptions {
   /** `requirepass`: the URL then carries it (`redis://:PASSWORD@127.0.0.1:PORT`). */
   password?: string;
+  /**
+   * The addresses to listen on (default 127.0.0.1), e.g. `['127.0.0.1', ns.hostAddress]` so that a process in a
+   * test's network namespace (test/helpers/netns.ts) reaches it too. `url` names the first.
+   */
+  bind?: string | string[];
   /** Extra `--name value` arguments for redis-server. */
   args?: string[];
 }
 
 export interface RunningRedis {
   readonly port: number;
-  /** `redis://[:password@]127.0.0.1:PORT` */
+  /** `redis://[:password@]HOST:PORT`, HOST the first `bind` address (127.0.0.1 by default). */
   readonly url: string;
   readonly pid: number;
   /** Stops the server (SIGKILL if it does not stop within 2 s) and removes its directory. */
@@ -58,18 +63,18 @@ export interface RunningRedis {
 }
 
 /** Waits until the server answers PING on its port (at most `ms`). */
-async function untilAnswers(port: number, password: string | undefined, ms: number): Promise<void> {
+async function untilAnswers(host: string, port: number, password: string | undefined, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   for (;;) {
-    if (await answersPing(port, password)) return;
+    if (await answersPing(host, port, password)) return;
     if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer within ${ms} ms`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
-function answersPing(port: number, password: string | undefined): Promise<boolean> {
+function answersPing(host: string, port: number, password: string | undefined): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = createConnection({ port, host: '127.0.0.1' });
+    const socket = createConnection({ port, host });
     let reply = '';
     socket.once('error', () => resolve(false));
     socket.on('data', (chunk) => {
@@ -94,14 +99,19 @@ function exited(child: ChildProcess): Promise<void> {
 export async function startRedis(options: RedisOptions = {}): Promise<RunningRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'loom-redis-'));
+  const bind = [options.bind ?? '127.0.0.1'].flat();
+  const host = bind[0];
   const args = [
-    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no',
-    '--daemonize', 'no', '--logfile', '', '--loglevel', 'warning', ...(options.password ? ['--requirepass', options.password] : []), ...(options.args ?? []),
+    '--port', String(port), '--bind', ...bind, '--dir', dir, '--save', '', '--appendonly', 'no',
+    '--daemonize', 'no', '--logfile', '', '--loglevel', 'warning', ...(options.password ? ['--requirepass', options.password] : []),
+    // Without a password, protected mode answers only loopback clients: a test's own namespace (the only other place it listens) must get in too.
+    ...(bind.some((address) => !address.startsWith('127.')) && !options.password ? ['--protected-mode', 'no'] : []),
+    ...(options.args ?? []),
   ];
   let child: ChildProcess | undefined;
   const launch = async () => {
     child = spawn(BINARY, args, { stdio: ['ignore', 'ignore', 'inherit'] });
-    await untilAnswers(port, options.password, 10_000);
+    await untilAnswers(host, port, options.password, 10_000);
   };
   const kill = async () => {
     if (!child) return;
@@ -111,7 +121,7 @@ export async function startRedis(options: RedisOptions = {}): Promise<RunningRed
     await exited(running);
   };
   await launch();
-  const url = options.password ? `redis://:${encodeURIComponent(options.password)}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`;
+  const url = options.password ? `redis://:${encodeURIComponent(options.password)}@${host}:${port}` : `redis://${host}:${port}`;
   const stop = async () => {
     if (child) {
       const running = child;
