@@ -68,10 +68,11 @@ function lines(child: ChildProcess): { all: string[]; next(test: (line: string) 
   };
 }
 
-/** Whether this machine still routes the subnet (the link's own route or the safety blackhole). */
-function routed(address: string): boolean {
-  const prefix = address.split('.').slice(0, 3).join('.');
-  return spawnSync('ip', ['-4', 'route', 'show', 'table', 'all'], { encoding: 'utf8' }).stdout.split('\n').some((line) => line.includes(`${prefix}.`) && line.includes('/30'));
+/** Whether this machine still routes the /30 of the host's address (the link's own route or the safety blackhole). */
+function routed(hostAddress: string): boolean {
+  const octets = hostAddress.split('.').map(Number);
+  const subnet = `${octets.slice(0, 3).join('.')}.${octets[3] - 1}/30`;
+  return spawnSync('ip', ['-4', 'route', 'show', 'table', 'all'], { encoding: 'utf8' }).stdout.split('\n').some((line) => line.includes(subnet));
 }
 
 const runnable = netnsAvailable('the network-cut harness tests') && redisServerInstalled('the network-cut harness tests');
