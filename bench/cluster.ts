@@ -24,6 +24,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { machineLoad } from '../src/display/index.js';
 import { Pool } from '../src/index.js';
+// The tests' redis-server starter: a free port, a temporary directory, no persistence, stopped at the end.
 import { startRedis } from '../test/helpers/redis-server.js';
 import { inc, prime } from './lib-workers.js';
 import { percentile } from './lib/measure.js';
@@ -59,7 +60,7 @@ const CONFIG = {
 // ---------------------------------------------------------------- rows and timing
 
 /** One measurement: a throughput (`seconds` for `tasks`), round trips (`ms`), a count (`value`), or why it was skipped. */
-export interface Row {
+interface Row {
   name: string;
   seconds?: number;
   tasks?: number;
@@ -98,7 +99,7 @@ async function roundTrips(fn: (i: number) => Promise<unknown>, trips = CONFIG.tr
 }
 
 /** What the Redis server spent while something ran: commands (those a Lua script runs count too) and main-thread CPU seconds. */
-export interface ServerCost {
+interface ServerCost {
   commands: number;
   cpuSeconds: number;
 }
@@ -138,7 +139,7 @@ const ITEMS = Array.from({ length: CONFIG.tasks }, (_, i) => i);
 // ---------------------------------------------------------------- loom's remote Pool: the lead fills this in
 
 /** The remote rows' names: the goals below look them up. */
-export const REMOTE = {
+const REMOTE = {
   jobs: 'loom remote Pool.map chunksize=1',
   roundTrip: 'loom remote Pool.apply round trip',
   primes: `loom remote 13.4 primes Pool.map (2 workers x 1 process)`,
