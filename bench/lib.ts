@@ -29,6 +29,7 @@ import {
 } from '../src/index.js';
 import { threadHooks } from '../src/host/index.js';
 import { inc, prime, spin } from './lib-workers.js';
+import { primesInput } from './lib/primes.js';
 
 const WORKERS_FILE = join(__dirname, 'lib-workers.js');
 const PYTHON_FILE = join(__dirname, '..', '..', 'bench', 'python', 'lib_bench.py');
@@ -57,19 +58,6 @@ const CONFIG = {
   sharedProcessOps: quick ? 1_000 : 5_000,
   sharedPythonOps: quick ? 10_000 : 100_000,
 };
-
-/** mulberry32: a small seeded PRNG, so Node and Python factor the same numbers. */
-function primesInput(count: number): number[] {
-  let seed = 20240601;
-  const random = (): number => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return Array.from({ length: count }, () => 1e5 + Math.floor(random() * (5e7 - 1e5 + 1)));
-}
 
 interface Row {
   name: string;

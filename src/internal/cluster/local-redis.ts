@@ -33,8 +33,8 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
 export interface LocalRedisOptions {
   /** `requirepass`: the URL then carries it. */
   password?: string;
-  /** The address to listen on. @default '127.0.0.1' */
-  bind?: string;
+  /** The addresses to listen on; `url` names the first. @default '127.0.0.1' */
+  bind?: string | string[];
   /** Extra arguments for redis-server (`['--maxmemory', '10mb']`). */
   args?: string[];
   /** How long to wait for it to answer, in ms. @default 10000 */
@@ -58,12 +58,16 @@ export interface LocalRedis {
 
 /** Starts a redis-server; rejects if it does not answer PING within the start timeout. */
 export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<LocalRedis> {
-  const host = options.bind ?? '127.0.0.1';
+  const bind = [options.bind ?? '127.0.0.1'].flat();
+  const host = bind[0];
   const port = await freePort(host);
   const dir = mkdtempSync(join(tmpdir(), 'loom-redis-'));
   const args = [
-    '--port', String(port), '--bind', host, '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no',
-    '--logfile', '', '--loglevel', 'warning', ...(options.password ? ['--requirepass', options.password] : []), ...(options.args ?? []),
+    '--port', String(port), '--bind', ...bind, '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no',
+    '--logfile', '', '--loglevel', 'warning', ...(options.password ? ['--requirepass', options.password] : []),
+    // Without a password, protected mode answers loopback clients only: a test's network namespace must get in too.
+    ...(bind.some((address) => !address.startsWith('127.')) && !options.password ? ['--protected-mode', 'no'] : []),
+    ...(options.args ?? []),
   ];
   let server: Tethered | undefined;
   const start = async () => {
