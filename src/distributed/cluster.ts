@@ -88,13 +88,23 @@ export class Cluster implements PoolBackend {
     return links.get(this)!.callSync('pool.workers', {}, (this.#connectTimeout + 5) * 1000) as WorkerInfo[];
   }
 
-  /** @internal A Pool's or executor's engine on this cluster. */
+  /**
+   * @internal A Pool's or executor's engine on this cluster. Without a size it
+   * asks Redis for the workers' slots now (BackendError when unreachable);
+   * with one, nothing connects before the first task.
+   */
   engine(spec: BackendEngineSpec): Engine {
     const link = links.get(this)!;
     if (link.closed) throw new BackendError('the cluster is closed');
+    if (spec.size !== undefined) {
+      const engine = new RemoteEngine({ link, size: spec.size, remoteWorkers: undefined, secret: this.#secret });
+      // For the progress bar only: how many workers there are, when Redis says.
+      this.workers().then((workers) => engine.setRemoteWorkers(workers.length), () => {});
+      return engine;
+    }
     const workers = this.workersSync();
     const slots = workers.reduce((sum, worker) => sum + worker.slots, 0);
-    return new RemoteEngine({ link, size: spec.size ?? Math.max(1, slots), remoteWorkers: workers.length, secret: this.#secret });
+    return new RemoteEngine({ link, size: Math.max(1, slots), remoteWorkers: workers.length, secret: this.#secret });
   }
 
   /** Closes the connections (the pools on it should be done). */

@@ -15,7 +15,8 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { BackendError } from '../errors.js';
 import { newRedis } from '../internal/cluster/connection.js';
-import { signatureValid, readPayload, v8Major, writeError, writeResult, type JobData } from '../internal/cluster/jobs.js';
+import { signatureValid, readPayload, v8Major, writeError, writeResult, writeSerializedError, type JobData } from '../internal/cluster/jobs.js';
+import { serializeError, type SerializedError } from '../internal/error-wire.js';
 import { interruptChannel, QUEUE_NAME, workerKey, type WorkerInfo } from '../internal/cluster/keys.js';
 import { redactUrl, scrub } from '../internal/cluster/redact.js';
 import type { Outcome } from '../internal/pool/engine.js';
@@ -70,6 +71,17 @@ function explainMissing(error: unknown, where: string, root: string): unknown {
   return explained;
 }
 
+/**
+ * A task's error as the local pool rebuilt it has this worker's stack and the
+ * child's as its cause; the caller wants the child's only (its own becomes the
+ * caller's, where it meets the error), so the cause's stack moves up.
+ */
+function asThrownThere(error: unknown): SerializedError {
+  const data = serializeError(error);
+  if (data.kind !== 'error' || data.cause?.kind !== 'error' || data.cause.name !== data.name || data.cause.message !== data.message) return data;
+  return { ...data, stack: data.cause.stack, cause: data.cause.cause };
+}
+
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   const lease = options.lease ?? 30;
   const prefix = options.prefix ?? 'loom';
@@ -103,7 +115,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     running.add(id);
     try {
       const outcome = await run(relocate(task.fn, root), task.kind, task.items, `loom-job:${id}`);
-      if (!outcome.ok) throw new UnrecoverableError(writeError(explainMissing(outcome.error, where, root)));
+      if (!outcome.ok) throw new UnrecoverableError(writeSerializedError(asThrownThere(explainMissing(outcome.error, where, root))));
       try {
         return writeResult(outcome.value);
       } catch (error) {

@@ -26,15 +26,15 @@ let lastOwner = 0;
 export interface RemoteEngineOptions {
   link: ClusterLinkClient;
   size: number;
-  /** How many `loom worker` processes were connected when the pool started (for the progress bar). */
-  remoteWorkers: number;
+  /** How many `loom worker` processes were connected when the pool started (for the progress bar); undefined: not known yet. */
+  remoteWorkers: number | undefined;
   secret: string | Buffer | undefined;
 }
 
 export class RemoteEngine implements Engine {
   readonly kind = 'process' as const;
   readonly size: number;
-  readonly remoteWorkers: number;
+  #remoteWorkers: number | undefined;
   #state: EngineState = 'running';
   readonly #link: ClusterLinkClient;
   readonly #secret: string | Buffer | undefined;
@@ -49,11 +49,20 @@ export class RemoteEngine implements Engine {
 
   constructor(options: RemoteEngineOptions) {
     this.size = options.size;
-    this.remoteWorkers = options.remoteWorkers;
+    this.#remoteWorkers = options.remoteWorkers;
     this.#link = options.link;
     this.#secret = options.secret;
     this.#whenJoined = new Promise((resolve) => (this.#markJoined = resolve));
     this.#link.listen(this.#owner, this.#onEvent);
+  }
+
+  /** How many `loom worker` processes serve the cluster (as last heard), for the progress bar. */
+  get remoteWorkers(): number | undefined {
+    return this.#remoteWorkers;
+  }
+
+  setRemoteWorkers(count: number): void {
+    this.#remoteWorkers = count;
   }
 
   get state(): EngineState {
