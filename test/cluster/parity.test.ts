@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { cluster, type Cluster } from '../../src/distributed/index.js';
-import { shipHooks } from '../../src/host/index.js';
+import { progressHooks, shipHooks, type ProgressStart } from '../../src/host/index.js';
 import { asCompleted, CancelledError, FIRST_COMPLETED, Pool, PoolStateError, ProcessPoolExecutor, wait } from '../../src/index.js';
 import { descendantsOf, waitForExit } from '../helpers/processes.js';
 import { redisServerInstalled, startRedis, type RunningRedis } from '../helpers/redis-server.js';
@@ -172,6 +172,22 @@ describe('the same Pool and ProcessPoolExecutor, local and on a cluster', { skip
     assert.equal(pool.processes, 4);
     using two = new Pool({ processes: 2, backend: c });
     assert.equal(two.processes, 2);
+  });
+
+  test('the progress of a cluster map says how many processes on how many remote workers', async () => {
+    const starts: ProgressStart[] = [];
+    const previous = progressHooks.progress;
+    progressHooks.progress = (start) => {
+      starts.push(start);
+      return { update() {}, finish() {} };
+    };
+    try {
+      using pool = new Pool({ backend: c });
+      await pool.map((x: number) => x, [1, 2, 3]);
+    } finally {
+      progressHooks.progress = previous;
+    }
+    assert.deepEqual(starts, [{ label: 'map', total: 3, workers: 4, workerKind: 'process', remoteWorkers: 2 }]);
   });
 
   test('expected values (so that both sides being wrong the same way still fails)', () => {
