@@ -26,6 +26,8 @@ function positive(name: string, text: string | undefined, fallback: number, inte
 
 async function main(args: string[]): Promise<number> {
   let parsed;
+  let processes: number;
+  let lease: number;
   try {
     parsed = parseArgs({
       args, allowPositionals: true,
@@ -36,6 +38,8 @@ async function main(args: string[]): Promise<number> {
       return 0;
     }
     if (parsed.positionals.length !== 1 || !/^rediss?:\/\//.test(parsed.positionals[0])) throw new Error('expected exactly one REDIS_URL (redis://... or rediss://...)');
+    processes = positive('processes', parsed.values.processes, cpus().length, true);
+    lease = positive('lease', parsed.values.lease, 30, false);
   } catch (error) {
     console.error(`loom worker: ${(error as Error).message}\n\n${USAGE}`);
     return 2;
@@ -46,9 +50,7 @@ async function main(args: string[]): Promise<number> {
     const file = values['secret-file'];
     const secret = file !== undefined ? readFileSync(file, 'utf8').trim() : process.env.LOOM_SECRET || undefined;
     const worker = await startWorker({
-      url, secret, root: values.root, prefix: values.prefix,
-      processes: positive('processes', values.processes, cpus().length, true),
-      lease: positive('lease', values.lease, 30, false),
+      url, secret, root: values.root, prefix: values.prefix, processes, lease,
     });
     console.log(describeWorker(worker.info, url));
     await new Promise<void>((resolve) => {
