@@ -35,7 +35,8 @@ test('a worker with a secret never runs an unsigned or wrongly signed job; a sig
   // Jobs added with BullMQ directly, as anyone who can write to the Redis could.
   const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
   const queue = new Queue('tasks', { connection, prefix: 'loom' });
-  const events = new QueueEvents('tasks', { connection: connection.duplicate(), prefix: 'loom' });
+  const eventsConnection = connection.duplicate();
+  const events = new QueueEvents('tasks', { connection: eventsConnection, prefix: 'loom' });
   try {
     await events.waitUntilReady();
     const spec = fnSpec(counted, 'fn', 'process');
@@ -61,6 +62,8 @@ test('a worker with a secret never runs an unsigned or wrongly signed job; a sig
   } finally {
     await events.close();
     await queue.close();
+    // BullMQ leaves connections it was given open.
+    eventsConnection.disconnect();
     connection.disconnect();
   }
 });

@@ -39,6 +39,8 @@ export class JobTracker {
   readonly #adding = new Map<string, Promise<unknown>>();
   #queue: Queue | undefined;
   #events: QueueEvents | undefined;
+  /** The events' own connection: BullMQ leaves a connection it was given open. */
+  #eventsConnection: import('ioredis').Redis | undefined;
   #starting: Promise<void> | undefined;
   #epoch: string | null = null;
   #sweep: NodeJS.Timeout | undefined;
@@ -67,7 +69,8 @@ export class JobTracker {
     this.#queue ??= new Queue(QUEUE_NAME, { connection: this.#connection.redis, prefix });
     this.#queue.on('error', () => {});
     if (!this.#events) {
-      const events = new QueueEvents(QUEUE_NAME, { connection: this.#connection.duplicate(), prefix });
+      this.#eventsConnection = this.#connection.duplicate();
+      const events = new QueueEvents(QUEUE_NAME, { connection: this.#eventsConnection, prefix });
       events.on('error', () => {});
       events.on('completed', ({ jobId, returnvalue }) => this.#settle(jobId, { ok: true, body: String(returnvalue) }));
       events.on('failed', ({ jobId, failedReason }) => this.#settle(jobId, { ok: false, reason: failedReason }));
@@ -228,5 +231,6 @@ export class JobTracker {
   async close(): Promise<void> {
     clearInterval(this.#sweep);
     await Promise.allSettled([this.#events?.close(), this.#queue?.close()]);
+    this.#eventsConnection?.disconnect();
   }
 }
