@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { after, test } from 'node:test';
-import { cluster } from '../../src/distributed/index.js';
+import { BackendError, cluster } from '../../src/distributed/index.js';
 import { ArgumentTypeError, ArgumentValueError, Pool } from '../../src/index.js';
 import { descendantsOf, waitForExit } from '../helpers/processes.js';
 import { redisServerInstalled, startRedis } from '../helpers/redis-server.js';
@@ -45,6 +45,21 @@ test('a worker registers itself, and on SIGTERM finishes its task, leaves and ex
   assert.equal(await exited, 0);
   await waitForExit(children, 10_000);
   await until(async () => (await c.workers()).length === 0, 5_000, () => 'still registered');
+});
+
+test('closing a cluster with tasks still out fails them with BackendError: nothing hangs', { skip: !installed }, async () => {
+  using side = new SideChannel();
+  await using redis = await startRedis();
+  await using workers = new Workers(redis.url);
+  const c = cluster(redis.url, { lease: 1 });
+  await workers.startMany(c, 1, { processes: 1, lease: 1 });
+  using pool = new Pool({ backend: c });
+  const result = pool.applyAsync(gated, [side.dir, 'cut']);
+  await side.started(1);
+  await c.close();
+  await assert.rejects(result.get(), (e: Error) => e instanceof BackendError && /closed before this task finished/.test(e.message));
+  assert.throws(() => new Pool({ backend: c }), BackendError);
+  side.open();
 });
 
 test('a plain Pool (and loom itself) never loads BullMQ or ioredis', () => {

@@ -50,15 +50,17 @@ export class ClusterLinkClient implements ClusterLink {
     this.#worker.on('exit', () => this.#failed('the cluster link thread exited'));
   }
 
+  /** The link thread is gone (closed, or failed): calls waiting fail, and so does every task still out. Once. */
   #failed(reason: string): void {
-    const wasClosed = this.#closed || this.#closing;
+    if (this.#closed) return;
     this.#closed = true;
     const error = { kind: 'error' as const, name: 'BackendError', message: reason, stack: reason, props: {} };
     for (const [id, resolve] of [...this.#waiting]) {
       this.#waiting.delete(id);
       resolve({ t: 'reply', id, ok: false, error });
     }
-    if (!wasClosed) for (const listener of [...this.#listeners.values()]) listener({ t: 'job', owner: -1, task: -1, ok: false, reason, lost: true });
+    const why = this.#closing ? 'the cluster was closed before this task finished' : reason;
+    for (const listener of [...this.#listeners.values()]) listener({ t: 'job', owner: -1, task: -1, ok: false, reason: why, lost: !this.#closing });
   }
 
   get closed(): boolean {

@@ -5,7 +5,7 @@
  * outcomes this thread takes in by poll() or on its event loop, whichever
  * comes first, as the process engine does with its hub.
  */
-import { BackendLostError, BrokenWorkerError, Interrupted, PoolStateError } from '../../errors.js';
+import { BackendError, BackendLostError, BrokenWorkerError, Interrupted, PoolStateError } from '../../errors.js';
 import { outputHooks } from '../host/output.js';
 import { heardInterrupts } from '../interrupt-broadcast.js';
 import { watchInterrupts } from '../interrupt-work.js';
@@ -72,7 +72,9 @@ export class RemoteEngine implements Engine {
   readonly #onEvent = (event: JobEvent): void => {
     if (event.task === -1) {
       // The link thread is gone: nothing will come for any task.
-      for (const id of [...this.#pending.keys()]) this.#take(id)?.({ ok: false, error: new BackendLostError(event.ok ? 'the cluster link stopped' : event.reason) });
+      const reason = event.ok ? 'the cluster link stopped' : event.reason;
+      const lost = !event.ok && event.lost === true;
+      for (const id of [...this.#pending.keys()]) this.#take(id)?.({ ok: false, error: lost ? new BackendLostError(reason) : new BackendError(reason) });
       return;
     }
     const done = this.#take(event.task);
