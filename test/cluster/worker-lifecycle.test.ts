@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { after, test } from 'node:test';
 import { BackendError, cluster } from '../../src/distributed/index.js';
-import { ArgumentTypeError, ArgumentValueError, Pool } from '../../src/index.js';
+import { ArgumentTypeError, ArgumentValueError, Pool, ProcessPoolExecutor } from '../../src/index.js';
 import { descendantsOf, waitForExit } from '../helpers/processes.js';
 import { redisServerInstalled, startRedis } from '../helpers/redis-server.js';
 import { gated, SideChannel } from './tasks.js';
@@ -83,10 +83,15 @@ test('loom worker: bad command lines exit 2 with the usage', () => {
   }
 });
 
-test('cluster(): bad arguments are refused, the password never shown', () => {
+test('cluster(): bad arguments are refused, the password never shown', async () => {
   assert.throws(() => cluster(42 as never), ArgumentTypeError);
   assert.throws(() => cluster('http://:pw@host'), (e: Error) => e instanceof ArgumentValueError && !/pw/.test(e.message));
   assert.throws(() => cluster('redis://h', { lease: 0 }), ArgumentValueError);
   assert.throws(() => cluster('redis://h', { secret: '' }), ArgumentValueError);
   assert.throws(() => new Pool({ backend: {} as never }), ArgumentTypeError);
+  // What a cluster's workers cannot honour is refused rather than ignored (nothing connects).
+  await using c = cluster('redis://127.0.0.1:1');
+  assert.throws(() => new Pool({ backend: c, initializer: () => {} }), ArgumentValueError);
+  assert.throws(() => new Pool({ backend: c, maxtasksperchild: 2 }), ArgumentValueError);
+  assert.throws(() => new ProcessPoolExecutor({ backend: c, execArgv: [] }), ArgumentValueError);
 });
