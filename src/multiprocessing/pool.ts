@@ -1,7 +1,9 @@
 /** multiprocessing.Pool: worker processes that run tasks, Python's pool API. */
+import { isBackend } from '../internal/pool/backend.js';
+import type { Engine } from '../internal/pool/engine.js';
 import { ProcessEngine } from '../internal/pool/process-engine.js';
 import { guardSpawn } from '../internal/spawn-guard.js';
-import { typeError } from '../internal/validate.js';
+import { optionsObject, typeError, valueError } from '../internal/validate.js';
 import { childIdentity } from './current.js';
 import { poolOptions, positiveInteger, type PoolOptions } from './options.js';
 import { PoolBase } from './pool-base.js';
@@ -25,10 +27,26 @@ import { PoolBase } from './pool-base.js';
 export class Pool extends PoolBase {
   /** @param options the number of processes (Python's `Pool(processes)`), or options. */
   constructor(options?: number | PoolOptions) {
+    const backend = typeof options === 'object' && options !== null ? options.backend : undefined;
+    if (backend !== undefined) {
+      super(remoteEngine(options as PoolOptions));
+      return;
+    }
     const { size, initializer, initargs, maxtasksperchild, execArgv } = poolOptions<PoolOptions>(options, 'processes', 'process');
     const maxTasks = maxtasksperchild === undefined || maxtasksperchild === null ? 0 : positiveInteger('maxtasksperchild', maxtasksperchild, 0);
     if (execArgv !== undefined && (!Array.isArray(execArgv) || execArgv.some((a) => typeof a !== 'string'))) throw typeError('execArgv', 'an array of strings', execArgv);
     guardSpawn('a Pool', true);
     super(new ProcessEngine({ size, initializer, initargs, maxTasks, execArgv: execArgv ?? [], identity: childIdentity() }));
   }
+}
+
+/** A pool on a backend (a cluster): `processes` tasks out at once, by default as many as its workers' slots. */
+function remoteEngine(options: PoolOptions): Engine {
+  const { backend, processes, initializer, maxtasksperchild, execArgv } = optionsObject<PoolOptions>('options', options);
+  if (!isBackend(backend)) throw typeError('backend', 'a cluster (from loom/distributed)', backend);
+  if (initializer !== undefined && initializer !== null) throw valueError('initializer', 'undefined with a backend (a cluster\'s workers run no initializer)', initializer);
+  if (maxtasksperchild !== undefined && maxtasksperchild !== null) throw valueError('maxtasksperchild', 'undefined with a backend', maxtasksperchild);
+  if (execArgv !== undefined) throw valueError('execArgv', 'undefined with a backend (set it on the workers)', execArgv);
+  const size = processes === undefined || processes === null ? undefined : positiveInteger('processes', processes, 1);
+  return backend.engine({ size });
 }

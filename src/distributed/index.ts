@@ -1,0 +1,10 @@
+/**
+ * `loom/distributed`: the same Pool, ProcessPoolExecutor and queues across
+ * machines, on Redis through BullMQ. `cluster(url)` is the handle; pass it as
+ * a pool's `backend`. Workers are `loom worker URL --processes N` processes.
+ * Nothing of this (BullMQ, ioredis) loads unless this module is imported.
+ *
+ * @module
+ */
+export { cluster, Cluster, type ClusterOptions, type WorkerInfo } from './cluster.js';
+export { BackendError, BackendLostError, BrokenWorkerError, NotShippableError } from '../errors.js';

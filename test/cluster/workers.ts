@@ -1,0 +1,82 @@
+/**
+ * Real `loom worker` processes for the cluster tests: started with
+ * bin/loom.js (the compiled worker), waited for until the cluster's registry
+ * lists them (no sleeps), killed at the end with everything they started.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import type { Cluster } from '../../src/distributed/index.js';
+import { descendantsOf, waitForExit } from '../helpers/processes.js';
+
+const LOOM = resolve(__dirname, '..', '..', '..', 'bin', 'loom.js');
+
+export interface WorkerProcessOptions {
+  processes?: number;
+  lease?: number;
+  secretFile?: string;
+  root?: string;
+  env?: Record<string, string>;
+}
+
+export interface WorkerProcess {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  /** Everything it printed (stdout and stderr). */
+  output(): string;
+}
+
+export class Workers {
+  readonly list: WorkerProcess[] = [];
+
+  constructor(readonly url: string) {}
+
+  start(options: WorkerProcessOptions = {}): WorkerProcess {
+    const args = [LOOM, 'worker', this.url, '--processes', String(options.processes ?? 1), '--lease', String(options.lease ?? 1)];
+    if (options.secretFile) args.push('--secret-file', options.secretFile);
+    if (options.root) args.push('--root', options.root);
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
+    let text = '';
+    child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    const worker = { child, pid: child.pid!, output: () => text };
+    this.list.push(worker);
+    return worker;
+  }
+
+  /** Starts `n` workers and waits until the cluster lists all of them. */
+  async startMany(c: Cluster, n: number, options: WorkerProcessOptions = {}): Promise<WorkerProcess[]> {
+    const started = Array.from({ length: n }, () => this.start(options));
+    await until(async () => {
+      const pids = new Set((await c.workers()).map((w) => w.pid));
+      return started.every((w) => pids.has(w.pid));
+    }, 20_000, () => `workers not registered: ${started.map((w) => w.output()).join('\n')}`);
+    return started;
+  }
+
+  /** SIGKILLs every worker and whatever it started; waits until all are gone. */
+  async killAll(): Promise<void> {
+    const pids = this.list.flatMap((w) => [w.pid, ...descendantsOf(w.pid)]);
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+    await waitForExit(pids, 10_000);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.killAll();
+  }
+}
+
+/** Polls `condition` until it holds; throws `message()` after `ms`. */
+export async function until(condition: () => boolean | Promise<boolean>, ms: number, message: () => string = () => 'condition not met'): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await condition()) return;
+    if (Date.now() > deadline) throw new Error(`after ${ms} ms: ${message()}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
