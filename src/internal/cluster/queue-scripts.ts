@@ -1,0 +1,191 @@
+/**
+ * The Lua scripts behind the cluster queues (keys in queue-keys.ts). Each one
+ * is what must be atomic on the server: a bounded put is a length check and a
+ * push; a get takes the item and wakes a blocked putter; a JoinableQueue get
+ * moves the item into the consumer's pending list and first gives back the
+ * items of consumers whose lease ran out. The blocking waits themselves
+ * (BLPOP, BLMOVE, XREAD) cannot run inside a script: queue-ops.ts issues them
+ * in slices between script calls, and every script reports what to wait on
+ * (the last id of a wake stream) atomically with the check that failed, so no
+ * wake-up is missed.
+ *
+ * Replies are arrays whose first element says what happened ('ok', 'item',
+ * 'full', 'empty', 'conflict', ...), read by queue-ops.ts.
+ */
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+/**
+ * The queue's stored kind and maxsize. The first caller stores its own (an
+ * omitted maxsize, '' here, stores 0: no bound); a later caller naming another
+ * kind or another maxsize gets {'conflict', kind, maxsize}; one that omits the
+ * maxsize takes the stored one.
+ */
+const ENSURE = `
+local function ensure(meta, kind, maxsize)
+  local stored = redis.call('HMGET', meta, 'kind', 'maxsize')
+  if not stored[1] then
+    if maxsize == '' then maxsize = '0' end
+    redis.call('HSET', meta, 'kind', kind, 'maxsize', maxsize)
+    return nil, tonumber(maxsize)
+  end
+  if stored[1] ~= kind or (maxsize ~= '' and stored[2] ~= maxsize) then
+    return {'conflict', stored[1], stored[2]}, 0
+  end
+  return nil, tonumber(stored[2])
+end
+local function lastId(stream)
+  local last = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)
+  if last[1] then return last[1][1] end
+  return '0-0'
+end
+`;
+
+/**
+ * Gives back (to the head of the queue, in their order) the pending items of
+ * every consumer whose alive key has expired, and counts them as that
+ * consumer's lost items. Runs at most once per half lease (the NX lock), so a
+ * get stays cheap however many consumers there are.
+ */
+const REAP = `
+local function reap(base, leaseMs)
+  if not redis.call('SET', base .. 'reaping', '1', 'NX', 'PX', math.max(1, math.floor(leaseMs / 2))) then return 0 end
+  local moved = 0
+  for _, consumer in ipairs(redis.call('SMEMBERS', base .. 'consumers')) do
+    if redis.call('EXISTS', base .. 'alive:' .. consumer) == 0 then
+      local pending = base .. 'pending:' .. consumer
+      local n = 0
+      while redis.call('LMOVE', pending, base .. 'items', 'RIGHT', 'LEFT') do n = n + 1 end
+      if n > 0 then
+        redis.call('INCRBY', base .. 'lost:' .. consumer, n)
+        redis.call('PEXPIRE', base .. 'lost:' .. consumer, 86400000)
+      end
+      redis.call('SREM', base .. 'consumers', consumer)
+      moved = moved + n
+    end
+  end
+  return moved
+end
+`;
+
+/** KEYS meta, items, space; ARGV kind, maxsize|'', item. */
+const PUT = `${ENSURE}
+local conflict, maxsize = ensure(KEYS[1], ARGV[1], ARGV[2])
+if conflict then return conflict end
+if maxsize > 0 and redis.call('LLEN', KEYS[2]) >= maxsize then return {'full', lastId(KEYS[3])} end
+redis.call('RPUSH', KEYS[2], ARGV[3])
+if ARGV[1] == 'JoinableQueue' then redis.call('HINCRBY', KEYS[1], 'unfinished', 1) end
+return {'ok'}
+`;
+
+/**
+ * KEYS meta, items, space, consumers, pending, alive; ARGV kind, maxsize|'', base, consumer, leaseMs.
+ * A JoinableQueue's consumer is registered and marked alive before anything
+ * can enter its pending list (here, or by the BLMOVE that follows an 'empty').
+ */
+const GET = `${ENSURE}${REAP}
+local conflict = ensure(KEYS[1], ARGV[1], ARGV[2])
+if conflict then return conflict end
+local item
+if ARGV[1] == 'JoinableQueue' then
+  reap(ARGV[3], tonumber(ARGV[5]))
+  redis.call('SADD', KEYS[4], ARGV[4])
+  redis.call('SET', KEYS[6], '1', 'PX', ARGV[5])
+  item = redis.call('LMOVE', KEYS[2], KEYS[5], 'LEFT', 'RIGHT')
+else
+  item = redis.call('LPOP', KEYS[2])
+end
+if not item then return {'empty'} end
+redis.call('XADD', KEYS[3], 'MAXLEN', '1', '*', 'w', '1')
+return {'item', item}
+`;
+
+/**
+ * An item a blocking get took after its caller gave up goes back to the head.
+ * KEYS items, pending; ARGV kind, item. A JoinableQueue's item is taken out of
+ * the pending list first; if it is no longer there, a reaper gave it back already.
+ */
+const PUT_BACK = `
+if ARGV[1] == 'JoinableQueue' and redis.call('LREM', KEYS[2], -1, ARGV[2]) == 0 then return 0 end
+redis.call('LPUSH', KEYS[1], ARGV[2])
+return 1
+`;
+
+/** The consumer's lease renewed (it may have been reaped while frozen: it registers again); reaping checked. KEYS consumers, alive, pending; ARGV base, consumer, leaseMs. Returns how many items it holds. */
+const RENEW = `${REAP}
+redis.call('SADD', KEYS[1], ARGV[2])
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
+reap(ARGV[1], tonumber(ARGV[3]))
+return redis.call('LLEN', KEYS[3])
+`;
+
+/**
+ * KEYS meta, pending, lost, joined; ARGV kind, maxsize|''. Marks the oldest
+ * item this consumer holds done. With none held: refused when a reaper gave
+ * this consumer's items to others (its lease ran out), else counted as
+ * Python counts task_done from any process; refused when nothing is unfinished.
+ */
+const TASK_DONE = `${ENSURE}
+local conflict = ensure(KEYS[1], ARGV[1], ARGV[2])
+if conflict then return conflict end
+local unfinished = tonumber(redis.call('HGET', KEYS[1], 'unfinished') or '0')
+local held = redis.call('LPOP', KEYS[2])
+if not held and tonumber(redis.call('GET', KEYS[3]) or '0') > 0 then
+  redis.call('DECR', KEYS[3])
+  return {'lost'}
+end
+if unfinished <= 0 then
+  if held then redis.call('LPUSH', KEYS[2], held) end
+  return {'too-many'}
+end
+if redis.call('HINCRBY', KEYS[1], 'unfinished', -1) == 0 then
+  redis.call('XADD', KEYS[4], 'MAXLEN', '1', '*', 'w', '1')
+end
+return {'ok'}
+`;
+
+/** KEYS meta, joined; ARGV kind, maxsize|''. 'done', or what to wait on. */
+const JOIN = `${ENSURE}
+local conflict = ensure(KEYS[1], ARGV[1], ARGV[2])
+if conflict then return conflict end
+if tonumber(redis.call('HGET', KEYS[1], 'unfinished') or '0') <= 0 then return {'done'} end
+return {'wait', lastId(KEYS[2])}
+`;
+
+/** KEYS meta, items; ARGV kind, maxsize|''. {'size', length, maxsize}. */
+const SIZE = `${ENSURE}
+local conflict, maxsize = ensure(KEYS[1], ARGV[1], ARGV[2])
+if conflict then return conflict end
+return {'size', redis.call('LLEN', KEYS[2]), maxsize}
+`;
+
+/** A script and its SHA-1, for EVALSHA. */
+class Script {
+  readonly sha: string;
+  constructor(readonly lua: string) {
+    this.sha = createHash('sha1').update(lua).digest('hex');
+  }
+
+  /**
+   * Runs it, replies as Buffers; loaded again (EVAL) when the server does not
+   * know it: a Redis restarted empty has forgotten every script.
+   */
+  async run(redis: Redis, keys: string[], args: (string | Buffer | number)[]): Promise<unknown> {
+    try {
+      return await redis.callBuffer('EVALSHA', [this.sha, keys.length, ...keys, ...args]);
+    } catch (error) {
+      if (!String((error as Error).message).startsWith('NOSCRIPT')) throw error;
+      return await redis.callBuffer('EVAL', [this.lua, keys.length, ...keys, ...args]);
+    }
+  }
+}
+
+export const scripts = {
+  put: new Script(PUT),
+  get: new Script(GET),
+  putBack: new Script(PUT_BACK),
+  renew: new Script(RENEW),
+  taskDone: new Script(TASK_DONE),
+  join: new Script(JOIN),
+  size: new Script(SIZE),
+};
