@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { ArgumentValueError } from '../../src/errors.js';
+import { ArgumentValueError, Empty } from '../../src/errors.js';
 import { JoinableQueue, Queue } from '../../src/distributed/queues.js';
 import { DirectLink } from '../helpers/direct-link.js';
 import { descendantsOf, isAlive } from '../helpers/processes.js';
@@ -38,6 +38,10 @@ describe('cluster JoinableQueue', { skip: !installed }, () => {
     // Python counts task_done from any process, not only the one that got the item.
     await producer.taskDone();
     await joining;
+    // ...and it marked the consumer's held item done: the consumer going away gives nothing back
+    // (a reaper would have within a lease, 1 s, and a slice of the get below, 1 s).
+    await consumerLink.close();
+    await assert.rejects(producer.get({ timeout: 3 }), Empty);
   });
 
   test('taskDone called more often than items were put throws ValueError\'s wording', async () => {

@@ -12,6 +12,12 @@ import type { OpContext } from './link.js';
 
 /** The longest a blocking command waits before its op looks again. */
 export const SLICE_MS = 1000;
+/**
+ * How long a lapsed consumer stays known to the reapers: longer than any
+ * blocking slice, so an item the server hands to a consumer frozen in BLMOVE
+ * (until its slice times out) is still found and given back.
+ */
+export const REAP_GRACE_MS = 3 * SLICE_MS;
 /** Redis reads a blocking timeout of 0 as "forever": a wait shorter than this counts as over. */
 const SHORTEST_MS = 10;
 

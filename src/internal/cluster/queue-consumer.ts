@@ -2,16 +2,17 @@
  * A JoinableQueue consumer's lease. Each link (one shared connection: one
  * process's cluster) is one consumer, named by host, pid and a random part.
  * While it waits in get() or holds items it has not marked taskDone, its
- * alive key is renewed every third of the lease from the link thread, which
- * never runs user code, so a busy cell does not let it lapse. A consumer that
- * dies or freezes stops renewing; when its key expires, whoever reaps next (a
- * get, or any consumer's renewal) gives its items back to the head of the
- * queue, for others to take.
+ * entry in the queue's consumers (the time of its last renewal) is renewed
+ * every third of the lease from the link thread, which never runs user code,
+ * so a busy cell does not let it lapse. A consumer that dies or freezes stops
+ * renewing; a lease later, whoever reaps next (a get, or any consumer's
+ * renewal) gives its items back to the head of the queue, for others to take.
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { QueueKeys } from './queue-keys.js';
+import { REAP_GRACE_MS } from './queue-blocking.js';
 import { scripts } from './queue-scripts.js';
 
 /** One queue this consumer renews its lease on. */
@@ -44,9 +45,9 @@ export class Consumer {
     if (lease) lease.active--;
   }
 
-  /** After taking an item by BLMOVE: registered and alive at once, in case a reaper removed this consumer while it waited. */
+  /** Renews the lease on one queue now (also after taking an item by BLMOVE); returns how many items this consumer holds there. */
   async renewNow(keys: QueueKeys, leaseMs: number): Promise<number> {
-    return Number(await scripts.renew.run(this.redis, [keys.consumers, keys.alive(this.id), keys.pending(this.id)], [keys.base, this.id, leaseMs]));
+    return Number(await scripts.renew.run(this.redis, [keys.consumers, keys.pending(this.id)], [keys.base, this.id, leaseMs, REAP_GRACE_MS]));
   }
 
   #start(keys: QueueKeys, leaseMs: number): Lease {
@@ -63,7 +64,7 @@ export class Consumer {
     } catch {
       return; // Redis away for now: the next tick tries again (and if the lease lapsed, the items went to others, which is the point).
     }
-    // Holding nothing and waiting for nothing: let the key expire; the next get() starts renewing again.
+    // Holding nothing and waiting for nothing: let the lease lapse (nothing to give back); the next get() renews again.
     if (held === 0 && lease.active === 0 && this.#leases.get(lease.keys.base) === lease) {
       clearInterval(lease.timer);
       this.#leases.delete(lease.keys.base);

@@ -8,9 +8,9 @@
  *   P:q:{N}:items           list: the items (v8-serialized), head = next out
  *   P:q:{N}:space           stream (one entry kept): a getter adds one after taking an item; blocked putters XREAD it
  *   P:q:{N}:joined          stream (one entry kept): taskDone adds one when unfinished reaches 0; join XREADs it
- *   P:q:{N}:consumers       set: ids of the consumers that may hold items (JoinableQueue)
+ *   P:q:{N}:consumers       sorted set: JoinableQueue consumer id -> server time (ms) of its last renewal; its link
+ *                           thread renews every third of a lease while it holds or waits for items
  *   P:q:{N}:pending:C       list: items consumer C got and has not marked taskDone, oldest first
- *   P:q:{N}:alive:C         string with a TTL of one lease: C's link thread renews it while C holds or waits for items
  *   P:q:{N}:lost:C          count of C's items given back after its lease ran out: its late taskDone calls are refused
  *   P:q:{N}:reaping         NX lock with a TTL of half a lease: reaping runs at most that often
  */
@@ -27,7 +27,6 @@ export interface QueueKeys {
   readonly joined: string;
   readonly consumers: string;
   pending(consumer: string): string;
-  alive(consumer: string): string;
   lost(consumer: string): string;
 }
 
@@ -41,7 +40,6 @@ export function queueKeys(prefix: string, name: string): QueueKeys {
     joined: `${base}joined`,
     consumers: `${base}consumers`,
     pending: (consumer) => `${base}pending:${consumer}`,
-    alive: (consumer) => `${base}alive:${consumer}`,
     lost: (consumer) => `${base}lost:${consumer}`,
   };
 }

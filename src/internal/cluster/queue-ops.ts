@@ -9,7 +9,7 @@
  */
 import { ArgumentValueError, Empty, Full } from '../../errors.js';
 import type { Op, OpContext } from './link.js';
-import { abortReason, Blocking, remaining, sliceMs } from './queue-blocking.js';
+import { abortReason, Blocking, REAP_GRACE_MS, remaining, sliceMs } from './queue-blocking.js';
 import { consumerOf } from './queue-consumer.js';
 import { queueKeys, type QueueKeys, type QueueKind } from './queue-keys.js';
 import { scripts } from './queue-scripts.js';
@@ -111,8 +111,8 @@ async function get(context: OpContext, args: GetArgs): Promise<Buffer> {
       throwIfAborted(context);
       const reply = checked(args, await scripts.get.run(
         context.redis,
-        [keys.meta, keys.items, keys.space, keys.consumers, keys.pending(consumer?.id ?? ''), keys.alive(consumer?.id ?? '')],
-        [args.kind, maxsizeArg(args), keys.base, consumer?.id ?? '', args.leaseMs],
+        [keys.meta, keys.items, keys.space, keys.consumers, keys.pending(consumer?.id ?? '')],
+        [args.kind, maxsizeArg(args), keys.base, consumer?.id ?? '', args.leaseMs, REAP_GRACE_MS],
       ));
       let item: Buffer | null = tagOf(reply) === 'item' ? (reply[1] as Buffer) : null;
       if (item === null) {
@@ -147,7 +147,7 @@ async function taskDone(context: OpContext, args: QueueArgs & { leaseMs: number 
   const keys = queueKeys(context.prefix, args.name);
   const consumer = consumerOf(context.redis).id;
   const reply = checked(args, await scripts.taskDone.run(
-    context.redis, [keys.meta, keys.pending(consumer), keys.lost(consumer), keys.joined], [args.kind, maxsizeArg(args)],
+    context.redis, [keys.meta, keys.pending(consumer), keys.lost(consumer), keys.joined, keys.consumers], [args.kind, maxsizeArg(args), keys.base],
   ));
   const tag = tagOf(reply);
   if (tag === 'too-many') throw new ArgumentValueError('taskDone() called too many times');

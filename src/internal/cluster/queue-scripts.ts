@@ -42,28 +42,36 @@ end
 `;
 
 /**
- * Gives back (to the head of the queue, in their order) the pending items of
- * every consumer whose alive key has expired, and counts them as that
- * consumer's lost items. Runs at most once per half lease (the NX lock), so a
- * get stays cheap however many consumers there are.
+ * Consumers are a sorted set: id -> the server's time (ms) of its last
+ * renewal. Once that is more than a lease ago, its pending items go back to
+ * the head of the queue, in their order, and count as its lost items. It stays
+ * in the set for a grace period after that (longer than a blocking slice):
+ * a consumer frozen while blocked in BLMOVE can still be handed an item by the
+ * server until its slice times out, and that item must be found and given
+ * back too. Runs at most once per half lease (the NX lock), so a get stays
+ * cheap however many consumers there are.
  */
 const REAP = `
-local function reap(base, leaseMs)
+local function now()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function reap(base, leaseMs, graceMs)
   if not redis.call('SET', base .. 'reaping', '1', 'NX', 'PX', math.max(1, math.floor(leaseMs / 2))) then return 0 end
+  local consumers = base .. 'consumers'
+  local lapsed = now() - leaseMs
   local moved = 0
-  for _, consumer in ipairs(redis.call('SMEMBERS', base .. 'consumers')) do
-    if redis.call('EXISTS', base .. 'alive:' .. consumer) == 0 then
-      local pending = base .. 'pending:' .. consumer
-      local n = 0
-      while redis.call('LMOVE', pending, base .. 'items', 'RIGHT', 'LEFT') do n = n + 1 end
-      if n > 0 then
-        redis.call('INCRBY', base .. 'lost:' .. consumer, n)
-        redis.call('PEXPIRE', base .. 'lost:' .. consumer, 86400000)
-      end
-      redis.call('SREM', base .. 'consumers', consumer)
-      moved = moved + n
+  for _, consumer in ipairs(redis.call('ZRANGEBYSCORE', consumers, '-inf', lapsed)) do
+    local pending = base .. 'pending:' .. consumer
+    local n = 0
+    while redis.call('LMOVE', pending, base .. 'items', 'RIGHT', 'LEFT') do n = n + 1 end
+    if n > 0 then
+      redis.call('INCRBY', base .. 'lost:' .. consumer, n)
+      redis.call('PEXPIRE', base .. 'lost:' .. consumer, 86400000)
     end
+    moved = moved + n
   end
+  redis.call('ZREMRANGEBYSCORE', consumers, '-inf', lapsed - graceMs)
   return moved
 end
 `;
@@ -79,18 +87,17 @@ return {'ok'}
 `;
 
 /**
- * KEYS meta, items, space, consumers, pending, alive; ARGV kind, maxsize|'', base, consumer, leaseMs.
- * A JoinableQueue's consumer is registered and marked alive before anything
- * can enter its pending list (here, or by the BLMOVE that follows an 'empty').
+ * KEYS meta, items, space, consumers, pending; ARGV kind, maxsize|'', base, consumer, leaseMs, graceMs.
+ * A JoinableQueue's consumer is marked alive before anything can enter its
+ * pending list (here, or by the BLMOVE that follows an 'empty').
  */
 const GET = `${ENSURE}${REAP}
 local conflict = ensure(KEYS[1], ARGV[1], ARGV[2])
 if conflict then return conflict end
 local item
 if ARGV[1] == 'JoinableQueue' then
-  reap(ARGV[3], tonumber(ARGV[5]))
-  redis.call('SADD', KEYS[4], ARGV[4])
-  redis.call('SET', KEYS[6], '1', 'PX', ARGV[5])
+  redis.call('ZADD', KEYS[4], now(), ARGV[4])
+  reap(ARGV[3], tonumber(ARGV[5]), tonumber(ARGV[6]))
   item = redis.call('LMOVE', KEYS[2], KEYS[5], 'LEFT', 'RIGHT')
 else
   item = redis.call('LPOP', KEYS[2])
@@ -111,32 +118,38 @@ redis.call('LPUSH', KEYS[1], ARGV[2])
 return 1
 `;
 
-/** The consumer's lease renewed (it may have been reaped while frozen: it registers again); reaping checked. KEYS consumers, alive, pending; ARGV base, consumer, leaseMs. Returns how many items it holds. */
+/** The consumer's lease renewed; reaping checked. KEYS consumers, pending; ARGV base, consumer, leaseMs, graceMs. Returns how many items it holds. */
 const RENEW = `${REAP}
-redis.call('SADD', KEYS[1], ARGV[2])
-redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
-reap(ARGV[1], tonumber(ARGV[3]))
-return redis.call('LLEN', KEYS[3])
+redis.call('ZADD', KEYS[1], now(), ARGV[2])
+reap(ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4]))
+return redis.call('LLEN', KEYS[2])
 `;
 
 /**
- * KEYS meta, pending, lost, joined; ARGV kind, maxsize|''. Marks the oldest
- * item this consumer holds done. With none held: refused when a reaper gave
- * this consumer's items to others (its lease ran out), else counted as
- * Python counts task_done from any process; refused when nothing is unfinished.
+ * KEYS meta, pending, lost, joined, consumers; ARGV kind, maxsize|'', base.
+ * Marks the oldest item this consumer holds done. Holding none: refused when
+ * a reaper gave this consumer's items to others (its lease ran out); else
+ * counted, as Python counts task_done from any process, and the oldest item
+ * another consumer holds is marked done in its place (so what the consumers
+ * hold never exceeds what is unfinished, and a consumer that dies later gives
+ * back only items nobody marked). Refused when nothing is unfinished.
  */
 const TASK_DONE = `${ENSURE}
 local conflict = ensure(KEYS[1], ARGV[1], ARGV[2])
 if conflict then return conflict end
-local unfinished = tonumber(redis.call('HGET', KEYS[1], 'unfinished') or '0')
 local held = redis.call('LPOP', KEYS[2])
 if not held and tonumber(redis.call('GET', KEYS[3]) or '0') > 0 then
   redis.call('DECR', KEYS[3])
   return {'lost'}
 end
-if unfinished <= 0 then
+if tonumber(redis.call('HGET', KEYS[1], 'unfinished') or '0') <= 0 then
   if held then redis.call('LPUSH', KEYS[2], held) end
   return {'too-many'}
+end
+if not held then
+  for _, consumer in ipairs(redis.call('ZRANGE', KEYS[5], 0, -1)) do
+    if redis.call('LPOP', ARGV[3] .. 'pending:' .. consumer) then break end
+  end
 end
 if redis.call('HINCRBY', KEYS[1], 'unfinished', -1) == 0 then
   redis.call('XADD', KEYS[4], 'MAXLEN', '1', '*', 'w', '1')
