@@ -231,6 +231,12 @@ export class Queue<T = unknown> extends ClusterQueueBase {
   fullSync(): boolean {
     return isFull(this.callSync('queue.size') as QueueSize);
   }
+
+  /** Python's `join_thread()`: a put is in Redis when it returns, so there is nothing to wait for. */
+  async joinThread(): Promise<void> {}
+
+  /** Python's `cancel_join_thread()`: nothing to cancel (see joinThread). */
+  cancelJoinThread(): void {}
 }
 
 const isFull = ({ size, maxsize }: QueueSize): boolean => maxsize > 0 && size >= maxsize;
