@@ -20,9 +20,9 @@ import { maxsizeValue, waitMs, type GetOptions, type PutOptions } from '../queue
 export interface ClusterQueueOptions {
   /**
    * Upper bound on the number of items; `put` waits while it is reached. 0 or less: no bound.
-   * Stored with the queue by the first caller: a later caller (any process) that gives
-   * another maxsize, or makes the same name as another kind of queue, gets ArgumentValueError
-   * at its first call. Omitted: the stored one (0 when the queue is new).
+   * Stored with the queue by the first caller that gives one: a later caller (any process)
+   * that gives another maxsize, or makes the same name as another kind of queue, gets
+   * ArgumentValueError at its first call. Omitted: the stored one; with none stored yet, no bound.
    */
   maxsize?: number;
 }

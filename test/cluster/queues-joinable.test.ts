@@ -55,7 +55,7 @@ describe('cluster JoinableQueue', { skip: !installed }, () => {
     await q.taskDone();
     await assert.rejects(q.taskDone(), /taskDone\(\) called too many times/);
     await q.join();
-    await assert.rejects(new Queue<string>(link, 'count').put('b'), /is a JoinableQueue with maxsize 0; this call made it as a Queue/);
+    await assert.rejects(new Queue<string>(link, 'count').put('b'), /cluster queue 'count' is a JoinableQueue; this call made it as a Queue/);
   });
 
   test('a consumer that stops renewing between get and taskDone has its item delivered again, and join waits for it', async () => {

@@ -174,7 +174,7 @@ describe('cluster Queue and SimpleQueue', { skip: !installed }, () => {
     assert.equal(await again.get(), 7, 'the closed link\'s get took nothing');
   });
 
-  test('Redis restarted empty: the scripts load again, a get waiting across the restart takes an item put after it', async () => {
+  test('Redis restarted empty: the scripts load again, the maxsize is stored again, a get waiting across the restart takes an item put after it', async () => {
     // No CPython analogue. Without persistence the items are gone with the server (the core's BackendLostError is
     // for pool tasks); what must hold is that the queue works again, and a waiting get neither hangs nor throws.
     await using redis = await startRedis();
@@ -187,8 +187,11 @@ describe('cluster Queue and SimpleQueue', { skip: !installed }, () => {
     const waiting = consumer.get({ timeout: 30 });
     await redis.kill();
     await redis.start();
+    // The consumer, which gave no maxsize, reaches the new server first: it must not store one of its own.
+    assert.equal(await consumer.qsize(), 0);
     await producer.put('after');
     assert.equal(await waiting, 'after');
-    assert.equal(await consumer.qsize(), 0);
+    for (let i = 0; i < 5; i++) await producer.put('fill');
+    assert.equal(await consumer.full(), true, 'the producer\'s maxsize (5) is stored again');
   });
 });

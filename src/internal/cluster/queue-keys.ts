@@ -4,7 +4,7 @@
  * keep them on one node); the prefix (OpContext.prefix) lets several clusters
  * share one Redis.
  *
- *   P:q:{N}:meta            hash: kind, maxsize (stored by the first caller), unfinished (JoinableQueue)
+ *   P:q:{N}:meta            hash: kind (stored by the first caller), maxsize (by the first caller that gives one), unfinished
  *   P:q:{N}:items           list: the items (v8-serialized), head = next out
  *   P:q:{N}:space           stream (one entry kept): a getter adds one after taking an item; blocked putters XREAD it
  *   P:q:{N}:joined          stream (one entry kept): taskDone adds one when unfinished reaches 0; join XREADs it

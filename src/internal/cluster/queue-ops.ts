@@ -47,9 +47,10 @@ const tagOf = (reply: unknown): string => String((reply as unknown[])[0]);
 
 function conflictError(args: QueueArgs, reply: unknown[]): ArgumentValueError {
   const [, kind, maxsize] = reply.map(String);
+  const stored = maxsize === 'none' ? `a ${kind}` : `a ${kind} with maxsize ${maxsize}`;
   const asked = args.maxsize === null ? `a ${args.kind}` : `a ${args.kind} with maxsize ${args.maxsize}`;
   return new ArgumentValueError(
-    `the cluster queue '${args.name}' is a ${kind} with maxsize ${maxsize}; this call made it as ${asked}. ` +
+    `the cluster queue '${args.name}' is ${stored}; this call made it as ${asked}. ` +
       'The first caller stores the kind and maxsize with the queue: use the same ones, or omit maxsize to take the stored one',
   );
 }
@@ -119,7 +120,7 @@ async function get(context: OpContext, args: GetArgs): Promise<Buffer> {
         if (remaining(deadline) === 0) throw new Empty();
         item = await blockingTake(blocking, keys, args, consumer?.id, deadline);
         if (item === null) continue;
-        await context.redis.xadd(keys.space, 'MAXLEN', '1', '*', 'w', '1'); // room now: wake a blocked putter
+        if (Number(reply[1]) > 0) await context.redis.xadd(keys.space, 'MAXLEN', '1', '*', 'w', '1'); // room now: wake blocked putters
         if (consumer) await consumer.renewNow(keys, args.leaseMs);
       }
       if (context.signal.aborted) {

@@ -16,23 +16,28 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 /**
- * The queue's stored kind and maxsize. The first caller stores its own (an
- * omitted maxsize, '' here, stores 0: no bound); a later caller naming another
- * kind or another maxsize gets {'conflict', kind, maxsize}; one that omits the
- * maxsize takes the stored one.
+ * The queue's stored kind and maxsize. The first caller stores its kind; the
+ * first caller that gives a maxsize stores it. A later caller naming another
+ * kind, or giving another maxsize, gets {'conflict', kind, maxsize}. A caller
+ * that omits the maxsize ('' here) takes the stored one, and stores none: with
+ * none stored the queue has no bound (so, after Redis restarted empty, a
+ * consumer that comes first cannot make a producer's bounded queue unbounded).
  */
 const ENSURE = `
 local function ensure(meta, kind, maxsize)
   local stored = redis.call('HMGET', meta, 'kind', 'maxsize')
   if not stored[1] then
-    if maxsize == '' then maxsize = '0' end
-    redis.call('HSET', meta, 'kind', kind, 'maxsize', maxsize)
-    return nil, tonumber(maxsize)
+    redis.call('HSET', meta, 'kind', kind)
+  elseif stored[1] ~= kind then
+    return {'conflict', stored[1], stored[2] or 'none'}, 0
   end
-  if stored[1] ~= kind or (maxsize ~= '' and stored[2] ~= maxsize) then
+  if maxsize == '' then return nil, tonumber(stored[2] or '0') end
+  if not stored[2] then
+    redis.call('HSET', meta, 'maxsize', maxsize)
+  elseif stored[2] ~= maxsize then
     return {'conflict', stored[1], stored[2]}, 0
   end
-  return nil, tonumber(stored[2])
+  return nil, tonumber(maxsize)
 end
 local function lastId(stream)
   local last = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)
@@ -88,11 +93,13 @@ return {'ok'}
 
 /**
  * KEYS meta, items, space, consumers, pending; ARGV kind, maxsize|'', base, consumer, leaseMs, graceMs.
+ * Only a bounded queue's getters wake putters (no put waits on an unbounded one).
+ * 'empty' carries the stored maxsize, so the op knows whether its BLPOP must wake them.
  * A JoinableQueue's consumer is marked alive before anything can enter its
  * pending list (here, or by the BLMOVE that follows an 'empty').
  */
 const GET = `${ENSURE}${REAP}
-local conflict = ensure(KEYS[1], ARGV[1], ARGV[2])
+local conflict, maxsize = ensure(KEYS[1], ARGV[1], ARGV[2])
 if conflict then return conflict end
 local item
 if ARGV[1] == 'JoinableQueue' then
@@ -102,8 +109,8 @@ if ARGV[1] == 'JoinableQueue' then
 else
   item = redis.call('LPOP', KEYS[2])
 end
-if not item then return {'empty'} end
-redis.call('XADD', KEYS[3], 'MAXLEN', '1', '*', 'w', '1')
+if not item then return {'empty', maxsize} end
+if maxsize > 0 then redis.call('XADD', KEYS[3], 'MAXLEN', '1', '*', 'w', '1') end
 return {'item', item}
 `;
 
