@@ -246,8 +246,9 @@ const isFull = ({ size, maxsize }: QueueSize): boolean => maxsize > 0 && size >=
  * `join()` it: Python's `multiprocessing.JoinableQueue`, made with
  * `c.JoinableQueue(name, {maxsize})`. A consumer that dies (or freezes, or is
  * cut off from Redis) between `get` and `taskDone` has its items delivered
- * again, at the head of the queue, once its lease (the cluster's, 10 s by
- * default) runs out: every item is processed at least once, and an item whose
+ * again, at the head of the queue, once its lease runs out (the cluster's
+ * lease, 10 s by default; the next reaper, a get or a renewal anywhere, looks
+ * within half a lease or a second more): every item is processed at least once, and an item whose
  * consumer died is processed twice if it had done its work already, so make
  * that work idempotent. `taskDone` marks the oldest item this process holds;
  * a process that takes several at once should finish them in order.

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { ArgumentTypeError, ArgumentValueError, Empty, Full, NotShippableError } from '../../src/errors.js';
 import { Queue, SimpleQueue } from '../../src/distributed/queues.js';
+import { queueKeys } from '../../src/internal/cluster/queue-keys.js';
 import { DirectLink } from '../helpers/direct-link.js';
 import { descendantsOf, isAlive } from '../helpers/processes.js';
 import { redisServerInstalled, startRedis } from '../helpers/redis-server.js';
@@ -99,7 +100,7 @@ describe('cluster Queue and SimpleQueue', { skip: !installed }, () => {
       let finished = false;
       const overfilled = (async () => {
         let most = 0;
-        while (!finished) most = Math.max(most, await links[0]!.redis.llen('loom:q:{many}:items'));
+        while (!finished) most = Math.max(most, await links[0]!.redis.llen(queueKeys('loom', 'many').items));
         return most;
       })();
       await Promise.all(producers);
