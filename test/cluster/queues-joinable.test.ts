@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { ArgumentValueError, Empty } from '../../src/errors.js';
 import { JoinableQueue, Queue } from '../../src/distributed/queues.js';
+import { consumerOf } from '../../src/internal/cluster/queue-consumer.js';
+import { queueKeys } from '../../src/internal/cluster/queue-keys.js';
 import { DirectLink } from '../helpers/direct-link.js';
 import { descendantsOf, isAlive } from '../helpers/processes.js';
 import { redisServerInstalled, startRedis } from '../helpers/redis-server.js';
@@ -79,5 +81,29 @@ describe('cluster JoinableQueue', { skip: !installed }, () => {
     await survivor.taskDone();
     await joining;
     assert.equal(await producer.qsize(), 0);
+  });
+
+  test('a get given up after Redis moved it an item puts it back from its pending list: nothing lost, nothing counted twice', async () => {
+    // The abort path of a JoinableQueue get (BLMOVE into the pending list, then LREM and back to the head).
+    await using redis = await startRedis();
+    await using link = new DirectLink(redis.url);
+    const q = new JoinableQueue<number>(link, 'abort', {}, settings);
+    let delivered = 0;
+    for (let i = 0; i < 20; i++) {
+      const controller = new AbortController();
+      const args = { name: 'abort', kind: 'JoinableQueue', maxsize: null, timeoutMs: null, leaseMs: 1000 };
+      const outcome = link.callWithSignal('queue.get', args, controller).then(() => 'got', () => 'stopped');
+      if (i % 2 === 0) await q.put(i);
+      controller.abort(new Error('caller gone'));
+      if (i % 2 === 1) await q.put(i);
+      if ((await outcome) === 'got') delivered++;
+    }
+    assert.equal(delivered + (await q.qsize()), 20, 'an item was lost or duplicated');
+    assert.equal(await link.redis.llen(queueKeys('loom', 'abort').pending(consumerOf(link.redis).id)), delivered, 'a given-up item stayed pending');
+    for (let i = 0; i < 20; i++) {
+      if (i >= delivered) await q.get();
+      await q.taskDone();
+    }
+    await q.join();
   });
 });

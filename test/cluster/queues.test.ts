@@ -6,6 +6,7 @@
  * real link thread at merge, and adds the Sync twins.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { after, describe, test } from 'node:test';
 import { ArgumentTypeError, ArgumentValueError, Empty, Full, NotShippableError } from '../../src/errors.js';
 import { Queue, SimpleQueue } from '../../src/distributed/queues.js';
@@ -194,5 +195,12 @@ describe('cluster Queue and SimpleQueue', { skip: !installed }, () => {
     assert.equal(await waiting, 'after');
     for (let i = 0; i < 5; i++) await producer.put('fill');
     assert.equal(await consumer.full(), true, 'the producer\'s maxsize (5) is stored again');
+  });
+
+  test('the queues module loads neither ioredis nor bullmq (only the link thread does)', () => {
+    // c-common: nothing of BullMQ/ioredis loads unless the user imports loom/distributed; the classes only talk to the link.
+    const script = `require(${JSON.stringify(require.resolve('../../src/distributed/queues.js'))});` +
+      'console.log(Object.keys(require.cache).filter((f) => /node_modules[\\/](ioredis|bullmq)[\\/]/.test(f)).length)';
+    assert.equal(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim(), '0');
   });
 });
