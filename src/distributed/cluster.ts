@@ -8,6 +8,7 @@ import { RemoteEngine } from '../internal/cluster/remote-engine.js';
 import type { BackendEngineSpec, PoolBackend } from '../internal/pool/backend.js';
 import type { Engine } from '../internal/pool/engine.js';
 import { optionsObject, typeError, valueError } from '../internal/validate.js';
+import { JoinableQueue, Queue, SimpleQueue, type ClusterQueueOptions } from './queues.js';
 
 export type { WorkerInfo } from '../internal/cluster/keys.js';
 
@@ -21,7 +22,8 @@ export interface ClusterOptions {
   secret?: string | Buffer;
   /**
    * Seconds: how often jobs still awaited are checked again in Redis (the
-   * workers' own lease is their `--lease`). @default 30
+   * workers' own lease is their `--lease`), and how long a JoinableQueue
+   * consumer that stops renewing keeps the items it took. @default 30
    */
   lease?: number;
   /** Seconds to reach Redis before an operation fails with BackendError. @default 5 */
@@ -62,6 +64,7 @@ export class Cluster implements PoolBackend {
   readonly url: string;
   readonly #secret: string | Buffer | undefined;
   readonly #connectTimeout: number;
+  readonly #lease: number;
 
   /** @internal Use cluster(url, options). */
   constructor(url: string, options?: ClusterOptions) {
@@ -75,12 +78,35 @@ export class Cluster implements PoolBackend {
     this.#connectTimeout = seconds('connectTimeout', connectTimeout, 5);
     const p = prefix ?? 'loom';
     if (typeof p !== 'string' || p === '' || /[\s*?[\]]/.test(p)) throw valueError('prefix', 'a non-empty string without spaces or glob characters', p);
-    links.set(this, new ClusterLinkClient({ url, prefix: p, lease: seconds('lease', lease, 30), connectTimeout: this.#connectTimeout }));
+    this.#lease = seconds('lease', lease, 30);
+    links.set(this, new ClusterLinkClient({ url, prefix: p, lease: this.#lease, connectTimeout: this.#connectTimeout }));
   }
 
   /** The workers connected now (each `loom worker` process): id, host, pid, slots, versions. */
   async workers(): Promise<WorkerInfo[]> {
     return (await links.get(this)!.call('pool.workers', {})) as WorkerInfo[];
+  }
+
+  /**
+   * The queue named `name` in this cluster's Redis: every process that names it, on any machine, uses
+   * the same one (Python's `multiprocessing.Queue`, across machines). `maxsize` is stored with the queue.
+   */
+  Queue<T = unknown>(name: string, options?: ClusterQueueOptions): Queue<T> {
+    return new Queue<T>(clusterLink(this), name, options, { leaseSeconds: this.#lease });
+  }
+
+  /**
+   * A Queue with `taskDone()` and `join()` (Python's `multiprocessing.JoinableQueue`). A consumer that
+   * dies, freezes or is cut off between `get` and `taskDone` for longer than the cluster's `lease` has
+   * its item delivered again.
+   */
+  JoinableQueue<T = unknown>(name: string, options?: ClusterQueueOptions): JoinableQueue<T> {
+    return new JoinableQueue<T>(clusterLink(this), name, options, { leaseSeconds: this.#lease });
+  }
+
+  /** An unbounded queue with `put`, `get` and `empty` only (Python's `multiprocessing.SimpleQueue`). */
+  SimpleQueue<T = unknown>(name: string): SimpleQueue<T> {
+    return new SimpleQueue<T>(clusterLink(this), name, { leaseSeconds: this.#lease });
   }
 
   /** Like workers(), blocking this thread. */

@@ -7,4 +7,5 @@
  * @module
  */
 export { cluster, Cluster, type ClusterOptions, type WorkerInfo } from './cluster.js';
-export { BackendError, BackendLostError, BrokenWorkerError, NotShippableError } from '../errors.js';
+export { Queue, JoinableQueue, SimpleQueue, type ClusterQueueOptions } from './queues.js';
+export { BackendError, BackendLostError, BrokenWorkerError, Empty, Full, NotShippableError } from '../errors.js';
