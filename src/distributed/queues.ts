@@ -13,6 +13,8 @@ import { ArgumentValueError, NotShippableError } from '../errors.js';
 import type { ClusterLink } from '../internal/cluster/link.js';
 import type { GetArgs, PutArgs, QueueArgs, QueueSize } from '../internal/cluster/queue-ops.js';
 import type { QueueKind } from '../internal/cluster/queue-keys.js';
+import { CLUSTER_QUEUE_KIND, type ClusterQueueForm } from '../internal/cluster/remote-kinds.js';
+import { SHARE, type SharedForm } from '../internal/share/registry.js';
 import { optionsObject, typeError, valueError } from '../internal/validate.js';
 import { maxsizeValue, waitMs, type GetOptions, type PutOptions } from '../queue/options.js';
 
@@ -72,6 +74,16 @@ abstract class ClusterQueueBase {
     this.#link = link;
     this.#args = { name: checkedName(name), kind, maxsize };
     this.#leaseMs = leaseMsOf(settings);
+  }
+
+  /**
+   * @internal As data, for a task on the cluster's workers (args, or captured by a cell's function):
+   * rebuilt there on the worker's cluster (distributed/queue-revive.ts).
+   */
+  [SHARE](): SharedForm {
+    const { kind, name, maxsize } = this.#args;
+    const form: ClusterQueueForm = { kind, name, maxsize, leaseMs: this.#leaseMs };
+    return { kind: CLUSTER_QUEUE_KIND, id: 0, data: form };
   }
 
   /** The queue's name: every process that names it uses the same queue. */

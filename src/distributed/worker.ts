@@ -19,6 +19,7 @@ import { signatureValid, readPayload, v8Major, writeError, writeResult, writeSer
 import { serializeError, type SerializedError } from '../internal/error-wire.js';
 import { interruptChannel, QUEUE_NAME, workerKey, type WorkerInfo } from '../internal/cluster/keys.js';
 import { redactUrl, scrub } from '../internal/cluster/redact.js';
+import { AMBIENT_ENV } from '../internal/cluster/remote-kinds.js';
 import type { Outcome } from '../internal/pool/engine.js';
 import { ProcessEngine } from '../internal/pool/process-engine.js';
 import type { FnSpec } from '../internal/ship/shipped.js';
@@ -93,6 +94,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     versions: { node: process.versions.node, v8: process.versions.v8, loom: loomVersion() },
   };
   process.chdir(root);
+  // The children reach this cluster's queues that tasks bring (distributed/queue-revive.ts).
+  process.env[AMBIENT_ENV.url] = options.url;
+  process.env[AMBIENT_ENV.prefix] = prefix;
   const engine = new ProcessEngine({ size: options.processes, initargs: [], maxTasks: 0, execArgv: [], identity: [] });
   const running = new Set<string>();
 

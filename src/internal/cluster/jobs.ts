@@ -17,6 +17,7 @@ import { deserializeError, serializeError, type SerializedError } from '../error
 import type { TaskKind } from '../pool/engine.js';
 import { decode, encode, MARK } from '../share/encode.js';
 import { isShareable, SHARE } from '../share/registry.js';
+import { REMOTE_KINDS } from './remote-kinds.js';
 import type { FnSpec, ShippedCode } from '../ship/shipped.js';
 
 /** A job's data, as BullMQ stores it (JSON). */
@@ -66,6 +67,7 @@ function refuseLocal(value: unknown, path: string, seen: Set<object>): void {
   if (typeof value !== 'object' || value === null || seen.has(value)) return;
   seen.add(value);
   if (isShareable(value)) {
+    if (REMOTE_KINDS.has(value[SHARE]('process').kind)) return; // a cluster queue: it lives in Redis
     const kind = String(value[SHARE]('thread').kind).replace(/^mp\./, '');
     throw new NotShippableError(`${path} is a ${kind}, which lives in this process and cannot reach a remote worker. ${REMOTE_ADVICE}`);
   }
@@ -99,6 +101,7 @@ function refuseLocalMarkers(value: unknown, path: string, seen: Set<object>): vo
   const kind = (value as Record<string, unknown>)[MARK];
   if (typeof kind === 'string') {
     if (kind === 'Function') return refuseInCode((value as { data: ShippedCode }).data, path, seen);
+    if (REMOTE_KINDS.has(kind)) return;
     throw new NotShippableError(`${path} is a ${kind.replace(/^mp\./, '')}, which lives in this process and cannot reach a remote worker. ${REMOTE_ADVICE}`);
   }
   const entries = value instanceof Map ? [...value.entries()] : Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value);
