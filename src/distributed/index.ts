@@ -7,5 +7,6 @@
  * @module
  */
 export { cluster, Cluster, type ClusterOptions, type WorkerInfo } from './cluster.js';
+export { localCluster, localClusterUnavailable, LocalCluster, type LocalClusterOptions } from './local-cluster.js';
 export { Queue, JoinableQueue, SimpleQueue, type ClusterQueueOptions } from './queues.js';
 export { BackendError, BackendLostError, BrokenWorkerError, Empty, Full, NotShippableError } from '../errors.js';
