@@ -37,7 +37,7 @@ export interface LocalClusterOptions {
 export function localClusterUnavailable(): string | undefined {
   return redisServerOnPath()
     ? undefined
-    : 'no redis-server on PATH. On Debian or Ubuntu: sudo apt-get install redis-server (any Redis 6.2 or later will do; its directory must be on PATH)';
+    : 'no redis-server on PATH. On Debian or Ubuntu: sudo apt-get install redis-server (or install Redis another way and put redis-server on PATH)';
 }
 
 /** A redis-server and `loom worker` processes on this machine, with the cluster that uses them. */
