@@ -47,18 +47,21 @@ test('two revivals in one pool worker keep their own values of the same name, an
   assert.deepEqual([first, second, again], [[1, 10], [2, 20], [1, 10]]);
 });
 
-test('a shorthand property keeps its key; destructuring, typeof and assignment work on the revived names', async () => {
+test('a shorthand property keeps its key; destructuring, defaults, typeof, eval and assignment work on the revived names', async () => {
   const target = free<() => unknown>(`() => {
     const pair = { LIMIT, scale };
     const { LIMIT: limit = 0 } = pair;
     let seen;
     ({ LIMIT: seen } = { LIMIT });
+    const evaluated = eval('LIMIT');
+    ({ LIMIT = 9 } = {});
+    const defaulted = LIMIT;
     LIMIT = LIMIT + 1;
-    return [Object.keys(pair), limit, seen, typeof scale, scale.name, LIMIT];
+    return [Object.keys(pair), limit, seen, typeof scale, scale.name, evaluated, defaulted, LIMIT];
   }`);
   declare({ LIMIT: 5, scale: free('(x) => x') });
   using pool = new ThreadPool(1);
-  assert.deepEqual(await pool.apply(target), [['LIMIT', 'scale'], 5, 5, 'function', 'scale', 6]);
+  assert.deepEqual(await pool.apply(target), [['LIMIT', 'scale'], 5, 5, 'function', 'scale', 5, 9, 10]);
 });
 
 test('frames of aliased code point at the same columns as without aliases', () => {
@@ -99,4 +102,14 @@ test('a revived function shipped on from its thread is shipped as written: the n
   // In the worker the arrow's text names LIMIT's alias; shipping it on finds the text as shipped.
   assert.deepEqual(names, ['LIMIT']);
   assert.ok(source.startsWith('() => LIMIT') && source !== '() => LIMIT', 'the revived text carries the alias');
+});
+
+test('an error that quotes an aliased name quotes it as written, in its message and its stack', async () => {
+  declare({ data: { n: 1 } });
+  using pool = new ThreadPool(1);
+  await assert.rejects(pool.apply(free<() => unknown>('() => data.missing()')), (error: Error) => {
+    assert.equal(error.message, 'data.missing is not a function');
+    assert.match(String((error.cause as Error | undefined)?.stack), /^TypeError: data\.missing is not a function\n/);
+    return true;
+  });
 });

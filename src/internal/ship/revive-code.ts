@@ -18,22 +18,21 @@ export function reviveCode<T = unknown>(code: ShippedCode, lasting = false): T {
   mapStacksHere();
   const scope = scopeFor(code.requireFrom, code.loom);
   // The host's values (copies, and shared objects made live again) win over loom's names.
+  // They stay parameters when aliased too: what the code names in a direct eval() is not renamed.
   const values = code.values ? decode(code.values) as Record<string, unknown> : {};
+  Object.assign(scope, values);
   const shipped = `${code.prelude}\nreturn (${code.expression});`;
   let body = shipped;
   let edits: AliasEdit[] | undefined;
+  let globals: [string, string][] = [];
   if (lasting && code.aliases) {
+    const { names } = code.aliases;
     const aliased = aliasBody(shipped, code.aliases);
     ({ body, edits } = aliased);
-    const globalOf = (name: string): string | undefined => aliased.globals[code.aliases!.names.indexOf(name)];
-    for (const [name, value] of Object.entries(values)) {
-      const global = globalOf(name);
-      if (global === undefined) scope[name] = value;
-      else defineAlias(global, value);
-    }
+    globals = aliased.globals.map((global, i) => [global, names[i]!]);
+    for (const [name, value] of Object.entries(values)) if (names.includes(name)) defineAlias(aliased.globals[names.indexOf(name)]!, value);
     scope[ALIAS_HELPER] = (index: number, value: unknown) => defineAlias(aliased.globals[index]!, value);
   } else {
-    Object.assign(scope, values);
     scope[ALIAS_HELPER] = () => undefined;
   }
   const names = Object.keys(scope);
@@ -42,7 +41,8 @@ export function reviveCode<T = unknown>(code: ShippedCode, lasting = false): T {
   // prelude declare a name the scope also has (`const Thread = require(...)`).
   // The sourceURL names its frames (`at risky (loom-ship-7:6:15)`, not `eval at reviveCode`),
   // and revived.ts maps them back to where the pieces came from.
-  const make = new Function(...names, `{\n${body}\n}\n//# sourceURL=${nameRevived(shipped, code.origins, edits && { body, edits })}`);
+  const sourceURL = nameRevived(shipped, code.origins, edits && { body, edits, globals });
+  const make = new Function(...names, `{\n${body}\n}\n//# sourceURL=${sourceURL}`);
   return make(...names.map((name) => scope[name])) as T;
 }
 

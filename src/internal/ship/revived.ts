@@ -19,8 +19,8 @@ const KEPT = 256;
 interface Revived {
   code: string;
   origins: PieceOrigin[];
-  /** The code as compiled, when its names were aliased (aliases.ts), and the insertions that made it. */
-  aliased?: { body: string; edits: AliasEdit[] };
+  /** The code as compiled, when its names were aliased (aliases.ts): the insertions that made it, and each global with the name it stands for. */
+  aliased?: { body: string; edits: AliasEdit[]; globals: [global: string, name: string][] };
 }
 
 const revived = new Map<string, Revived>();
@@ -37,6 +37,20 @@ export function nameRevived(code: string, origins: PieceOrigin[] | undefined, al
     revived.set(name, { code, origins: origins ?? [], aliased });
   }
   return name;
+}
+
+/**
+ * `text` (an error's message or stack) with the aliases of code revived here
+ * written as the names they stand for: V8 quotes the code in messages
+ * (`data.missing is not a function`), and the invisible suffix would make the
+ * text differ from what it shows.
+ */
+export function withoutAliases(text: string): string {
+  if (!text.includes('\u200C')) return text;
+  for (const entry of revived.values()) {
+    for (const [global, name] of entry.aliased?.globals ?? []) if (text.includes(global)) text = text.replaceAll(global, name);
+  }
+  return text;
 }
 
 /** 1-based `column` of 0-based `line` of the aliased body, as a column of the code shipped. */
