@@ -10,8 +10,8 @@
 import { loadavg } from 'node:os';
 import type { KernelClient, Message } from '../../kernel/client/client.js';
 
-const LOOPS = 100_000_000;
-const ROUNDS = 7;
+const LOOPS = 300_000_000;
+const ROUNDS = 9;
 
 /** Declares the notebook's names and starts one worker of each kind (their start is not measured). */
 const SETUP = `
