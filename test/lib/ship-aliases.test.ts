@@ -107,6 +107,8 @@ test('a revived function shipped on from its thread is shipped as written: the n
 test('an error that quotes an aliased name quotes it as written, in its message and its stack', async () => {
   declare({ data: { n: 1 } });
   using pool = new ThreadPool(1);
+  // A revival before it in the same worker: its suffix begins the failing one's.
+  assert.equal(await pool.apply(free<() => number>('() => data.n')), 1);
   await assert.rejects(pool.apply(free<() => unknown>('() => data.missing()')), (error: Error) => {
     assert.equal(error.message, 'data.missing is not a function');
     assert.match(String((error.cause as Error | undefined)?.stack), /^TypeError: data\.missing is not a function\n/);

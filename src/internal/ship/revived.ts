@@ -47,9 +47,9 @@ export function nameRevived(code: string, origins: PieceOrigin[] | undefined, al
  */
 export function withoutAliases(text: string): string {
   if (!text.includes('\u200C')) return text;
-  for (const entry of revived.values()) {
-    for (const [global, name] of entry.aliased?.globals ?? []) if (text.includes(global)) text = text.replaceAll(global, name);
-  }
+  // Longest first: one revival's suffix may begin with another's.
+  const globals = [...revived.values()].flatMap((entry) => entry.aliased?.globals ?? []).sort((a, b) => b[0].length - a[0].length);
+  for (const [global, name] of globals) if (text.includes(global)) text = text.replaceAll(global, name);
   return text;
 }
 
