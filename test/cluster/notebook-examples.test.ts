@@ -9,7 +9,9 @@
  * multiprocessing.Pool.map / map_async (ready, wait, get) and a worker's
  * exception re-raised in the caller (CPython's test_multiprocessing test_map,
  * test_async, test_async_error_callback), and concurrent.futures'
- * submit + as_completed (test_concurrent_futures AsCompletedTests).
+ * submit + as_completed and wait(FIRST_COMPLETED) (test_concurrent_futures
+ * AsCompletedTests, WaitTests), the last with 13.6's folder walk, whose task
+ * uses the cell's imports (node:fs, node:path) on the workers.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -24,6 +26,8 @@ import { redisServerInstalled, startRedis, type RunningRedis } from '../helpers/
 import { Workers } from './workers.js';
 
 const NOTEBOOKS = join(__dirname, '..', '..', '..', 'notebooks');
+/** The folder 13.6 walks (the project's src/): the workers run on this machine, so they see it too. */
+const SRC = join(__dirname, '..', '..', '..', 'src');
 
 /** The source of the first code cell of `notebook` that starts with `start` (the notebook's own code, not a copy). */
 function notebookCell(notebook: string, start: string): string {
@@ -48,6 +52,18 @@ const double = (x: number) => x * 2;
 function caught(error: unknown): string {
   const e = error as Error;
   return ${'`${e.name}: ${e.message} (cause: ${e.cause instanceof Error})`'};
+}
+
+/** 13.6's last example: one folder's subfolders, and its paths that contain the query. */
+function matchesIn(path: string, queryString: string): { subdirs: string[]; matches: string[] } {
+  const subdirs: string[] = [];
+  const matches: string[] = [];
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    const fullPath = resolve(path, entry.name);
+    if (entry.isDirectory() && !entry.isSymbolicLink()) subdirs.push(fullPath);
+    if (fullPath.includes(queryString)) matches.push(fullPath);
+  }
+  return { subdirs, matches };
 }
 
 async function examples(pool: (n: number) => Pool, executor: () => ProcessPoolExecutor): Promise<string> {
@@ -97,6 +113,19 @@ async function examples(pool: (n: number) => Pool, executor: () => ProcessPoolEx
   const futures = new Map<Future<number[]>, number>(sixNumbers.map((n) => [processes.submit(prime, n), n]));
   const found = new Map<number, number[]>();
   for await (const done of asCompleted(futures.keys())) found.set(futures.get(done)!, await done.result());
+  // 13.6's walk of a folder tree, a task per folder, taken as they finish (wait, FIRST_COMPLETED), here on processes.
+  const allMatches: string[] = [];
+  const running = new Set([processes.submit(matchesIn, walkRoot, 'queue')]);
+  while (running.size > 0) {
+    const { done } = await wait(running, { returnWhen: FIRST_COMPLETED });
+    for (const finished of done) {
+      running.delete(finished);
+      const { subdirs, matches } = await finished.result();
+      allMatches.push(...matches);
+      for (const subdir of subdirs) running.add(processes.submit(matchesIn, subdir, 'queue'));
+    }
+  }
+  shown.walk = allMatches.map((path) => relative(walkRoot, path)).sort();
   await processes.shutdown();
   shown.asCompleted = sixNumbers.map((n) => ${'`${n} = ${found.get(n)!.join(\' × \')}`'});
   return JSON.stringify(shown, null, 1);
@@ -124,7 +153,10 @@ describe('the 13.4 and 13.6 examples in a notebook, on a local pool and on a clu
     assertOk(await cell(notebookCell('13.4-pools.ipynb', 'function prime(')));
     assertOk(await cell([
       "import { Pool } from 'loom/multiprocessing';",
-      "import { ProcessPoolExecutor, asCompleted, type Future } from 'loom/futures';",
+      "import { ProcessPoolExecutor, asCompleted, wait, FIRST_COMPLETED, type Future } from 'loom/futures';",
+      "import { readdirSync } from 'node:fs';",
+      "import { relative, resolve } from 'node:path';",
+      `const walkRoot = ${JSON.stringify(SRC)};`,
       "import { cluster } from 'loom/distributed';",
       EXAMPLES,
     ].join('\n')));
@@ -157,6 +189,7 @@ describe('the 13.4 and 13.6 examples in a notebook, on a local pool and on a clu
     assert.deepEqual(shown.double, [true, true]);
     assert.equal(shown.checkedPrime, 'RangeError: 7.5 is not a whole number (cause: true)');
     assert.equal(shown.late, 'PoolStateError: the pool was terminated before this task finished (cause: false)');
+    assert.ok((shown.walk as string[]).includes('queue'), `the walk found src/queue: ${JSON.stringify(shown.walk)}`);
     assert.deepEqual((shown.asCompleted as string[])[0], '28359500 = 2 × 2 × 5 × 5 × 5 × 13 × 4363');
   });
 });
