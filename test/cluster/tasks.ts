@@ -54,3 +54,25 @@ export class SideChannel {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Records a run of task `x` as `{dir}/t{x}-{worker pid}-{random}` (the worker:
+ * the `loom worker` process whose local pool's child runs this, its parent),
+ * waits, when `gate` is not '', until `{dir}/{gate}-{worker pid}` exists (a
+ * gate per worker), then records `{dir}/done{x}-{worker pid}-{random}` and
+ * returns `[x, worker pid]`: which worker's result was the one taken.
+ */
+export const byWorker = (dir: string, x: number, gate: string): [number, number] => {
+  const fs = require('node:fs');
+  const tag = `${process.ppid}-${Math.random().toString(36).slice(2)}`;
+  fs.writeFileSync(`${dir}/t${x}-${tag}`, '');
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  if (gate !== '') while (!fs.existsSync(`${dir}/${gate}-${process.ppid}`)) Atomics.wait(nap, 0, 0, 10);
+  fs.writeFileSync(`${dir}/done${x}-${tag}`, '');
+  return [x, process.ppid];
+};
+
+/** The worker pids of the recorded runs of task `x` (`prefix` 't') or of its finished runs ('done'). */
+export function runsOf(side: SideChannel, x: number, prefix: 't' | 'done' = 't'): number[] {
+  return side.runs(`${prefix}${x}`).map((file) => Number(file.split('-')[1]));
+}

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { Cluster } from '../../src/distributed/index.js';
+import type { Netns } from '../helpers/netns.js';
 import { descendantsOf, waitForExit } from '../helpers/processes.js';
 
 const LOOM = resolve(__dirname, '..', '..', '..', 'bin', 'loom.js');
@@ -16,6 +17,8 @@ export interface WorkerProcessOptions {
   secretFile?: string;
   root?: string;
   env?: Record<string, string>;
+  /** Runs the worker inside this network namespace (test/helpers/netns.ts), reaching Redis by the namespace's link. */
+  netns?: Netns;
 }
 
 export interface WorkerProcess {
@@ -31,10 +34,13 @@ export class Workers {
   constructor(readonly url: string) {}
 
   start(options: WorkerProcessOptions = {}): WorkerProcess {
-    const args = [LOOM, 'worker', this.url, '--processes', String(options.processes ?? 1), '--lease', String(options.lease ?? 1)];
+    const url = options.netns ? options.netns.urlFromInside(this.url) : this.url;
+    const args = [LOOM, 'worker', url, '--processes', String(options.processes ?? 1), '--lease', String(options.lease ?? 1)];
     if (options.secretFile) args.push('--secret-file', options.secretFile);
     if (options.root) args.push('--root', options.root);
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
+    const spawnOptions = { stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } };
+    // `ip netns exec` execs the command: the child's pid is the worker's.
+    const child = options.netns ? options.netns.exec(process.execPath, args, spawnOptions) : spawn(process.execPath, args, spawnOptions);
     let text = '';
     child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
