@@ -7,12 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { BackendLostError, cluster } from '../../src/distributed/index.js';
+import { BackendLostError } from '../../src/distributed/index.js';
 import { Pool, ProcessPoolExecutor } from '../../src/index.js';
 import { descendantsOf, waitForExit } from '../helpers/processes.js';
-import { redisServerInstalled, startRedis } from '../helpers/redis-server.js';
+import { redisServerInstalled } from '../helpers/redis-server.js';
 import { gated, SideChannel } from './tasks.js';
-import { until, Workers } from './workers.js';
+import { until, smallCluster } from './workers.js';
 
 after(() => waitForExit(descendantsOf(process.pid), 10_000));
 
@@ -24,10 +24,8 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 
 test('Redis restarted empty mid-map: the outstanding futures reject with BackendLostError, none hangs', { skip: !redisServerInstalled() }, async () => {
   using side = new SideChannel();
-  await using redis = await startRedis();
-  await using workers = new Workers(redis.url);
-  await using c = cluster(redis.url, { lease: 1 });
-  await workers.startMany(c, 2, { processes: 1, lease: 1 });
+  await using small = await smallCluster(2);
+  const { redis, c } = small;
   using pool = new Pool({ backend: c });
   await using ex = new ProcessPoolExecutor({ backend: c });
   const map = pool.starmapAsync(gated, Array.from({ length: 8 }, (_, i) => [side.dir, `t${i}`] as [string, string]), 1);

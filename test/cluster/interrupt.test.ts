@@ -9,13 +9,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { cluster } from '../../src/distributed/index.js';
 import { interruptWork, outputHooks } from '../../src/host/index.js';
 import { Interrupted, Pool } from '../../src/index.js';
 import { descendantsOf, isAlive, waitForExit } from '../helpers/processes.js';
-import { redisServerInstalled, startRedis } from '../helpers/redis-server.js';
+import { redisServerInstalled } from '../helpers/redis-server.js';
 import { gated, SideChannel } from './tasks.js';
-import { Workers } from './workers.js';
+import { smallCluster } from './workers.js';
 
 let tag: string | undefined;
 outputHooks.outputTag = () => tag;
@@ -40,10 +39,8 @@ function pidOf(side: SideChannel, name: string): number {
 
 test('interruptWork(tag) on a cluster pool: running and queued tasks of the tag fail with Interrupted, others go on', { skip: !redisServerInstalled() }, async () => {
   using side = new SideChannel();
-  await using redis = await startRedis();
-  await using workers = new Workers(redis.url);
-  await using c = cluster(redis.url, { lease: 1 });
-  await workers.startMany(c, 2, { processes: 1, lease: 1 });
+  await using small = await smallCluster(2);
+  const { c } = small;
   using pool = new Pool({ backend: c });
   const other = under('b', () => pool.applyAsync(gated, [side.dir, 'other']));
   await side.started(1, 'other');

@@ -5,21 +5,18 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { cluster } from '../../src/distributed/index.js';
 import { Pool } from '../../src/index.js';
 import { descendantsOf, waitForExit } from '../helpers/processes.js';
-import { redisServerInstalled, startRedis } from '../helpers/redis-server.js';
+import { redisServerInstalled } from '../helpers/redis-server.js';
 import { burn, SideChannel } from './tasks.js';
-import { Workers } from './workers.js';
+import { smallCluster } from './workers.js';
 
 after(() => waitForExit(descendantsOf(process.pid), 10_000));
 
 test('tasks of 3 s of CPU under a 1 s lease each run exactly once', { skip: !redisServerInstalled() }, async () => {
   using side = new SideChannel();
-  await using redis = await startRedis();
-  await using workers = new Workers(redis.url);
-  await using c = cluster(redis.url, { lease: 1 });
-  await workers.startMany(c, 2, { processes: 1, lease: 1 });
+  await using small = await smallCluster(2);
+  const { c } = small;
   using pool = new Pool({ backend: c });
   const values = await pool.starmap(burn, [0, 1, 2, 3].map((i) => [side.dir, `b${i}`, 3000, i] as [string, string, number, number]), 1);
   assert.deepEqual(values, [0, 1, 2, 3]);

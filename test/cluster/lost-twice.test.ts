@@ -7,12 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { cluster } from '../../src/distributed/index.js';
 import { BrokenWorkerError, Pool } from '../../src/index.js';
 import { descendantsOf, waitForExit } from '../helpers/processes.js';
-import { redisServerInstalled, startRedis } from '../helpers/redis-server.js';
+import { redisServerInstalled } from '../helpers/redis-server.js';
 import { gated, SideChannel } from './tasks.js';
-import { Workers, type WorkerProcess } from './workers.js';
+import { smallCluster, type WorkerProcess } from './workers.js';
 
 after(() => waitForExit(descendantsOf(process.pid), 10_000));
 
@@ -30,10 +29,8 @@ async function killRunner(side: SideChannel, workers: WorkerProcess[], nth: numb
 
 test('a task lost twice (its worker killed, then the next one) fails with BrokenWorkerError; the pool goes on', { skip: !redisServerInstalled() }, async () => {
   using side = new SideChannel();
-  await using redis = await startRedis();
-  await using workers = new Workers(redis.url);
-  await using c = cluster(redis.url, { lease: 1 });
-  const started = await workers.startMany(c, 3, { processes: 1, lease: 1 });
+  await using small = await smallCluster(3);
+  const { c, started } = small;
   using pool = new Pool({ backend: c });
   const doomed = pool.applyAsync(gated, [side.dir, 'doomed']);
   const first = await killRunner(side, started, 1);

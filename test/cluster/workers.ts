@@ -5,9 +5,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import type { Cluster } from '../../src/distributed/index.js';
+import { cluster, type Cluster } from '../../src/distributed/index.js';
 import type { Netns } from '../helpers/netns.js';
 import { descendantsOf, waitForExit } from '../helpers/processes.js';
+import { startRedis, type RunningRedis } from '../helpers/redis-server.js';
 
 const LOOM = resolve(__dirname, '..', '..', '..', 'bin', 'loom.js');
 
@@ -84,5 +85,33 @@ export async function until(condition: () => boolean | Promise<boolean>, ms: num
     if (await condition()) return;
     if (Date.now() > deadline) throw new Error(`after ${ms} ms: ${message()}`);
     await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** What most cluster tests start with: a redis-server, a cluster on it (1 s lease) and workers of one process each. */
+export interface SmallCluster extends AsyncDisposable {
+  readonly redis: RunningRedis;
+  readonly workers: Workers;
+  readonly c: Cluster;
+  /** The workers started, in order. */
+  readonly started: WorkerProcess[];
+}
+
+/** Starts a SmallCluster of `n` workers; `await using` stops it all, the cluster first and the server last. */
+export async function smallCluster(n = 2): Promise<SmallCluster> {
+  const redis = await startRedis();
+  const workers = new Workers(redis.url);
+  const c = cluster(redis.url, { lease: 1 });
+  const stop = async () => {
+    await c.close();
+    await workers.killAll();
+    await redis.stop();
+  };
+  try {
+    const started = await workers.startMany(c, n, { processes: 1, lease: 1 });
+    return { redis, workers, c, started, [Symbol.asyncDispose]: stop };
+  } catch (error) {
+    await stop();
+    throw error;
   }
 }
