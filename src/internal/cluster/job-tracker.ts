@@ -25,6 +25,8 @@ interface Awaited {
 
 /** Jobs are kept in Redis an hour after they end (so a result whose event was lost can still be read), at most 10,000 of each. */
 const KEEP = { age: 3600, count: 10_000 };
+/** After a `drained` event, the jobs awaited longer than this (ms) are checked (their `completed` has had time to arrive). */
+const DRAIN_CHECK_MS = 200;
 const QUEUED_STATES = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children']);
 
 export class JobTracker {
@@ -45,6 +47,7 @@ export class JobTracker {
   #epoch: string | null = null;
   #sweep: NodeJS.Timeout | undefined;
   #sweeping = false;
+  #drainCheck: NodeJS.Timeout | undefined;
 
   constructor(connection: Connection, url: string, prefix: string, lease: number, push: (event: JobEvent) => void) {
     this.#connection = connection;
@@ -74,6 +77,7 @@ export class JobTracker {
       events.on('error', () => {});
       events.on('completed', ({ jobId, returnvalue }) => this.#settle(jobId, { ok: true, body: String(returnvalue) }));
       events.on('failed', ({ jobId, failedReason }) => this.#settle(jobId, { ok: false, reason: failedReason }));
+      events.on('drained', () => this.#checkSoon());
       this.#events = events;
       await this.#connection.run(() => events.waitUntilReady());
     }
@@ -111,13 +115,29 @@ export class JobTracker {
     for (const jobId of [...this.#jobs.keys()]) this.#settle(jobId, { ok: false, reason, lost: true });
   }
 
-  /** Every lease: the epoch, then the state of each job awaited for longer than a lease (an event may never come). */
-  async #recheck(): Promise<void> {
+  /**
+   * The queue went empty (a worker found no job): the jobs still awaited are
+   * running, or their completion events were lost. A map of thousands of
+   * one-item jobs loses them for sure: its adds and their events flood the
+   * events stream (BullMQ trims it at about 10,000 entries) while this thread
+   * is busy adding, so some `completed` are trimmed before they are read.
+   * Checked shortly (once for a burst of `drained`), not a lease from now.
+   */
+  #checkSoon(): void {
+    if (this.#jobs.size === 0 || this.#drainCheck) return;
+    this.#drainCheck = setTimeout(() => {
+      this.#drainCheck = undefined;
+      void this.#recheck(DRAIN_CHECK_MS);
+    }, DRAIN_CHECK_MS);
+  }
+
+  /** Every lease: the epoch, then the state of each job awaited for longer than `age` ms (an event may never come). */
+  async #recheck(age = this.#leaseMs): Promise<void> {
     if (this.#sweeping || !this.#queue || this.#connection.redis.status !== 'ready') return;
     this.#sweeping = true;
     try {
       await this.#connection.run(() => this.#checkEpoch());
-      const old = Date.now() - this.#leaseMs;
+      const old = Date.now() - age;
       const due = [...this.#jobs].filter(([id, job]) => job.since < old && !this.#adding.has(id)).map(([id]) => id);
       await Promise.all(due.map((id) => this.#recheckJob(id)));
     } catch {
@@ -230,6 +250,7 @@ export class JobTracker {
 
   async close(): Promise<void> {
     clearInterval(this.#sweep);
+    clearTimeout(this.#drainCheck);
     await Promise.allSettled([this.#events?.close(), this.#queue?.close()]);
     this.#eventsConnection?.disconnect();
   }
