@@ -19,6 +19,10 @@ export class Connection {
     this.#timeoutMs = connectTimeout * 1000;
     this.redis = newRedis(url, connectTimeout);
     this.redis.on('error', (error: Error) => (this.#lastError = scrub(error.message, url)));
+    this.redis.on('close', () => {
+      if (this.#waiting.size > 0) this.#outageStarted();
+    });
+    this.redis.on('ready', () => this.#outageEnded());
   }
 
   /** A fresh connection to the same server (for blocking commands and BullMQ's event reader). */
@@ -50,18 +54,39 @@ export class Connection {
     return new BackendError(`cannot reach Redis at ${redactUrl(this.#url)} within ${this.#timeoutMs / 1000} s${why}`);
   }
 
-  /** Runs `command` once connected, failing with BackendError if Redis does not answer within the connect timeout. */
+  /**
+   * Runs `command` once connected. It fails with BackendError only when the connection is down for
+   * the connect timeout while the command waits (ioredis retries it after a reconnect): a command
+   * that merely waits its turn behind thousands of others (a big map's adds) is not cut short.
+   */
   async run<T>(command: (redis: Redis) => Promise<T>): Promise<T> {
     await this.ready();
-    let timer: NodeJS.Timeout | undefined;
+    let fail!: (error: BackendError) => void;
+    const down = new Promise<never>((_, reject) => (fail = reject));
+    this.#waiting.add(fail);
+    if (this.redis.status !== 'ready') this.#outageStarted();
     try {
-      return await Promise.race([
-        command(this.redis),
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(this.unreachable()), this.#timeoutMs))),
-      ]);
+      return await Promise.race([command(this.redis), down]);
     } finally {
-      clearTimeout(timer);
+      this.#waiting.delete(fail);
     }
+  }
+
+  /** The commands under way, each failed by an outage that outlasts the connect timeout. */
+  readonly #waiting = new Set<(error: BackendError) => void>();
+  #outage: NodeJS.Timeout | undefined;
+
+  #outageStarted(): void {
+    this.#outage ??= setTimeout(() => {
+      this.#outage = undefined;
+      const error = this.unreachable();
+      for (const fail of this.#waiting) fail(error);
+    }, this.#timeoutMs);
+  }
+
+  #outageEnded(): void {
+    clearTimeout(this.#outage);
+    this.#outage = undefined;
   }
 
   async close(): Promise<void> {
