@@ -14,7 +14,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { BackendError } from '../errors.js';
-import { newRedis } from '../internal/cluster/connection.js';
+import { Connection, newRedis } from '../internal/cluster/connection.js';
 import { signatureValid, readPayload, v8Major, writeError, writeResult, writeSerializedError, type JobData } from '../internal/cluster/jobs.js';
 import { serializeError, type SerializedError } from '../internal/error-wire.js';
 import { interruptChannel, QUEUE_NAME, workerKey, type WorkerInfo } from '../internal/cluster/keys.js';
@@ -22,6 +22,7 @@ import { redactUrl, scrub } from '../internal/cluster/redact.js';
 import { AMBIENT_ENV } from '../internal/cluster/remote-kinds.js';
 import type { Outcome } from '../internal/pool/engine.js';
 import { ProcessEngine } from '../internal/pool/process-engine.js';
+import { workerErrorText } from './worker-refusal.js';
 import type { FnSpec } from '../internal/ship/shipped.js';
 
 export interface WorkerOptions {
@@ -93,6 +94,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     id: `${where}:${randomBytes(3).toString('hex')}`, host: hostname(), pid: process.pid, slots: options.processes,
     versions: { node: process.versions.node, v8: process.versions.v8, loom: loomVersion() },
   };
+  // Redis unreachable (address, password, TLS CA): say why and stop, rather than retry forever.
+  const probe = new Connection(options.url, 5);
+  await probe.ready().finally(() => probe.close());
   process.chdir(root);
   // The children reach this cluster's queues that tasks bring (distributed/queue-revive.ts).
   process.env[AMBIENT_ENV.url] = options.url;
@@ -136,7 +140,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     connection, prefix, concurrency: options.processes, lockDuration: lease * 1000, stalledInterval: lease * 1000, maxStalledCount: 1,
     autorun: false,
   });
-  worker.on('error', (error) => console.error(`loom worker: ${scrub(error.message, options.url)}`));
+  worker.on('error', (error) => console.error(`loom worker: ${workerErrorText(scrub(error.message, options.url))}`));
 
   // Running tasks of an interrupted (or terminated) pool are stopped here: the local pool replaces the child that ran it.
   const subscriber: Redis = newRedis(options.url, 5);

@@ -59,8 +59,8 @@ test('a worker SIGSTOPped past its lease: its task runs elsewhere, its late resu
   assert.deepEqual(later, [100, 101, 102, 103].map((x) => [x, victim.pid]));
   let settled = false;
   first.wait().then(() => (settled = true), () => (settled = true));
-  // BullMQ said why it refused the thawed worker's result (its lock on the job had passed to the other worker).
-  await until(() => /Lock mismatch for job \S+ Cmd moveToFinished/.test(victim.output()), 10_000, () => `no refusal logged: ${victim.output()}`);
+  // The thawed worker said, in loom's words (not BullMQ's "Lock mismatch"), why its result was refused (its lock on the job had passed to the other worker).
+  await until(() => /loom worker: the result of job \S+ came after its lease had passed to another worker: refused/.test(victim.output()), 10_000, () => `no refusal logged: ${victim.output()}`);
   assert.equal(settled, false, 'the first map settled while the only run of task 0 that may count is still held');
 
   open('open', other.pid);

@@ -7,6 +7,7 @@
 import { Redis } from 'ioredis';
 import { BackendError } from '../../errors.js';
 import { redactUrl, scrub } from './redact.js';
+import { connectErrorText } from './tls-trust.js';
 
 export class Connection {
   readonly redis: Redis;
@@ -18,7 +19,7 @@ export class Connection {
     this.#url = url;
     this.#timeoutMs = connectTimeout * 1000;
     this.redis = newRedis(url, connectTimeout);
-    this.redis.on('error', (error: Error) => (this.#lastError = scrub(error.message, url)));
+    this.redis.on('error', (error: Error) => (this.#lastError = scrub(connectErrorText(error), url)));
     this.redis.on('close', () => {
       if (this.#waiting.size > 0) this.#outageStarted();
     });
