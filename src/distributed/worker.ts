@@ -101,11 +101,20 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   // The children reach this cluster's queues that tasks bring (distributed/queue-revive.ts).
   process.env[AMBIENT_ENV.url] = options.url;
   process.env[AMBIENT_ENV.prefix] = prefix;
-  const engine = new ProcessEngine({ size: options.processes, initargs: [], maxTasks: 0, execArgv: [], identity: [] });
+  const localPool = (): ProcessEngine => new ProcessEngine({ size: options.processes, initargs: [], maxTasks: 0, execArgv: [], identity: [] });
+  let engine = localPool();
+  let stopping: Promise<void> | undefined;
   const running = new Set<string>();
 
-  const run = (fn: FnSpec, kind: 'apply' | 'map' | 'star', items: unknown[], tag: string): Promise<Outcome> =>
-    new Promise((settle) => engine.submit(fn, kind, items, settle, tag));
+  const run = (fn: FnSpec, kind: 'apply' | 'map' | 'star', items: unknown[], tag: string): Promise<Outcome> => {
+    // The local pool ends only when its hub thread fails (its tasks fail with BrokenWorkerError):
+    // a worker that kept it would fail every later job, so it makes a new one.
+    if (engine.state !== 'running' && stopping === undefined) {
+      console.error(`loom worker: its local pool stopped; starting a new one`);
+      engine = localPool();
+    }
+    return new Promise((settle) => engine.submit(fn, kind, items, settle, tag));
+  };
 
   const processor = async (job: Job<JobData>): Promise<string> => {
     const data = job.data;
@@ -167,7 +176,6 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   void worker.run();
   await worker.waitUntilReady();
 
-  let stopping: Promise<void> | undefined;
   return {
     info,
     stop: () => (stopping ??= (async () => {
