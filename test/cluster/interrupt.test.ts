@@ -9,28 +9,16 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { interruptWork, outputHooks } from '../../src/host/index.js';
+import { interruptWork } from '../../src/host/index.js';
 import { Interrupted, Pool } from '../../src/index.js';
+import { tagWork, under } from '../helpers/output-tags.js';
 import { descendantsOf, isAlive, waitForExit } from '../helpers/processes.js';
 import { redisServerInstalled } from '../helpers/redis-server.js';
 import { gated, SideChannel } from './tasks.js';
 import { smallCluster } from './workers.js';
 
-let tag: string | undefined;
-outputHooks.outputTag = () => tag;
-after(async () => {
-  outputHooks.outputTag = () => undefined;
-  await waitForExit(descendantsOf(process.pid), 10_000);
-});
-
-function under<T>(name: string, fn: () => T): T {
-  tag = name;
-  try {
-    return fn();
-  } finally {
-    tag = undefined;
-  }
-}
+tagWork();
+after(() => waitForExit(descendantsOf(process.pid), 10_000));
 
 /** The pid of the child that ran `name` (from its run file). */
 function pidOf(side: SideChannel, name: string): number {

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
-import { freePort, REDIS_SERVER } from '../../src/internal/cluster/local-redis.js';
+import { freePort, REDIS_SERVER, untilRedisAnswers } from '../../src/internal/cluster/local-redis.js';
 import { spawnTethered, type Tethered } from '../../src/internal/cluster/tethered.js';
 
 export interface TlsRedis {
@@ -73,7 +73,7 @@ export async function startTlsRedis(user: string, password: string): Promise<Tls
       '--user', 'default', 'off', '--user', user, 'on', `>${password}`, '~*', '&*', '+@all',
     ], { stderr: 'ignore' });
     const ca = readFileSync(join(dir, 'ca.crt'));
-    await untilAnswers(port, ca, user, password, 10_000);
+    await untilRedisAnswers(() => ({ socket: connect({ port, host: '127.0.0.1', ca }), ready: 'secureConnect' }), `AUTH ${user} ${password}\r\n`, 10_000, `the TLS redis-server on 127.0.0.1:${port}`);
     return {
       url: `rediss://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}`, port,
       caFile: join(dir, 'ca.crt'), wrongCaFile: join(dir, 'wrong-ca.crt'),
@@ -83,30 +83,4 @@ export async function startTlsRedis(user: string, password: string): Promise<Tls
     await stop();
     throw error;
   }
-}
-
-async function untilAnswers(port: number, ca: Buffer, user: string, password: string, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await answersPing(port, ca, user, password))) {
-    if (Date.now() > deadline) throw new Error(`the TLS redis-server on 127.0.0.1:${port} did not answer within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-function answersPing(port: number, ca: Buffer, user: string, password: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ port, host: '127.0.0.1', ca });
-    let reply = '';
-    const done = (answer: boolean) => {
-      socket.destroy();
-      resolve(answer);
-    };
-    socket.once('error', () => done(false));
-    socket.on('data', (chunk) => {
-      reply += chunk.toString();
-      if (reply.includes('PONG')) done(true);
-      else if (reply.includes('-')) done(false);
-    });
-    socket.once('secureConnect', () => socket.write(`AUTH ${user} ${password}\r\nPING\r\n`));
-  });
 }
