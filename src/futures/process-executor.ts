@@ -1,9 +1,9 @@
 /** concurrent.futures.ProcessPoolExecutor: an Executor on worker processes. */
-import { isBackend, type PoolBackend } from '../internal/pool/backend.js';
+import { backendEngine, type PoolBackend } from '../internal/pool/backend.js';
 import { fnSpec, type TaskFunction } from '../internal/pool/fn-ref.js';
 import { ProcessEngine } from '../internal/pool/process-engine.js';
 import { guardSpawn } from '../internal/spawn-guard.js';
-import { optionsObject, typeError, valueError } from '../internal/validate.js';
+import { optionsObject, typeError } from '../internal/validate.js';
 import { childIdentity } from '../multiprocessing/current.js';
 import { cpuCount, positiveInteger } from '../multiprocessing/options.js';
 import { Executor, executorOptions } from './executor.js';
@@ -45,11 +45,8 @@ export class ProcessPoolExecutor extends Executor {
   constructor(options?: number | ProcessPoolExecutorOptions) {
     if (typeof options === 'object' && options !== null && options.backend !== undefined) {
       const { backend, maxWorkers, initializer, maxTasksPerChild, execArgv } = optionsObject<ProcessPoolExecutorOptions>('options', options);
-      if (!isBackend(backend)) throw typeError('backend', 'a cluster (from loom/distributed)', backend);
-      if (initializer !== undefined && initializer !== null) throw valueError('initializer', 'undefined with a backend (a cluster\'s workers run no initializer)', initializer);
-      if (maxTasksPerChild !== undefined && maxTasksPerChild !== null) throw valueError('maxTasksPerChild', 'undefined with a backend', maxTasksPerChild);
-      if (execArgv !== undefined) throw valueError('execArgv', 'undefined with a backend (set it on the workers)', execArgv);
-      super(backend.engine({ size: maxWorkers === undefined || maxWorkers === null ? undefined : positiveInteger('maxWorkers', maxWorkers, 1) }));
+      const size = () => (maxWorkers === undefined || maxWorkers === null ? undefined : positiveInteger('maxWorkers', maxWorkers, 1));
+      super(backendEngine(backend, size, { initializer: ['initializer', initializer ?? undefined], maxTasks: ['maxTasksPerChild', maxTasksPerChild ?? undefined], execArgv }));
       return;
     }
     const { size, initializer, initargs, maxTasksPerChild, execArgv } = executorOptions<ProcessPoolExecutorOptions>(options, cpuCount());

@@ -1,9 +1,9 @@
 /** multiprocessing.Pool: worker processes that run tasks, Python's pool API. */
-import { isBackend } from '../internal/pool/backend.js';
+import { backendEngine } from '../internal/pool/backend.js';
 import type { Engine } from '../internal/pool/engine.js';
 import { ProcessEngine } from '../internal/pool/process-engine.js';
 import { guardSpawn } from '../internal/spawn-guard.js';
-import { optionsObject, typeError, valueError } from '../internal/validate.js';
+import { optionsObject, typeError } from '../internal/validate.js';
 import { childIdentity } from './current.js';
 import { poolOptions, positiveInteger, type PoolOptions } from './options.js';
 import { PoolBase } from './pool-base.js';
@@ -43,10 +43,7 @@ export class Pool extends PoolBase {
 /** A pool on a backend (a cluster): `processes` tasks out at once, by default as many as its workers' slots. */
 function remoteEngine(options: PoolOptions): Engine {
   const { backend, processes, initializer, maxtasksperchild, execArgv } = optionsObject<PoolOptions>('options', options);
-  if (!isBackend(backend)) throw typeError('backend', 'a cluster (from loom/distributed)', backend);
-  if (initializer !== undefined && initializer !== null) throw valueError('initializer', 'undefined with a backend (a cluster\'s workers run no initializer)', initializer);
-  if (maxtasksperchild !== undefined && maxtasksperchild !== null) throw valueError('maxtasksperchild', 'undefined with a backend', maxtasksperchild);
-  if (execArgv !== undefined) throw valueError('execArgv', 'undefined with a backend (set it on the workers)', execArgv);
-  const size = processes === undefined || processes === null ? undefined : positiveInteger('processes', processes, 1);
-  return backend.engine({ size });
+  const size = () => (processes === undefined || processes === null ? undefined : positiveInteger('processes', processes, 1));
+  // null counts as not given, as without a backend; execArgv has no such reading there either.
+  return backendEngine(backend, size, { initializer: ['initializer', initializer ?? undefined], maxTasks: ['maxtasksperchild', maxtasksperchild ?? undefined], execArgv });
 }
