@@ -1,0 +1,234 @@
+/**
+ * The DAP requests JupyterLab's debugger sends, one handler each, in the
+ * order it sends them: initialize, attach, debugInfo, dumpCell,
+ * setBreakpoints, configurationDone; when stopped: threads, stackTrace,
+ * scopes, variables, evaluate, richInspectVariables, copyToGlobals; then
+ * continue, next, stepIn, stepOut, pause; inspectVariables and
+ * richInspectVariables when not stopped; source, modules; disconnect.
+ * Shapes follow ipykernel's debugger (the reference kernel JupyterLab is tested with).
+ */
+import ts from 'typescript';
+import { DEBUG_HELPERS } from '../executor/messages.js';
+import type { CdpClient } from './cdp.js';
+import type { CellDebugger } from './cell-debugger.js';
+import { failure, MAIN_THREAD, success, type DapRequest, type DapResponse, type DapStackFrame } from './dap.js';
+import { variableOf, variablesOf, type RemoteObject } from './remote-values.js';
+
+type Command = (request: DapRequest, debug: CellDebugger) => Promise<DapResponse> | DapResponse;
+
+/** What a variable explorer's Globals scope shows: the names the notebook's cells declared. */
+function notebookNames(debug: CellDebugger): Set<string> {
+  return debug.cells.declaredNames();
+}
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+export const COMMANDS: Record<string, Command> = {
+  initialize(request, debug) {
+    debug.start();
+    return success(request, {
+      supportsConfigurationDoneRequest: true,
+      supportsConditionalBreakpoints: true,
+      supportsEvaluateForHovers: true,
+      supportsCopyToGlobals: true,
+      exceptionBreakpointFilters: [
+        { filter: 'raised', label: 'Raised Exceptions', default: false, description: 'Stop wherever an exception is thrown, also one that is caught' },
+        { filter: 'uncaught', label: 'Uncaught Exceptions', default: false, description: "Stop where an exception is thrown that nothing catches" },
+      ],
+    });
+  },
+
+  attach(request, debug) {
+    debug.start();
+    return success(request);
+  },
+
+  configurationDone: (request) => success(request),
+
+  debugInfo(request, debug) {
+    return success(request, {
+      isStarted: debug.started,
+      hashMethod: 'Murmur2',
+      hashSeed: debug.cells.seed,
+      tmpFilePrefix: debug.cells.prefix,
+      tmpFileSuffix: debug.cells.suffix,
+      breakpoints: [...debug.breakpoints].map(([source, breakpoints]) => ({ source, breakpoints })),
+      stoppedThreads: debug.paused ? [MAIN_THREAD] : [],
+      richRendering: true,
+      exceptionPaths: ['JavaScript Exceptions'],
+      copyToGlobals: true,
+    });
+  },
+
+  dumpCell(request, debug) {
+    const code = request.arguments?.code;
+    if (typeof code !== 'string') return failure(request, 'dumpCell needs arguments.code, a string');
+    return success(request, { sourcePath: debug.cells.dump(code).path });
+  },
+
+  async setBreakpoints(request, debug) {
+    const path = request.arguments?.source?.path;
+    const wanted = request.arguments?.breakpoints ?? [];
+    if (typeof path !== 'string' || !Array.isArray(wanted)) return failure(request, 'setBreakpoints needs arguments.source.path and arguments.breakpoints');
+    const lines = wanted.filter((bp: { line?: unknown }) => Number.isInteger(bp.line)).map((bp: { line: number; condition?: string }) => ({
+      line: bp.line,
+      ...(typeof bp.condition === 'string' && bp.condition.trim() !== '' ? { condition: toJavaScript(bp.condition) } : {}),
+    }));
+    return success(request, { breakpoints: await debug.setBreakpoints(path, lines) });
+  },
+
+  async setExceptionBreakpoints(request, debug) {
+    const filters = request.arguments?.filters;
+    await debug.setExceptionBreakpoints(Array.isArray(filters) ? filters : []);
+    return success(request);
+  },
+
+  threads: (request) => success(request, { threads: [{ id: MAIN_THREAD, name: 'Main Thread' }] }),
+
+  stackTrace(request, debug) {
+    const frames: DapStackFrame[] = [];
+    for (const [id, frame] of debug.frames) {
+      const where = debug.locate(frame);
+      if (!where) continue;
+      const cellName = where.cell ? debug.scriptUrl(frame.location.scriptId)?.replace(/^cell-(\d+).*/, 'cell $1') : undefined;
+      const name = frame.functionName || (cellName ? `<${cellName}>` : '<anonymous>');
+      frames.push({ id, name, line: where.line, column: where.column, ...(where.path ? { source: { path: where.path } } : {}) });
+    }
+    return success(request, { stackFrames: frames, totalFrames: frames.length });
+  },
+
+  scopes(request, debug) {
+    const frame = debug.frames.get(request.arguments?.frameId);
+    if (!frame) return failure(request, 'no such frame: the thread is not stopped there');
+    const scopes = [];
+    for (const scope of frame.scopeChain) {
+      const objectId = scope.object.objectId;
+      if (!objectId || !(scope.type in SCOPE_NAMES)) continue;
+      const only = scope.type === 'global' ? notebookNames(debug) : undefined;
+      scopes.push({ name: SCOPE_NAMES[scope.type], variablesReference: debug.handles.add({ objectId, ...(only ? { only } : {}) }), expensive: false });
+    }
+    return success(request, { scopes });
+  },
+
+  async variables(request, debug) {
+    const handle = debug.handles.get(request.arguments?.variablesReference);
+    if (!handle) return failure(request, 'no such variables reference (they last while the thread stays stopped)');
+    return success(request, { variables: await variablesOf(await debug.cdp(), handle.objectId, debug.handles, handle.only) });
+  },
+
+  async inspectVariables(request, debug) {
+    const cdp = await debug.cdp();
+    const global = await evaluateIn(cdp, debug, 'globalThis');
+    if (!global.objectId) return success(request, { variables: [] });
+    return success(request, { variables: await variablesOf(cdp, global.objectId, debug.handles, notebookNames(debug)) });
+  },
+
+  async evaluate(request, debug) {
+    const expression = request.arguments?.expression;
+    if (typeof expression !== 'string') return failure(request, 'evaluate needs arguments.expression, a string');
+    const result = await evaluateIn(await debug.cdp(), debug, toJavaScript(expression), request.arguments?.frameId);
+    const variable = variableOf('result', result, debug.handles);
+    return success(request, { result: variable.value, type: variable.type, variablesReference: variable.variablesReference });
+  },
+
+  async richInspectVariables(request, debug) {
+    const name = request.arguments?.variableName;
+    if (typeof name !== 'string' || !IDENTIFIER.test(name)) return success(request, { data: {}, metadata: {} });
+    const helper = `globalThis[Symbol.for(${JSON.stringify(DEBUG_HELPERS)})].bundle(${name})`;
+    const bundle = await evaluateIn(await debug.cdp(), debug, helper, request.arguments?.frameId, true);
+    const data = typeof bundle.value === 'string' ? JSON.parse(bundle.value) as Record<string, unknown> : {};
+    return success(request, { data, metadata: {} });
+  },
+
+  async copyToGlobals(request, debug) {
+    const { srcVariableName: source, dstVariableName: target, srcFrameId: frameId } = request.arguments ?? {};
+    if (!IDENTIFIER.test(String(source)) || !IDENTIFIER.test(String(target))) return failure(request, 'copyToGlobals needs two variable names');
+    await evaluateIn(await debug.cdp(), debug, `globalThis[${JSON.stringify(target)}] = ${source}`, frameId);
+    return success(request);
+  },
+
+  async continue(request, debug) {
+    await debug.resume('continue');
+    return success(request, { allThreadsContinued: true });
+  },
+  async next(request, debug) {
+    await debug.resume('next');
+    return success(request);
+  },
+  async stepIn(request, debug) {
+    await debug.resume('stepIn');
+    return success(request);
+  },
+  async stepOut(request, debug) {
+    await debug.resume('stepOut');
+    return success(request);
+  },
+  async pause(request, debug) {
+    await debug.resume('pause');
+    return success(request);
+  },
+
+  source(request, debug) {
+    const path = request.arguments?.source?.path;
+    const cell = typeof path === 'string' ? debug.cells.byPathName(path) : undefined;
+    return cell ? success(request, { content: cell.code }) : failure(request, 'source unavailable');
+  },
+
+  modules: (request) => success(request, { modules: [], totalModules: 0 }),
+
+  async disconnect(request, debug) {
+    await debug.stop();
+    return success(request);
+  },
+};
+
+const SCOPE_NAMES: Record<string, string> = {
+  local: 'Locals',
+  block: 'Block',
+  closure: 'Closure',
+  catch: 'Catch',
+  script: 'Script',
+  global: 'Globals',
+};
+
+/** In the stopped frame when there is one, else in the notebook's global scope. */
+async function evaluateIn(cdp: CdpClient, debug: CellDebugger, expression: string, frameId?: unknown, byValue = false): Promise<RemoteObject> {
+  const frame = typeof frameId === 'number' ? debug.frames.get(frameId) : undefined;
+  const common = { expression, generatePreview: true, returnByValue: byValue, objectGroup: 'loom-debugger' };
+  const answer = await (frame
+    ? cdp.send<{ result: RemoteObject; exceptionDetails?: { exception?: RemoteObject; text: string } }>('Debugger.evaluateOnCallFrame', { ...common, callFrameId: frame.callFrameId })
+    : cdp.send<{ result: RemoteObject; exceptionDetails?: { exception?: RemoteObject; text: string } }>('Runtime.evaluate', { ...common, replMode: true }));
+  if (answer.exceptionDetails) throw new Error(answer.exceptionDetails.exception?.description?.split('\n')[0] ?? answer.exceptionDetails.text);
+  return answer.result;
+}
+
+/** What a user types in the debug console or a condition is TypeScript: strip the types. */
+function toJavaScript(expression: string): string {
+  const output = ts.transpileModule(`(${expression}\n)`, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }).outputText;
+  const trimmed = output.replace(/^export \{\};\s*/m, '').trim().replace(/;$/, '');
+  return trimmed === '' ? expression : trimmed;
+}
+
+/** How long a request may wait for the executor (one that is running a cell starts its debug relay only when the cell ends). */
+const REQUEST_TIMEOUT_MS = 15_000;
+
+/** Answers one debug_request; never throws, never waits forever. */
+export async function handleDebugRequest(request: DapRequest, debug: CellDebugger): Promise<DapResponse> {
+  const command = Object.hasOwn(COMMANDS, request.command) ? COMMANDS[request.command] : undefined;
+  if (!command) return failure(request, `the ${JSON.stringify(request.command)} request is not supported by Loom's debugger`);
+  if (!debug.started && !STATIC.has(request.command)) return failure(request, 'the debugger is not started: send initialize and attach first');
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<DapResponse>((resolve) => {
+    timer = setTimeout(() => resolve(failure(request, `no answer from the executor within ${REQUEST_TIMEOUT_MS / 1000} s: a running cell holds its main thread (the debugger connects between cells, or stops at a breakpoint)`)), REQUEST_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([Promise.resolve().then(() => command(request, debug)), late]);
+  } catch (error) {
+    return failure(request, (error as Error).message);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Requests answered without a started debugger (as ipykernel's static handlers). */
+const STATIC = new Set(['initialize', 'attach', 'debugInfo', 'dumpCell', 'source', 'modules', 'disconnect']);
