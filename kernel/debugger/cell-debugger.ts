@@ -13,6 +13,7 @@ import { CdpClient } from './cdp.js';
 import { CellSources, type CellSource } from './cell-sources.js';
 import { event, MAIN_THREAD, type DapEvent } from './dap.js';
 import { Handles } from './handles.js';
+import { insideTryWithCatch } from './try-blocks.js';
 import type { Duplex } from 'node:stream';
 
 /** The executor, as the debugger needs it (kernel/executor/supervisor.ts). */
@@ -68,6 +69,7 @@ export class CellDebugger {
   frames = new Map<number, CdpCallFrame>();
   /** DAP breakpoints as the client set them, by source path. */
   readonly breakpoints = new Map<string, SourceBreakpoint[]>();
+  /** The client's choice; "uncaught" is V8's "all", filtered here (onPaused). */
   pauseOnExceptions: 'none' | 'uncaught' | 'all' = 'none';
   private link: Promise<CdpClient> | undefined;
   private client: CdpClient | undefined;
@@ -154,7 +156,7 @@ export class CellDebugger {
 
   async setExceptionBreakpoints(filters: string[]): Promise<void> {
     this.pauseOnExceptions = filters.includes('raised') ? 'all' : filters.includes('uncaught') ? 'uncaught' : 'none';
-    if (this.link) await (await this.link).send('Debugger.setPauseOnExceptions', { state: this.pauseOnExceptions });
+    if (this.link) await (await this.link).send('Debugger.setPauseOnExceptions', { state: this.v8PauseState() });
   }
 
   /** continue, next, stepIn, stepOut, pause. */
@@ -209,7 +211,7 @@ export class CellDebugger {
     await cdp.send('Runtime.evaluate', { expression: '0' }, UNTIL_THE_CELL_ENDS_MS);
     await cdp.send('Debugger.enable');
     await cdp.send('Debugger.setBlackboxPatterns', { patterns: this.libraryPatterns() });
-    await cdp.send('Debugger.setPauseOnExceptions', { state: this.pauseOnExceptions });
+    await cdp.send('Debugger.setPauseOnExceptions', { state: this.v8PauseState() });
     for (const path of this.breakpoints.keys()) await this.applyBreakpoints(cdp, path);
     return cdp;
   }
@@ -263,6 +265,10 @@ export class CellDebugger {
       return;
     }
     const reason = stopReason(pause, this.stepping !== undefined, this.pauseAsked);
+    if (reason === 'exception' && this.pauseOnExceptions === 'uncaught' && this.caughtByUser(pause)) {
+      await (await this.cdp()).send('Debugger.resume').catch(() => undefined);
+      return;
+    }
     this.stepping = undefined;
     this.pauseAsked = false;
     this.paused = pause;
@@ -270,6 +276,23 @@ export class CellDebugger {
     this.frames = new Map(pause.callFrames.map((frame, index) => [index + 1, frame]));
     const text = reason === 'exception' ? pause.data?.description?.split('\n')[0] : undefined;
     this.options.publish(event('stopped', { reason, threadId: MAIN_THREAD, allThreadsStopped: true, ...(text ? { text, description: text } : {}) }));
+  }
+
+  /**
+   * V8 calls every exception in a cell caught (the executor's own try is on
+   * the stack), so "uncaught" is decided here: no cell frame on the stack is
+   * inside a try block with a catch. A promise's .catch() is not seen: such an
+   * exception stops (the safe side for a student looking for a bug).
+   */
+  private caughtByUser(pause: Pause): boolean {
+    return pause.callFrames.some((frame) => {
+      const where = this.locate(frame);
+      return where?.cell !== undefined && insideTryWithCatch(where.cell.code, where.line, where.column);
+    });
+  }
+
+  private v8PauseState(): 'none' | 'all' {
+    return this.pauseOnExceptions === 'none' ? 'none' : 'all';
   }
 
   private forgetPause(): void {

@@ -107,15 +107,22 @@ function describe(path: string, code: string): CellSource {
   };
 }
 
-/** For each cell line, the script lines whose first code maps to it. */
+/**
+ * For each cell line, the script lines whose first code maps to it, the one
+ * that maps nearest the cell line's start first: that is where the line's
+ * statement begins (the wrapper's own lines, like `(async () => {`, can map
+ * into the middle of a cell line).
+ */
 function lineStarts(toCell: (line: number) => CellPosition | undefined, lineCount: number): Map<number, number[]> {
-  const starts = new Map<number, number[]>();
+  const found = new Map<number, { scriptLine: number; column: number }[]>();
   for (let line = 1; line <= lineCount; line++) {
-    const at = toCell(line)?.line;
+    const at = toCell(line);
     if (at === undefined) continue;
-    const list = starts.get(at) ?? [];
-    list.push(line - 1);
-    starts.set(at, list);
+    const list = found.get(at.line) ?? [];
+    list.push({ scriptLine: line - 1, column: at.column });
+    found.set(at.line, list);
   }
+  const starts = new Map<number, number[]>();
+  for (const [cellLine, list] of found) starts.set(cellLine, list.sort((x, y) => x.column - y.column).map((entry) => entry.scriptLine));
   return starts;
 }
