@@ -91,7 +91,7 @@ export class CellSources {
 function describe(path: string, code: string): CellSource {
   const compiled = transpileCell(code);
   const scriptHash = createHash('sha256').update(compiled.code, 'utf8').digest('hex');
-  const lineCount = compiled.code.split('\n').length;
+  const scriptLines = compiled.code.split('\n');
   let starts: Map<number, number[]> | undefined;
   return {
     path,
@@ -101,7 +101,7 @@ function describe(path: string, code: string): CellSource {
     toCell: (line, column) => compiled.toCell(line + 1, column + 1),
     scriptLinesOf(cellLine) {
       // Built on first use: only cells with breakpoints need it.
-      starts ??= lineStarts(compiled.toCell, lineCount);
+      starts ??= lineStarts(compiled.toCell, scriptLines);
       return starts.get(cellLine) ?? [];
     },
   };
@@ -113,9 +113,11 @@ function describe(path: string, code: string): CellSource {
  * statement begins (the wrapper's own lines, like `(async () => {`, can map
  * into the middle of a cell line).
  */
-function lineStarts(toCell: (line: number) => CellPosition | undefined, lineCount: number): Map<number, number[]> {
+function lineStarts(toCell: (line: number) => CellPosition | undefined, scriptLines: string[]): Map<number, number[]> {
   const found = new Map<number, { scriptLine: number; column: number }[]>();
-  for (let line = 1; line <= lineCount; line++) {
+  for (let line = 1; line <= scriptLines.length; line++) {
+    // TypeScript keeps comments: a line of one is no place to stop.
+    if (/^\s*(\/\/|\/\*|\*|$)/.test(scriptLines[line - 1]!)) continue;
     const at = toCell(line);
     if (at === undefined) continue;
     const list = found.get(at.line) ?? [];
