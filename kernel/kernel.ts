@@ -41,6 +41,7 @@ export async function startKernel(connectionFile: string): Promise<void> {
     publish: (event) => iopub.publish(undefined, 'debug_event', event),
     pastCells: () => history.sources(),
     libraryFolders: [join(packageRoot(), 'dist') + sep],
+    declareGlobal: (name) => language.addCell(`declare var ${name}: any;`),
   });
 
   const ctx: KernelContext = {

@@ -32,6 +32,8 @@ export interface DebuggerOptions {
   pastCells(): Iterable<string>;
   /** Folders whose code is Loom's machinery, never stepped into (its dist/ and packages). */
   libraryFolders: string[];
+  /** A global the debugger made (copyToGlobals): later cells' type check must know the name. */
+  declareGlobal(name: string): void;
 }
 
 export interface CdpCallFrame {
@@ -188,6 +190,11 @@ export class CellDebugger {
   /** The name a script was compiled under (`cell-3`), for a frame's name. */
   scriptUrl(scriptId: string): string | undefined {
     return this.scripts.get(scriptId)?.url;
+  }
+
+  /** copyToGlobals made a global: later cells may use it (typed any: its type is the stopped frame's). */
+  declareGlobal(name: string): void {
+    this.options.declareGlobal(name);
   }
 
   close(): void {

@@ -144,6 +144,7 @@ export const COMMANDS: Record<string, Command> = {
     const { srcVariableName: source, dstVariableName: target, srcFrameId: frameId } = request.arguments ?? {};
     if (!IDENTIFIER.test(String(source)) || !IDENTIFIER.test(String(target))) return failure(request, 'copyToGlobals needs two variable names');
     await evaluateIn(await debug.cdp(), debug, `globalThis[${JSON.stringify(target)}] = ${source}`, frameId);
+    debug.declareGlobal(target);
     return success(request);
   },
 

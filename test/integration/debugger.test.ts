@@ -170,6 +170,31 @@ describe('debugger: breakpoints, stack, variables, steps', () => {
     assert.equal(rich.body.data['text/plain'], '12');
   });
 
+  it('the_rich_view_shows_a_variable_as_the_cell_would_display_it', async () => {
+    await kernel.execute("import { table } from 'loom/display';\nconst scores = table([{ name: 'ada', score: 3 }]);");
+    const rich = await debug.request('richInspectVariables', { variableName: 'scores' });
+    assert.match(rich.body.data['text/html'], /<table[\s\S]*ada/);
+    const odd = await debug.request('richInspectVariables', { variableName: 'scores; process.exit()' });
+    assert.deepEqual(odd.body, { data: {}, metadata: {} }, 'only a name is inspected');
+  });
+
+  it('copyToGlobals_and_source_answer_as_jupyterlab_expects', async () => {
+    const code = 'function inner() {\n  const secret = 7;\n  return secret;\n}\ninner()';
+    const { path } = await breakOn(debug, code, [3]);
+    const run = kernel.execute(code);
+    const stop = await debug.stopped();
+    const copied = await debug.request('copyToGlobals', { srcVariableName: 'secret', dstVariableName: 'exposed', srcFrameId: stop.frames[0]!.id });
+    assert.equal(copied.success, true);
+    const source = await debug.request('source', { source: { path }, sourceReference: 0 });
+    assert.equal(source.body.content, code);
+    await debug.request('continue', { threadId: 1 });
+    await run;
+    await breakOn(debug, code, []);
+    assert.equal(ofType((await kernel.execute('exposed')).iopub, 'execute_result')[0]!.content.data['text/plain'], '7');
+    const redeclared = await kernel.execute('const exposed = 8;\nexposed');
+    assert.equal(ofType(redeclared.iopub, 'execute_result')[0]?.content.data['text/plain'], '8', JSON.stringify(redeclared.reply.content));
+  });
+
   it('disconnect_removes_the_breakpoints', async () => {
     await breakOn(debug, mainCell, [4]);
     await debug.request('disconnect', { restart: false, terminateDebuggee: false });
