@@ -195,12 +195,22 @@ describe('debugger: breakpoints, stack, variables, steps', () => {
     assert.equal(ofType(redeclared.iopub, 'execute_result')[0]?.content.data['text/plain'], '8', JSON.stringify(redeclared.reply.content));
   });
 
-  it('disconnect_removes_the_breakpoints', async () => {
+  it('disconnect_removes_the_breakpoints_and_a_second_client_can_attach', async () => {
     await breakOn(debug, mainCell, [4]);
     await debug.request('disconnect', { restart: false, terminateDebuggee: false });
+    debug.close();
     const { reply } = await kernel.execute(mainCell);
     assert.equal(reply.content.status, 'ok');
+
+    debug = new DebugSession(kernel);
     await debug.start();
+    assert.deepEqual((await debug.request('debugInfo')).body.breakpoints, []);
+    const { path } = await breakOn(debug, mainCell, [5]);
+    const run = kernel.execute(mainCell);
+    const stop = await debug.stopped();
+    assert.deepEqual([stop.frames[0]!.line, stop.frames[0]!.source?.path], [5, path]);
+    await debug.request('continue', { threadId: 1 });
+    assert.equal((await run).reply.content.status, 'ok');
   });
 });
 
@@ -268,7 +278,7 @@ describe('debugger: exceptions, interrupt, input, shutdown while paused', () => 
     assert.equal(ofType((await run).iopub, 'execute_result')[0]!.content.data['text/plain'], "'hi ada'");
   });
 
-  it('a_kernel_shut_down_while_paused_leaves_no_process', async () => {
+  it('a_kernel_restarted_while_paused_leaves_no_process', async () => {
     const code = 'let k = 1;\nk = k + 1;';
     await breakOn(debug, code, [2]);
     void kernel.execute(code).catch(() => undefined);
@@ -276,6 +286,9 @@ describe('debugger: exceptions, interrupt, input, shutdown while paused', () => 
     const pid = kernel.process!.pid!;
     const children = descendantsOf(pid);
     assert.ok(children.length > 0, 'the executor runs');
+    // A restart, as Jupyter's kernel manager asks for it: the kernel ends, its client starts another.
+    const shutdown = await kernel.request('control', 'shutdown_request', { restart: true });
+    assert.deepEqual(shutdown.content, { status: 'ok', restart: true });
     await kernel.close();
     await waitForExit(children, 10_000);
   });
