@@ -42,6 +42,7 @@ export async function startKernel(connectionFile: string): Promise<void> {
     pastCells: () => history.sources(),
     libraryFolders: [join(packageRoot(), 'dist') + sep],
     declareGlobal: (name) => language.addCell(`declare var ${name}: any;`),
+    hostModule: join(packageRoot(), 'dist', 'src', 'host', 'index.js'),
   });
 
   const ctx: KernelContext = {

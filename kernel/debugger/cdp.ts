@@ -11,6 +11,11 @@ import type { Duplex } from 'node:stream';
 
 const COMMAND_TIMEOUT_MS = 10_000;
 
+/** A CDP session on one thread: the executor's main thread (CdpClient) or one of its workers (worker-channel.ts). */
+export interface Cdp {
+  send<T = any>(method: string, params?: object, timeoutMs?: number): Promise<T>;
+}
+
 export interface CdpEvents {
   /** A CDP event: Debugger.paused, Debugger.resumed, Debugger.scriptParsed... */
   event: [method: string, params: any];
@@ -24,7 +29,7 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-export class CdpClient extends EventEmitter<CdpEvents> {
+export class CdpClient extends EventEmitter<CdpEvents> implements Cdp {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private open = true;

@@ -9,7 +9,6 @@
  */
 import ts from 'typescript';
 import { DEBUG_HELPERS } from '../executor/messages.js';
-import type { CdpClient } from './cdp.js';
 import type { CellDebugger } from './cell-debugger.js';
 import { failure, MAIN_THREAD, success, type DapRequest, type DapResponse, type DapStackFrame } from './dap.js';
 import { variableOf, variablesOf, type RemoteObject } from './remote-values.js';
@@ -53,7 +52,7 @@ export const COMMANDS: Record<string, Command> = {
       tmpFilePrefix: debug.cells.prefix,
       tmpFileSuffix: debug.cells.suffix,
       breakpoints: [...debug.breakpoints].map(([source, breakpoints]) => ({ source, breakpoints })),
-      stoppedThreads: debug.paused ? [MAIN_THREAD] : [],
+      stoppedThreads: debug.stoppedThreads(),
       richRendering: true,
       exceptionPaths: ['JavaScript Exceptions'],
       copyToGlobals: true,
@@ -83,14 +82,19 @@ export const COMMANDS: Record<string, Command> = {
     return success(request);
   },
 
-  threads: (request) => success(request, { threads: [{ id: MAIN_THREAD, name: 'Main Thread' }] }),
+  threads(request, debug) {
+    const threads = debug.threads().map((thread) => ({ id: thread.id, name: thread.name }));
+    return success(request, { threads: threads.length > 0 ? threads : [{ id: MAIN_THREAD, name: 'Main Thread' }] });
+  },
 
   stackTrace(request, debug) {
+    const threadId = request.arguments?.threadId ?? MAIN_THREAD;
     const frames: DapStackFrame[] = [];
-    for (const [id, frame] of debug.frames) {
-      const where = debug.locate(frame);
+    for (const [id, { thread, frame }] of debug.frames) {
+      if (thread.id !== threadId) continue;
+      const where = debug.locate(thread, frame);
       if (!where) continue;
-      const cellName = where.cell ? debug.scriptUrl(frame.location.scriptId)?.replace(/^cell-(\d+).*/, 'cell $1') : undefined;
+      const cellName = where.cell ? debug.cellName(thread, frame) : undefined;
       const name = frame.functionName || (cellName ? `<${cellName}>` : '<anonymous>');
       frames.push({ id, name, line: where.line, column: where.column, ...(where.path ? { source: { path: where.path } } : {}) });
     }
@@ -98,14 +102,14 @@ export const COMMANDS: Record<string, Command> = {
   },
 
   scopes(request, debug) {
-    const frame = debug.frames.get(request.arguments?.frameId);
-    if (!frame) return failure(request, 'no such frame: the thread is not stopped there');
+    const stopped = debug.frames.get(request.arguments?.frameId);
+    if (!stopped) return failure(request, 'no such frame: the thread is not stopped there');
     const scopes = [];
-    for (const scope of frame.scopeChain) {
+    for (const scope of stopped.frame.scopeChain) {
       const objectId = scope.object.objectId;
       if (!objectId || !(scope.type in SCOPE_NAMES)) continue;
       const only = scope.type === 'global' ? notebookNames(debug) : undefined;
-      scopes.push({ name: SCOPE_NAMES[scope.type], variablesReference: debug.handles.add({ objectId, ...(only ? { only } : {}) }), expensive: false });
+      scopes.push({ name: SCOPE_NAMES[scope.type], variablesReference: debug.handles.add({ objectId, cdp: stopped.thread.cdp, ...(only ? { only } : {}) }), expensive: false });
     }
     return success(request, { scopes });
   },
@@ -113,12 +117,12 @@ export const COMMANDS: Record<string, Command> = {
   async variables(request, debug) {
     const handle = debug.handles.get(request.arguments?.variablesReference);
     if (!handle) return failure(request, 'no such variables reference (they last while the thread stays stopped)');
-    return success(request, { variables: await variablesOf(await debug.cdp(), handle.objectId, debug.handles, handle.only) });
+    return success(request, { variables: await variablesOf(handle.cdp, handle.objectId, debug.handles, handle.only) });
   },
 
   async inspectVariables(request, debug) {
     const cdp = await debug.cdp();
-    const global = await evaluateIn(cdp, debug, 'globalThis');
+    const global = await evaluateIn(debug, 'globalThis');
     if (!global.objectId) return success(request, { variables: [] });
     return success(request, { variables: await variablesOf(cdp, global.objectId, debug.handles, notebookNames(debug)) });
   },
@@ -126,8 +130,9 @@ export const COMMANDS: Record<string, Command> = {
   async evaluate(request, debug) {
     const expression = request.arguments?.expression;
     if (typeof expression !== 'string') return failure(request, 'evaluate needs arguments.expression, a string');
-    const result = await evaluateIn(await debug.cdp(), debug, toJavaScript(expression), request.arguments?.frameId);
-    const variable = variableOf('result', result, debug.handles);
+    const frame = debug.frames.get(request.arguments?.frameId);
+    const result = await evaluateIn(debug, toJavaScript(expression), request.arguments?.frameId);
+    const variable = variableOf('result', result, debug.handles, frame?.thread.cdp ?? await debug.cdp());
     return success(request, { result: variable.value, type: variable.type, variablesReference: variable.variablesReference });
   },
 
@@ -135,7 +140,7 @@ export const COMMANDS: Record<string, Command> = {
     const name = request.arguments?.variableName;
     if (typeof name !== 'string' || !IDENTIFIER.test(name)) return success(request, { data: {}, metadata: {} });
     const helper = `globalThis[Symbol.for(${JSON.stringify(DEBUG_HELPERS)})].bundle(${name})`;
-    const bundle = await evaluateIn(await debug.cdp(), debug, helper, request.arguments?.frameId, true);
+    const bundle = await evaluateIn(debug, helper, request.arguments?.frameId, true);
     const data = typeof bundle.value === 'string' ? JSON.parse(bundle.value) as Record<string, unknown> : {};
     return success(request, { data, metadata: {} });
   },
@@ -143,29 +148,29 @@ export const COMMANDS: Record<string, Command> = {
   async copyToGlobals(request, debug) {
     const { srcVariableName: source, dstVariableName: target, srcFrameId: frameId } = request.arguments ?? {};
     if (!IDENTIFIER.test(String(source)) || !IDENTIFIER.test(String(target))) return failure(request, 'copyToGlobals needs two variable names');
-    await evaluateIn(await debug.cdp(), debug, `globalThis[${JSON.stringify(target)}] = ${source}`, frameId);
+    await evaluateIn(debug, `globalThis[${JSON.stringify(target)}] = ${source}`, frameId);
     debug.declareGlobal(target);
     return success(request);
   },
 
   async continue(request, debug) {
-    await debug.resume('continue');
-    return success(request, { allThreadsContinued: true });
+    await debug.resume('continue', request.arguments?.threadId);
+    return success(request, { allThreadsContinued: false });
   },
   async next(request, debug) {
-    await debug.resume('next');
+    await debug.resume('next', request.arguments?.threadId);
     return success(request);
   },
   async stepIn(request, debug) {
-    await debug.resume('stepIn');
+    await debug.resume('stepIn', request.arguments?.threadId);
     return success(request);
   },
   async stepOut(request, debug) {
-    await debug.resume('stepOut');
+    await debug.resume('stepOut', request.arguments?.threadId);
     return success(request);
   },
   async pause(request, debug) {
-    await debug.resume('pause');
+    await debug.resume('pause', request.arguments?.threadId);
     return success(request);
   },
 
@@ -192,9 +197,11 @@ const SCOPE_NAMES: Record<string, string> = {
   global: 'Globals',
 };
 
-/** In the stopped frame when there is one, else in the notebook's global scope. */
-async function evaluateIn(cdp: CdpClient, debug: CellDebugger, expression: string, frameId?: unknown, byValue = false): Promise<RemoteObject> {
-  const frame = typeof frameId === 'number' ? debug.frames.get(frameId) : undefined;
+/** In the stopped frame when there is one (of whichever thread), else in the notebook's global scope. */
+async function evaluateIn(debug: CellDebugger, expression: string, frameId?: unknown, byValue = false): Promise<RemoteObject> {
+  const stopped = typeof frameId === 'number' ? debug.frames.get(frameId) : undefined;
+  const frame = stopped?.frame;
+  const cdp = stopped?.thread.cdp ?? await debug.cdp();
   const common = { expression, generatePreview: true, returnByValue: byValue, objectGroup: 'loom-debugger' };
   const answer = await (frame
     ? cdp.send<{ result: RemoteObject; exceptionDetails?: { exception?: RemoteObject; text: string } }>('Debugger.evaluateOnCallFrame', { ...common, callFrameId: frame.callFrameId })

@@ -3,8 +3,12 @@
  * expand (scopes, objects, Map entries). They are valid while the thread stays
  * paused, as DAP says; resuming forgets them all, and releases V8's handles.
  */
+import type { Cdp } from './cdp.js';
+
 export interface Handle {
   objectId: string;
+  /** The session of the thread the object lives in. */
+  cdp: Cdp;
   /** Only these names are shown (the global object: the notebook's own declarations). */
   only?: ReadonlySet<string>;
 }

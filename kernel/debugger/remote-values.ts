@@ -3,7 +3,7 @@
  * panel shows them: `"text"`, `42`, `Map(2) {'a' => 1, 'b' => 2}`,
  * `Point {x: 1, y: 2}`, `[1, 2, 3]`; objects expandable, functions not.
  */
-import type { CdpClient } from './cdp.js';
+import type { Cdp } from './cdp.js';
 import type { DapVariable } from './dap.js';
 import type { Handles } from './handles.js';
 
@@ -55,16 +55,16 @@ export function typeOf(remote: RemoteObject): string {
 }
 
 /** A reference the client can expand: objects only (a function's own properties are not what a student looks for). */
-export function referenceOf(remote: RemoteObject, handles: Handles): number {
-  return remote.type === 'object' && remote.objectId !== undefined ? handles.add({ objectId: remote.objectId }) : 0;
+export function referenceOf(remote: RemoteObject, handles: Handles, cdp: Cdp): number {
+  return remote.type === 'object' && remote.objectId !== undefined ? handles.add({ objectId: remote.objectId, cdp }) : 0;
 }
 
-export function variableOf(name: string, remote: RemoteObject, handles: Handles, evaluateName?: string): DapVariable {
-  return { name, value: describe(remote), type: typeOf(remote), variablesReference: referenceOf(remote, handles), ...(evaluateName ? { evaluateName } : {}) };
+export function variableOf(name: string, remote: RemoteObject, handles: Handles, cdp: Cdp, evaluateName?: string): DapVariable {
+  return { name, value: describe(remote), type: typeOf(remote), variablesReference: referenceOf(remote, handles, cdp), ...(evaluateName ? { evaluateName } : {}) };
 }
 
 /** An object's own properties (and the internals worth seeing) as DAP variables. */
-export async function variablesOf(cdp: CdpClient, objectId: string, handles: Handles, only?: ReadonlySet<string>): Promise<DapVariable[]> {
+export async function variablesOf(cdp: Cdp, objectId: string, handles: Handles, only?: ReadonlySet<string>): Promise<DapVariable[]> {
   const answer = await cdp.send<{ result: PropertyDescriptor[]; internalProperties?: PropertyDescriptor[] }>('Runtime.getProperties', {
     objectId,
     ownProperties: true,
@@ -74,10 +74,10 @@ export async function variablesOf(cdp: CdpClient, objectId: string, handles: Han
   for (const property of answer.result) {
     if (property.name === '__proto__' || (only && !only.has(property.name))) continue;
     const remote = property.value ?? (property.get ? { type: 'accessor', description: '(getter)' } : { type: 'undefined' });
-    variables.push(variableOf(property.name, remote, handles, /^[A-Za-z_$][\w$]*$/.test(property.name) ? property.name : undefined));
+    variables.push(variableOf(property.name, remote, handles, cdp, /^[A-Za-z_$][\w$]*$/.test(property.name) ? property.name : undefined));
   }
   for (const property of answer.internalProperties ?? []) {
-    if (SHOWN_INTERNALS.has(property.name) && property.value) variables.push(variableOf(property.name, property.value, handles));
+    if (SHOWN_INTERNALS.has(property.name) && property.value) variables.push(variableOf(property.name, property.value, handles, cdp));
   }
   return variables;
 }

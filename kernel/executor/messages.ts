@@ -30,6 +30,12 @@ export { CONTROL_FD, LIFELINE_FD, FRAMES_FD, INPUT_FD } from '../../src/host/ind
 export const DEBUG_FD = 7;
 /** Symbol.for() key of the helpers the debugger calls on the executor's main thread (runtime/debug-start.ts). */
 export const DEBUG_HELPERS = 'loom.debugger.helpers';
+/**
+ * Threads of the executor whose names start so are its own machinery, never a
+ * thread the debugger shows (loom's threads are named `loom hub`, `loom lifeline`...).
+ */
+export const MACHINERY_THREAD_PREFIX = 'loom ';
+export const RELAY_NAME = 'loom debug relay';
 
 // ---------------------------------------------------------------- kernel -> executor (IPC)
 

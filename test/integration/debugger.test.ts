@@ -293,3 +293,57 @@ describe('debugger: exceptions, interrupt, input, shutdown while paused', () => 
     await waitForExit(children, 10_000);
   });
 });
+
+describe('debugger: code that cells send to threads', () => {
+  let kernel: KernelClient;
+  let debug: DebugSession;
+  const work = 'function work(n: number): number {\n  let total = 0;\n  for (let i = 0; i < n; i++) total += i;\n  return total;\n}';
+
+  before(async () => {
+    kernel = await KernelClient.start({ cwd: tmpdir() });
+    debug = new DebugSession(kernel);
+    await debug.start();
+    await kernel.execute("import { Thread } from 'loom/threading';\nimport { ThreadPoolExecutor } from 'loom/futures';");
+    await kernel.execute(work);
+  });
+  after(async () => {
+    debug.close();
+    await kernel.close();
+  });
+
+  it('a_breakpoint_in_a_function_a_thread_runs_stops_that_thread_only', async () => {
+    const { path } = await breakOn(debug, work, [4]);
+    const run = kernel.execute("const t = new Thread({ target: () => console.log('sum', work(5)), name: 'Summer' });\nt.start();\nawait t.join();");
+    const started = await debug.next('thread');
+    assert.equal(started.body.reason, 'started');
+    const stop = await debug.stopped();
+    const threadId = started.body.threadId;
+    assert.notEqual(threadId, 1);
+    const threads = (await debug.request('threads')).body.threads;
+    assert.deepEqual(threads.find((t: { id: number }) => t.id === threadId)?.name, 'Summer');
+    assert.deepEqual([stop.frames[0]!.name, stop.frames[0]!.line, stop.frames[0]!.source?.path], ['work', 4, path]);
+    const locals = await debug.variables(stop.frames[0]!.id, 'Locals');
+    assert.deepEqual([locals.get('n')!.value, locals.get('total')!.value], ['5', '10']);
+    const inThread = await debug.request('evaluate', { expression: 'total * 2', frameId: stop.frames[0]!.id, context: 'repl' });
+    assert.equal(inThread.body.result, '20');
+    // The main thread is not stopped: it answers (it waits in join's await).
+    const inMain = await debug.request('evaluate', { expression: 'typeof t', context: 'repl' });
+    assert.equal(inMain.body.result, '"object"');
+    await debug.request('continue', { threadId });
+    const { reply, iopub } = await run;
+    assert.equal(reply.content.status, 'ok');
+    assert.equal(streamText(iopub), 'sum 10\n');
+    await breakOn(debug, work, []);
+  });
+
+  it('a_breakpoint_in_a_thread_pool_task_stops_its_worker', async () => {
+    const { path } = await breakOn(debug, work, [2]);
+    const run = kernel.execute('const pool = new ThreadPoolExecutor({ maxWorkers: 1 });\nconst answer = await pool.submit(work, 4).result();\nawait pool.shutdown();\nanswer');
+    const stop = await debug.stopped();
+    assert.deepEqual([stop.frames[0]!.name, stop.frames[0]!.line, stop.frames[0]!.source?.path], ['work', 2, path]);
+    await breakOn(debug, work, []);
+    await debug.request('continue', { threadId: (await debug.request('debugInfo')).body.stoppedThreads[0] });
+    const { iopub } = await run;
+    assert.equal(ofType(iopub, 'execute_result')[0]!.content.data['text/plain'], '6');
+  });
+});

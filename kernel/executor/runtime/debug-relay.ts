@@ -27,7 +27,34 @@ function send(message: object): void {
   if (pipe.writable) pipe.write(`${JSON.stringify(message)}\n`);
 }
 
-session.on('inspectorNotification', (message) => send({ method: message.method, params: message.params }));
+session.on('inspectorNotification', (message) => {
+  if (message.method === 'NodeWorker.receivedMessageFromWorker' && resumedHere(message.params as WorkerMessage)) return;
+  send({ method: message.method, params: message.params });
+});
+
+interface WorkerMessage {
+  sessionId: string;
+  message: string;
+}
+
+/** Ids of the commands this thread sends a worker itself: below zero, never the kernel's. */
+let ownId = 0;
+
+/**
+ * The kernel has a thread stop before each script it runs, to set breakpoints
+ * in code shipped from a cell (`loom-ship-N`) before that code runs. Every
+ * other script (each module a worker loads) goes on at once from here, without
+ * a round trip to the kernel. True when the message was handled here.
+ */
+function resumedHere({ sessionId, message }: WorkerMessage): boolean {
+  if (message.startsWith('{"id":-')) return true; // the answer to one of our own resumes
+  if (!message.includes('"instrumentation"')) return false;
+  const event = JSON.parse(message) as { method?: string; params?: { reason?: string; data?: { url?: string } } };
+  if (event.method !== 'Debugger.paused' || event.params?.reason !== 'instrumentation') return false;
+  if (String(event.params.data?.url ?? '').startsWith('loom-ship-')) return false;
+  session.post('NodeWorker.sendMessageToWorker', { sessionId, message: JSON.stringify({ id: --ownId, method: 'Debugger.resume' }) });
+  return true;
+}
 
 createInterface({ input: pipe, crlfDelay: Infinity }).on('line', (line) => {
   let command: Command;

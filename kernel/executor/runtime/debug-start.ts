@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { DEBUG_FD, DEBUG_HELPERS } from '../messages.js';
+import { DEBUG_FD, DEBUG_HELPERS, RELAY_NAME } from '../messages.js';
 import { bundleOf } from './display.js';
 
 let relay: Worker | undefined;
@@ -19,7 +19,7 @@ export function startDebugging(): void {
     value: Object.freeze({ bundle: (value: unknown) => JSON.stringify(bundleOf(value)) }),
     enumerable: false,
   });
-  relay = new Worker(join(__dirname, 'debug-relay.js'), { workerData: { fd: DEBUG_FD } });
+  relay = new Worker(join(__dirname, 'debug-relay.js'), { workerData: { fd: DEBUG_FD }, name: RELAY_NAME });
   // The executor ends when the kernel says so, whatever the relay does.
   relay.unref();
   relay.on('error', (error) => process.stderr.write(`loom executor: the debug relay failed: ${error.message}\n`));
