@@ -157,22 +157,10 @@ export const COMMANDS: Record<string, Command> = {
     await debug.resume('continue', request.arguments?.threadId);
     return success(request, { allThreadsContinued: false });
   },
-  async next(request, debug) {
-    await debug.resume('next', request.arguments?.threadId);
-    return success(request);
-  },
-  async stepIn(request, debug) {
-    await debug.resume('stepIn', request.arguments?.threadId);
-    return success(request);
-  },
-  async stepOut(request, debug) {
-    await debug.resume('stepOut', request.arguments?.threadId);
-    return success(request);
-  },
-  async pause(request, debug) {
-    await debug.resume('pause', request.arguments?.threadId);
-    return success(request);
-  },
+  next: resumeWith('next'),
+  stepIn: resumeWith('stepIn'),
+  stepOut: resumeWith('stepOut'),
+  pause: resumeWith('pause'),
 
   source(request, debug) {
     const path = request.arguments?.source?.path;
@@ -187,6 +175,14 @@ export const COMMANDS: Record<string, Command> = {
     return success(request);
   },
 };
+
+/** next, stepIn, stepOut, pause: the thread named goes on that way; the reply says nothing more. */
+function resumeWith(command: 'next' | 'stepIn' | 'stepOut' | 'pause'): Command {
+  return async (request, debug) => {
+    await debug.resume(command, request.arguments?.threadId);
+    return success(request);
+  };
+}
 
 const SCOPE_NAMES: Record<string, string> = {
   local: 'Locals',

@@ -6,65 +6,31 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Cdp, CdpClient } from './cdp.js';
+import { CdpReplies } from './cdp-replies.js';
 
 const COMMAND_TIMEOUT_MS = 10_000;
 
-interface Pending {
-  resolve(result: any): void;
-  reject(error: Error): void;
-  timer: NodeJS.Timeout;
-}
-
 export class WorkerChannel extends EventEmitter<{ event: [method: string, params: any] }> implements Cdp {
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
+  private readonly replies = new CdpReplies();
 
   constructor(private readonly main: CdpClient, readonly sessionId: string) {
     super();
+    this.replies.on('event', (method, params) => this.emit('event', method, params));
   }
 
   send<T = any>(method: string, params: object = {}, timeoutMs = COMMAND_TIMEOUT_MS): Promise<T> {
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new Error(`the thread did not answer ${method} within ${timeoutMs / 1000} s`));
-      }, timeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
-      this.main.send('NodeWorker.sendMessageToWorker', { sessionId: this.sessionId, message: JSON.stringify({ id, method, params }) }).catch((error: Error) => {
-        clearTimeout(timer);
-        this.pending.delete(id);
-        reject(error);
-      });
-    });
+    return this.replies.command<T>(method, params, timeoutMs, (message) => {
+      this.main.send('NodeWorker.sendMessageToWorker', { sessionId: this.sessionId, message }).catch((error: Error) => this.replies.failAll(error.message));
+    }, '');
   }
 
   /** A message from the worker (NodeWorker.receivedMessageFromWorker's `message`). */
   receive(text: string): void {
-    let message: { id?: number; method?: string; params?: unknown; result?: unknown; error?: { message: string } };
-    try {
-      message = JSON.parse(text);
-    } catch {
-      return;
-    }
-    if (message.id === undefined) {
-      if (message.method) this.emit('event', message.method, message.params ?? {});
-      return;
-    }
-    const waiter = this.pending.get(message.id);
-    if (!waiter) return;
-    this.pending.delete(message.id);
-    clearTimeout(waiter.timer);
-    if (message.error) waiter.reject(new Error(message.error.message));
-    else waiter.resolve(message.result);
+    this.replies.receive(text);
   }
 
   /** The worker is gone: what waits for it fails now. */
   close(): void {
-    for (const waiter of this.pending.values()) {
-      clearTimeout(waiter.timer);
-      waiter.reject(new Error('the thread has ended'));
-    }
-    this.pending.clear();
+    this.replies.failAll('the thread has ended');
   }
 }
