@@ -109,6 +109,11 @@ export class CellDebugger {
     void this.cdp().catch(() => undefined);
   }
 
+  /** DAP's initialized event: the adapter is ready for setBreakpoints and the other configuration requests. */
+  announceInitialized(): void {
+    this.options.publish(event('initialized', {}));
+  }
+
   /** disconnect: every breakpoint goes, a paused cell goes on. */
   async stop(): Promise<void> {
     this.started = false;

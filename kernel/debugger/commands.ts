@@ -40,6 +40,8 @@ export const COMMANDS: Record<string, Command> = {
 
   attach(request, debug) {
     debug.start();
+    // DAP's initialized event: ipykernel forwards debugpy's at attach, and JupyterLab opens its debugger sidebar on it.
+    debug.announceInitialized();
     return success(request);
   },
 

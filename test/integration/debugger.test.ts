@@ -75,6 +75,12 @@ describe('debugger: breakpoints, stack, variables, steps', () => {
     await kernel.close();
   });
 
+  it('attach_announces_initialized_as_ipykernel_forwards_it_from_debugpy', async () => {
+    // JupyterLab's debugger-extension opens its sidebar on this event (ipykernel's debugger.py waits for debugpy's).
+    const initialized = await debug.next('initialized', 10_000);
+    assert.deepEqual(initialized.body, {});
+  });
+
   it('debugInfo_names_cells_as_jupyterlab_computes_them', async () => {
     const info = await debug.request('debugInfo');
     assert.equal(info.success, true);
