@@ -80,6 +80,8 @@ export class CellDebugger {
   /** The step the client asked for, repeated while a stop lands in wrapper code. */
   private stepping: { command: string; autoSteps: number } | undefined;
   private pauseAsked = false;
+  /** Resolved at the next stop a client is told of (nextStop). */
+  private stopWaiters: (() => void)[] = [];
   private skippingPauses = false;
 
   constructor(private readonly options: DebuggerOptions) {
@@ -174,6 +176,11 @@ export class CellDebugger {
     }
     this.stepping = command === 'continue' ? undefined : { command, autoSteps: 0 };
     await cdp.send(CDP_STEP[command]);
+  }
+
+  /** Resolves when the thread next stops (with this.paused and this.frames set). */
+  nextStop(): Promise<void> {
+    return new Promise((resolve) => this.stopWaiters.push(resolve));
   }
 
   /** Where a CDP frame is, for a DAP client: in a cell, a file, or nowhere it can show. */
@@ -281,6 +288,7 @@ export class CellDebugger {
     this.frames = new Map(pause.callFrames.map((frame, index) => [index + 1, frame]));
     const text = reason === 'exception' ? pause.data?.description?.split('\n')[0] : undefined;
     this.options.publish(event('stopped', { reason, threadId: MAIN_THREAD, allThreadsStopped: true, ...(text ? { text, description: text } : {}) }));
+    for (const resolve of this.stopWaiters.splice(0)) resolve();
   }
 
   /**

@@ -120,7 +120,7 @@ export const COMMANDS: Record<string, Command> = {
 
   async inspectVariables(request, debug) {
     const cdp = await debug.cdp();
-    const global = await evaluateIn(cdp, debug, 'globalThis');
+    const global = await globalObject(cdp, debug);
     if (!global.objectId) return success(request, { variables: [] });
     return success(request, { variables: await variablesOf(cdp, global.objectId, debug.handles, notebookNames(debug)) });
   },
@@ -202,6 +202,17 @@ async function evaluateIn(cdp: CdpClient, debug: CellDebugger, expression: strin
     : cdp.send<{ result: RemoteObject; exceptionDetails?: { exception?: RemoteObject; text: string } }>('Runtime.evaluate', { ...common, replMode: true }));
   if (answer.exceptionDetails) throw new Error(answer.exceptionDetails.exception?.description?.split('\n')[0] ?? answer.exceptionDetails.text);
   return answer.result;
+}
+
+/**
+ * globalThis, for inspectVariables. JupyterLab asks as soon as a cell starts, and V8
+ * answers Runtime.evaluate only while the main thread is not paused: while stopped (or
+ * once the cell stops) it is read on the paused frame instead, at once.
+ */
+async function globalObject(cdp: CdpClient, debug: CellDebugger): Promise<RemoteObject> {
+  const onPausedFrame = () => evaluateIn(cdp, debug, 'globalThis', debug.frames.keys().next().value);
+  if (debug.paused) return onPausedFrame();
+  return Promise.race([evaluateIn(cdp, debug, 'globalThis'), debug.nextStop().then(onPausedFrame)]);
 }
 
 /** What a user types in the debug console or a condition is TypeScript: strip the types. */
