@@ -78,6 +78,8 @@ export class CellDebugger {
   private readonly countHashes = new Map<number, string>();
   private nextFrameId = 1;
   private breakpointTurn: Promise<void> = Promise.resolve();
+  /** Resolved at the main thread's next stop a client is told of (nextMainStop). */
+  private mainStopWaiters: (() => void)[] = [];
   private skippingPauses = false;
 
   constructor(private readonly options: DebuggerOptions) {
@@ -124,6 +126,21 @@ export class CellDebugger {
     this.started = true;
     for (const code of this.options.pastCells()) this.cells.add(code);
     void this.cdp().catch(() => undefined);
+  }
+
+  /** DAP's initialized event: the adapter is ready for setBreakpoints and the other configuration requests. */
+  announceInitialized(): void {
+    this.options.publish(event('initialized', {}));
+  }
+
+  /** The main thread's frames when it is stopped (cells' globals are read there: V8 runs no Runtime.evaluate while paused). */
+  mainFrameIds(): number[] {
+    return [...this.frames].filter(([, frame]) => frame.thread.id === MAIN_THREAD).map(([id]) => id);
+  }
+
+  /** Resolves when the main thread next stops (with its frames set). */
+  nextMainStop(): Promise<void> {
+    return new Promise((resolve) => this.mainStopWaiters.push(resolve));
   }
 
   /** disconnect: every breakpoint goes, stopped threads go on. */
@@ -341,6 +358,7 @@ export class CellDebugger {
     for (const frame of pause.callFrames) this.frames.set(this.nextFrameId++, { thread, frame });
     const text = reason === 'exception' ? pause.data?.description?.split('\n')[0] : undefined;
     this.options.publish(event('stopped', { reason, threadId: thread.id, allThreadsStopped: false, ...(text ? { text, description: text } : {}) }));
+    if (thread.id === MAIN_THREAD) for (const resolve of this.mainStopWaiters.splice(0)) resolve();
   }
 
   /**

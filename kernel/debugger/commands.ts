@@ -39,6 +39,8 @@ export const COMMANDS: Record<string, Command> = {
 
   attach(request, debug) {
     debug.start();
+    // DAP's initialized event: ipykernel forwards debugpy's at attach, and JupyterLab opens its debugger sidebar on it.
+    debug.announceInitialized();
     return success(request);
   },
 
@@ -122,7 +124,7 @@ export const COMMANDS: Record<string, Command> = {
 
   async inspectVariables(request, debug) {
     const cdp = await debug.cdp();
-    const global = await evaluateIn(debug, 'globalThis');
+    const global = await globalObject(debug);
     if (!global.objectId) return success(request, { variables: [] });
     return success(request, { variables: await variablesOf(cdp, global.objectId, debug.handles, notebookNames(debug)) });
   },
@@ -204,6 +206,17 @@ async function evaluateIn(debug: CellDebugger, expression: string, frameId?: unk
     : cdp.send<{ result: RemoteObject; exceptionDetails?: { exception?: RemoteObject; text: string } }>('Runtime.evaluate', { ...common, replMode: true }));
   if (answer.exceptionDetails) throw new Error(answer.exceptionDetails.exception?.description?.split('\n')[0] ?? answer.exceptionDetails.text);
   return answer.result;
+}
+
+/**
+ * globalThis, for inspectVariables. JupyterLab asks as soon as a cell starts, and V8
+ * answers Runtime.evaluate only while the main thread is not paused: while stopped (or
+ * once the cell stops) it is read on the paused frame instead, at once.
+ */
+async function globalObject(debug: CellDebugger): Promise<RemoteObject> {
+  const onPausedFrame = () => evaluateIn(debug, 'globalThis', debug.mainFrameIds()[0]);
+  if (debug.mainFrameIds().length > 0) return onPausedFrame();
+  return Promise.race([evaluateIn(debug, 'globalThis'), debug.nextMainStop().then(onPausedFrame)]);
 }
 
 /** What a user types in the debug console or a condition is TypeScript: strip the types. */

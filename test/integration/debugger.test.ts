@@ -75,6 +75,12 @@ describe('debugger: breakpoints, stack, variables, steps', () => {
     await kernel.close();
   });
 
+  it('attach_announces_initialized_as_ipykernel_forwards_it_from_debugpy', async () => {
+    // JupyterLab's debugger-extension opens its sidebar on this event (ipykernel's debugger.py waits for debugpy's).
+    const initialized = await debug.next('initialized', 10_000);
+    assert.deepEqual(initialized.body, {});
+  });
+
   it('debugInfo_names_cells_as_jupyterlab_computes_them', async () => {
     const info = await debug.request('debugInfo');
     assert.equal(info.success, true);
@@ -159,6 +165,22 @@ describe('debugger: breakpoints, stack, variables, steps', () => {
     await debug.request('continue', { threadId: 1 });
     assert.equal((await run).reply.content.status, 'ok');
     await breakOn(debug, code, []);
+  });
+
+  it('inspectVariables_answers_at_once_while_stopped', async () => {
+    // JupyterLab sends it as a cell starts and puts the reply in its Variables panel (a failed
+    // reply breaks the panel); V8 answers Runtime.evaluate only after a resume, so a stopped
+    // cell is read on its paused frame.
+    const { path } = await breakOn(debug, mainCell, [4]);
+    const run = kernel.execute(mainCell);
+    await debug.stopped();
+    const reply = await debug.request('inspectVariables');
+    assert.equal(reply.success, true, reply.message);
+    const names = reply.body.variables.map((v: { name: string }) => v.name);
+    assert.ok(names.includes('seen') && names.includes('area'), names.join(', '));
+    await debug.request('continue', { threadId: 1 });
+    assert.equal((await run).reply.content.status, 'ok');
+    await debug.request('setBreakpoints', { source: { path }, breakpoints: [], sourceModified: false });
   });
 
   it('inspectVariables_lists_the_notebook_declarations_when_not_stopped', async () => {
