@@ -31,8 +31,13 @@ export interface CellSource {
 
 export class CellSources {
   readonly seed = randomInt(0, 2 ** 31);
-  /** Ends with the path separator, as JupyterLab expects. */
-  readonly prefix = join(tmpdir(), `loom-debug-${process.pid}`) + sep;
+  /**
+   * Ends with the path separator, as JupyterLab expects. The folder's name has
+   * `ipykernel_` in it because JupyterLab's debugger-extension (4.6) shows a
+   * frame or breakpoint as `Cell [3]` only for such paths (its displayRegistry);
+   * others show as the temp file's path.
+   */
+  readonly prefix = join(tmpdir(), `ipykernel_loom_${process.pid}`) + sep;
   readonly suffix = '.ts';
   private readonly byPath = new Map<string, CellSource>();
   private readonly byHash = new Map<string, CellSource>();

@@ -11,7 +11,7 @@ import ts from 'typescript';
 import { DEBUG_HELPERS } from '../executor/messages.js';
 import type { CellDebugger } from './cell-debugger.js';
 import { failure, MAIN_THREAD, success, type DapRequest, type DapResponse, type DapStackFrame } from './dap.js';
-import { variableOf, variablesOf, type RemoteObject } from './remote-values.js';
+import { typeOf, variableOf, variablesOf, type RemoteObject } from './remote-values.js';
 
 type Command = (request: DapRequest, debug: CellDebugger) => Promise<DapResponse> | DapResponse;
 
@@ -107,9 +107,12 @@ export const COMMANDS: Record<string, Command> = {
     const stopped = debug.frames.get(request.arguments?.frameId);
     if (!stopped) return failure(request, 'no such frame: the thread is not stopped there');
     const scopes = [];
+    // A cell's own frame is the function the kernel wraps it in: its local scope holds nothing the cell
+    // declared (those are globals), and JupyterLab would open on it, empty.
+    const cellFrame = stopped.frame.functionName === '' && debug.cellName(stopped.thread, stopped.frame) !== undefined;
     for (const scope of stopped.frame.scopeChain) {
       const objectId = scope.object.objectId;
-      if (!objectId || !(scope.type in SCOPE_NAMES)) continue;
+      if (!objectId || !(scope.type in SCOPE_NAMES) || (cellFrame && scope.type === 'local')) continue;
       const only = scope.type === 'global' ? notebookNames(debug) : undefined;
       scopes.push({ name: SCOPE_NAMES[scope.type], variablesReference: debug.handles.add({ objectId, cdp: stopped.thread.cdp, ...(only ? { only } : {}) }), expensive: false });
     }
@@ -123,10 +126,15 @@ export const COMMANDS: Record<string, Command> = {
   },
 
   async inspectVariables(request, debug) {
-    const cdp = await debug.cdp();
-    const global = await globalObject(debug);
-    if (!global.objectId) return success(request, { variables: [] });
-    return success(request, { variables: await variablesOf(cdp, global.objectId, debug.handles, notebookNames(debug)) });
+    try {
+      const cdp = await debug.cdp();
+      const global = await globalObject(debug);
+      if (!global.objectId) return success(request, { variables: [] });
+      return success(request, { variables: await variablesOf(cdp, global.objectId, debug.handles, notebookNames(debug)) });
+    } catch (error) {
+      // JupyterLab reads body.variables without looking at success: an empty list, and the reason.
+      return { ...success(request, { variables: [] }), message: (error as Error).message };
+    }
   },
 
   async evaluate(request, debug) {
@@ -135,7 +143,7 @@ export const COMMANDS: Record<string, Command> = {
     const frame = debug.frames.get(request.arguments?.frameId);
     const result = await evaluateIn(debug, toJavaScript(expression), request.arguments?.frameId);
     const variable = variableOf('result', result, debug.handles, frame?.thread.cdp ?? await debug.cdp());
-    return success(request, { result: variable.value, type: variable.type, variablesReference: variable.variablesReference });
+    return success(request, { result: variable.value, type: typeOf(result), variablesReference: variable.variablesReference });
   },
 
   async richInspectVariables(request, debug) {

@@ -29,7 +29,7 @@ export interface DapEvent {
 export interface DapVariable {
   name: string;
   value: string;
-  type: string;
+  type?: string;
   variablesReference: number;
   evaluateName?: string;
 }

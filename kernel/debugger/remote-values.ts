@@ -59,8 +59,14 @@ export function referenceOf(remote: RemoteObject, handles: Handles, cdp: Cdp): n
   return remote.type === 'object' && remote.objectId !== undefined ? handles.add({ objectId: remote.objectId, cdp }) : 0;
 }
 
+/**
+ * A DAP variable, without `type`: JupyterLab's variables tree shows a variable's
+ * type instead of its value for any type but Python's int, float, bool and str
+ * (convertType in @jupyterlab/debugger 4.6), so a TypeScript `number` would read
+ * "number", not 3. The value says the class anyway (`Map(2) {...}`, `Point {...}`).
+ */
 export function variableOf(name: string, remote: RemoteObject, handles: Handles, cdp: Cdp, evaluateName?: string): DapVariable {
-  return { name, value: describe(remote), type: typeOf(remote), variablesReference: referenceOf(remote, handles, cdp), ...(evaluateName ? { evaluateName } : {}) };
+  return { name, value: describe(remote), variablesReference: referenceOf(remote, handles, cdp), ...(evaluateName ? { evaluateName } : {}) };
 }
 
 /** An object's own properties (and the internals worth seeing) as DAP variables. */
