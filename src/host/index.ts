@@ -44,6 +44,8 @@ export { CONTROL_FD, LIFELINE_FD, FRAMES_FD, INPUT_FD } from '../internal/fd-tab
 export { startLifelineWatchdog } from '../internal/lifeline.js';
 export { escapeHtml, JUPYTER_DISPLAY } from '../display/html.js';
 export { isLoomFrame, showsFullTraceback } from '../internal/loom-files.js';
+/** For a debugger in a thread (through the inspector): the cell lines of code shipped there. */
+export { revivedLines, type RevivedLines } from '../internal/ship/revived.js';
 
 /** input() in the main thread of a loom child process a cell started: asks through the hub (entry/child-input.ts). */
 export function inputFromParent(prompt: string, password: boolean): string {

@@ -25,6 +25,7 @@ import { interruptRunningCell, reportLateError, runCell } from './run-cell.js';
 import { CELL_KEY } from './stream-prefix.js';
 import { beforeRequire, importFromCell } from './ts-modules.js';
 import { silenceLoaderWarning } from './loader-warning.js';
+import { startDebugging } from './debug-start.js';
 
 /**
  * As in Node's REPL, require() resolves from the notebook's directory; loom's
@@ -110,6 +111,7 @@ function main(): void {
   let queue = Promise.resolve();
   process.on('message', (message: ToExecutor) => {
     if (message.type === 'shutdown') process.exit(0);
+    if (message.type === 'debug_start') startDebugging();
     if (message.type === 'prepare') {
       const { code } = message;
       queue = queue.then(() => void transpileCell(code)).catch(internalError);
