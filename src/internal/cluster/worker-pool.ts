@@ -1,0 +1,175 @@
+/**
+ * The local pool of a `loom worker`: its child processes, run by a Hub on the
+ * worker's own main thread rather than in a hub thread of their own.
+ *
+ * A notebook's thread needs its hub in another thread: its cell may busy-loop
+ * or block, and the children must still be served. The worker's main thread
+ * never runs user code (that is the point of the local pool: CLUSTER.md, "the
+ * lease trap"); it only waits on Redis and on the children. A hub thread there
+ * would be two hand-offs more per task (main -> hub thread -> child, and back),
+ * each a thread to wake on busy cores, for nothing. The Hub is the same one
+ * (internal/hub/hub.ts): the same children, dispatch, replacement of a dead
+ * child (BrokenWorkerError for its task), interrupts and output relay; its
+ * events reach this pool in the same turn, through a port stand-in.
+ *
+ * Tasks go to the hub only when a process is free. The worker holds jobs
+ * ahead of its processes (intake.ts), and the hub would send short tasks
+ * ahead to busy children, where an interrupt cannot take them back (a child
+ * runs what it was sent); waiting here, an interrupted task is just dropped.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import { BrokenWorkerError, Interrupted, PoolStateError } from '../../errors.js';
+import { deserializeError, type SerializedError } from '../error-wire.js';
+import { childExecArgv } from '../hub/child.js';
+import { processHooks } from '../host/processes.js';
+import { threadHooks } from '../host/threads.js';
+import { Hub } from '../hub/hub.js';
+import type { HubEvent, PoolWorkerInit } from '../hub/protocol.js';
+import type { Outcome, TaskKind } from '../pool/engine.js';
+import { fnKey } from '../pool/fn-ref.js';
+import { KINDS, readFromProcess, writeForProcess } from '../pool/process-wire.js';
+import { newTaskId } from '../pool/task-id.js';
+import { processDepth } from '../spawn-guard.js';
+import type { FnSpec } from '../ship/shipped.js';
+import { Reader, Writer } from '../wire-codec.js';
+import { deserialize } from 'node:v8';
+
+/** The one pool of this hub (ids are per hub). */
+const POOL = 1;
+
+export class WorkerPool {
+  readonly size: number;
+  #state: 'running' | 'closed' = 'running';
+  readonly #hub: Hub;
+  readonly #pending = new Map<number, (outcome: Outcome) => void>();
+  /** Each task's output tag: what interruptWork(tag) stops. */
+  readonly #tags = new Map<number, string>();
+  readonly #fnIds = new Map<string, number>();
+  readonly #writer = new Writer();
+  readonly #joined: Promise<void>;
+  #markJoined!: () => void;
+  /** Tasks waiting for a free process, in order. */
+  readonly #queue: { id: number; fn: number; body: Uint8Array }[] = [];
+  /** Tasks the hub has (one per process at most), until it reports them. */
+  readonly #withHub = new Set<number>();
+  readonly #killAll = (): void => this.#hub.killAll();
+
+  constructor(size: number) {
+    this.size = size;
+    this.#joined = new Promise((resolve) => (this.#markJoined = resolve));
+    // The Hub posts its events in batches, once per turn; taken here as they are posted (same thread: nothing to copy or wake).
+    const events = { postMessage: (batch: HubEvent[]) => batch.forEach(this.#onEvent) } as unknown as MessagePort;
+    this.#hub = new Hub({ events, mail: new SharedArrayBuffer(4), depth: processDepth(), maxDepth: processHooks.maxProcessDepth, preload: threadHooks.threadPreload });
+    // The children die with this process (their lifelines too; this is quicker).
+    process.on('exit', this.#killAll);
+    const init: PoolWorkerInit = { mode: 'pool', name: '', preload: processHooks.processPreload, threadStdio: threadHooks.threadStdio, identity: [], tag: undefined, initargs: [] };
+    this.#hub.command({ t: 'pool-open', pool: POOL, size, init, maxTasks: 0, execArgv: childExecArgv([]) });
+  }
+
+  /** 'running' until close(); a pool whose children die as they start stays running and fails each task (as a local Pool does). */
+  get state(): 'running' | 'closed' {
+    return this.#state;
+  }
+
+  readonly #onEvent = (event: HubEvent): void => {
+    if (!('pool' in event) || event.pool !== POOL) return;
+    if ((event.t === 'result' || event.t === 'broken' || event.t === 'interrupted') && this.#withHub.delete(event.task)) queueMicrotask(() => this.#dispatch());
+    switch (event.t) {
+      case 'result': {
+        const done = this.#take(event.task);
+        if (!done) return;
+        try {
+          if (event.ok) done({ ok: true, value: readFromProcess(new Reader(Buffer.from(event.body.buffer, event.body.byteOffset, event.body.byteLength))) });
+          else done({ ok: false, error: deserializeError(deserialize(event.body) as SerializedError) });
+        } catch (error) {
+          done({ ok: false, error });
+        }
+        return;
+      }
+      case 'broken':
+        return this.#take(event.task)?.({ ok: false, error: new BrokenWorkerError(event.reason) });
+      case 'interrupted':
+        return this.#take(event.task)?.({ ok: false, error: new Interrupted() });
+      case 'pool-exited':
+        process.off('exit', this.#killAll);
+        return this.#markJoined();
+    }
+  };
+
+  #take(id: number): ((outcome: Outcome) => void) | undefined {
+    const done = this.#pending.get(id);
+    if (!done) return undefined;
+    this.#pending.delete(id);
+    this.#tags.delete(id);
+    return done;
+  }
+
+  #fnId(spec: FnSpec): number {
+    const key = fnKey(spec);
+    let id = this.#fnIds.get(key);
+    if (id === undefined) {
+      id = this.#fnIds.size + 1;
+      this.#fnIds.set(key, id);
+      this.#hub.command({ t: 'pool-fn', pool: POOL, fn: id, spec });
+    }
+    return id;
+  }
+
+  /** Runs a task in a child; `tag` is where its output belongs (and what interruptWork names). */
+  run(fn: FnSpec, kind: TaskKind, items: unknown[], tag: string): Promise<Outcome> {
+    if (this.#state !== 'running') return Promise.resolve({ ok: false, error: new PoolStateError('the pool is closed: it takes no new tasks') });
+    const head = this.#writer.reset().u8(KINDS.indexOf(kind)).string(tag);
+    let body: Uint8Array;
+    try {
+      body = writeForProcess(head, items, 'args').takeOwned();
+    } catch (error) {
+      return Promise.resolve({ ok: false, error });
+    }
+    const id = newTaskId();
+    const fnId = this.#fnId(fn);
+    this.#tags.set(id, tag);
+    return new Promise((settle) => {
+      this.#pending.set(id, settle);
+      this.#queue.push({ id, fn: fnId, body });
+      this.#dispatch();
+    });
+  }
+
+  /** Hands waiting tasks to the hub while a process is free; once closed and all handed, closes the hub's pool. */
+  #dispatch(): void {
+    while (this.#withHub.size < this.size && this.#queue.length > 0) {
+      const task = this.#queue.shift()!;
+      this.#withHub.add(task.id);
+      this.#hub.command({ t: 'pool-task', pool: POOL, task: task.id, fn: task.fn, body: task.body });
+    }
+    if (this.#state === 'closed' && this.#queue.length === 0 && !this.#hubClosed) {
+      this.#hubClosed = true;
+      this.#hub.command({ t: 'pool-close', pool: POOL });
+    }
+  }
+
+  #hubClosed = false;
+
+  /** Stops the tasks of `tag`: a waiting one is dropped, the child running one replaced; each fails with Interrupted. */
+  interruptWork(tag: string): void {
+    const tasks = [...this.#tags].filter(([, of]) => of === tag).map(([id]) => id);
+    if (tasks.length === 0) return;
+    const stopped = new Set(tasks);
+    for (let i = this.#queue.length - 1; i >= 0; i--) if (stopped.has(this.#queue[i].id)) this.#queue.splice(i, 1);
+    const running = tasks.filter((id) => this.#withHub.has(id));
+    if (running.length > 0) this.#hub.command({ t: 'pool-interrupt', pool: POOL, tasks: running });
+    for (const id of tasks) this.#take(id)?.({ ok: false, error: new Interrupted() });
+  }
+
+  /** No more tasks; the children exit once the waiting and running ones are done. */
+  close(): void {
+    if (this.#state !== 'running') return;
+    this.#state = 'closed';
+    this.#dispatch();
+  }
+
+  /** Resolves once closed and every child has exited. */
+  whenJoined(): Promise<void> {
+    return this.#joined;
+  }
+}
