@@ -11,8 +11,8 @@
  * - ten: ten kernels of each open at once, then an eleventh: what it adds.
  *
  * Options: `--only idle,notebook,ten`, `--rounds N` (idle rounds, default 3),
- * `--loom-env NAME=VALUE` (repeatable: one more contender, Loom with that
- * environment, for trying a setting against the default in the same run).
+ * `--loom-env 'NAME=VALUE;NAME2=VALUE2'` (repeatable: one more contender, Loom
+ * with that environment, to try a setting against the default in the same run).
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MALLOC_TUNING } from '../kernel/malloc-tuning.js';
 import { driverMissing, JupyterDriver, type KernelCommand } from './lib/jupyter-driver.js';
-import { treeMemory, type TreeMemory } from './lib/proc-memory.js';
+import { treeCpuSeconds, treeMemory, type TreeMemory } from './lib/proc-memory.js';
 
 const ROOT = join(__dirname, '..', '..');
 const IDLE_MS = 3000;
@@ -47,7 +47,7 @@ function parseOptions(args: string[]): Options {
     if (value === undefined) throw new Error(`${flag} needs a value`);
     if (flag === '--only') options.sections = new Set(value.split(','));
     else if (flag === '--rounds') options.rounds = Math.max(1, Number.parseInt(value, 10) || 1);
-    else if (flag === '--loom-env' && value.includes('=')) options.loomEnvs.push(Object.fromEntries([value.split(/=(.*)/s).slice(0, 2)]));
+    else if (flag === '--loom-env' && value.includes('=')) options.loomEnvs.push(Object.fromEntries(value.split(';').map((pair) => pair.split(/=(.*)/s).slice(0, 2))));
     else throw new Error(`unknown option ${flag} ${value} (see bench/memory.ts)`);
   }
   return options;
@@ -77,13 +77,23 @@ function codeCells(file: string): string[] {
 const mib = (value: number): string => value.toFixed(0);
 const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
 
+interface Measured {
+  memory: TreeMemory;
+  /** Wall seconds of each cell, from execute_request to idle. */
+  seconds: number[];
+  /** CPU seconds the kernel's processes used from their start to the last cell's idle. */
+  cpu: number;
+  errors: string[];
+}
+
 /** One kernel started, `cells` run, 3 s idle, measured, stopped. */
-async function measureOnce(driver: JupyterDriver, contender: Contender, cells: string[]): Promise<{ memory: TreeMemory; seconds: number[]; errors: string[] }> {
+async function measureOnce(driver: JupyterDriver, contender: Contender, cells: string[]): Promise<Measured> {
   const { id, pid } = await driver.start(contender);
   try {
     const { seconds, errors } = await driver.run(id, cells);
+    const cpu = treeCpuSeconds(pid);
     await sleep(IDLE_MS);
-    return { memory: treeMemory(pid), seconds, errors };
+    return { memory: treeMemory(pid), seconds, cpu, errors };
   } finally {
     await driver.stop(id);
   }
@@ -125,20 +135,23 @@ function printRatios(totals: Map<string, TreeMemory[]>, goal: number): void {
 /** Idle after one `1+1`: rounds, each contender once per round, the order reversed every other round. */
 async function idleSection(driver: JupyterDriver, all: Contender[], rounds: number): Promise<void> {
   const totals = new Map<string, TreeMemory[]>(all.map((c) => [c.name, []]));
+  const cpus = new Map<string, number[]>(all.map((c) => [c.name, []]));
   const rows: string[][] = [];
   for (let round = 1; round <= rounds; round++) {
     const order = round % 2 === 1 ? all : [...all].reverse();
     for (const contender of order) {
       process.stderr.write(`idle, round ${round}: ${contender.name}...\n`);
-      const { memory, seconds, errors } = await measureOnce(driver, contender, ['1+1']);
+      const { memory, seconds, cpu, errors } = await measureOnce(driver, contender, ['1+1']);
       totals.get(contender.name)!.push(memory);
-      rows.push(...memoryRows(`${contender.name} #${round}`, memory, `${seconds[0]!.toFixed(2)} s${errors.length ? ` ${errors.join('; ')}` : ''}`));
+      cpus.get(contender.name)!.push(cpu);
+      rows.push(...memoryRows(`${contender.name} #${round}`, memory, `${seconds[0]!.toFixed(2)} s, ${cpu.toFixed(2)} s${errors.length ? ` ${errors.join('; ')}` : ''}`));
     }
   }
   console.log(`\n## Idle after one \`1+1\` cell and ${IDLE_MS / 1000} s (${rounds} rounds; load average now ${load()})\n`);
-  printTable([...MEMORY_HEADER, 'first 1+1 (start of execute to idle)'], rows);
+  printTable([...MEMORY_HEADER, 'first 1+1: wall (execute to idle), CPU (start to idle)'], rows);
   console.log('');
   printRatios(totals, GOAL_IDLE);
+  console.log(`CPU from start to the first result, medians: ${[...cpus].map(([name, values]) => `${name} ${median(values).toFixed(2)} s`).join(', ')}`);
 }
 
 /** After a whole notebook that starts and closes pools, one run each. */
@@ -148,13 +161,13 @@ async function notebookSection(driver: JupyterDriver, all: Contender[]): Promise
   for (const contender of all) {
     const cells = codeCells(contender.notebook);
     process.stderr.write(`notebook: ${contender.name} runs ${contender.notebook} (${cells.length} cells)...\n`);
-    const { memory, seconds, errors } = await measureOnce(driver, contender, cells);
+    const { memory, seconds, cpu, errors } = await measureOnce(driver, contender, cells);
     totals.set(contender.name, [memory]);
     const total = seconds.reduce((a, b) => a + b, 0);
-    rows.push(...memoryRows(contender.name, memory, `${total.toFixed(1)} s${errors.length ? `, ${errors.length} failed: ${errors.join('; ')}` : ''}`));
+    rows.push(...memoryRows(contender.name, memory, `${total.toFixed(1)} s, CPU ${cpu.toFixed(1)} s${errors.length ? `, ${errors.length} failed: ${errors.join('; ')}` : ''}`));
   }
   console.log(`\n## After its 13.4 notebook (pools closed) and ${IDLE_MS / 1000} s idle (load average now ${load()})\n`);
-  printTable([...MEMORY_HEADER, 'notebook run'], rows);
+  printTable([...MEMORY_HEADER, 'notebook run: wall, CPU; cells that failed'], rows);
   console.log('');
   printRatios(totals, GOAL_NOTEBOOK);
 }
