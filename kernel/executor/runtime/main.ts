@@ -3,6 +3,7 @@
  * kernel's supervisor with the descriptors listed in ../messages.ts; takes
  * commands over IPC, runs cells one at a time, answers on fd 5 (FRAMES_FD).
  */
+import './ts-preload.js'; // first: TypeScript from its code cache, before transpile/ requires it
 import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -26,6 +27,7 @@ import { CELL_KEY } from './stream-prefix.js';
 import { beforeRequire, importFromCell } from './ts-modules.js';
 import { silenceLoaderWarning } from './loader-warning.js';
 import { startDebugging } from './debug-start.js';
+import { saveTypeScriptCodeCache } from './ts-code-cache.js';
 
 /**
  * As in Node's REPL, require() resolves from the notebook's directory; loom's
@@ -121,7 +123,7 @@ function main(): void {
       queue = queue.then(() => {
         rememberCell(command.code);
         return runCell(command);
-      }).catch(internalError);
+      }).then(saveTypeScriptCodeCache).catch(internalError); // the cache once, after a first cell has used the compiler
     }
   });
   sendFrame({ type: 'ready', pid: process.pid });
