@@ -203,7 +203,10 @@ const SCOPE_NAMES: Record<string, string> = {
   global: 'Globals',
 };
 
-/** In the stopped frame when there is one (of whichever thread), else in the notebook's global scope. */
+/**
+ * In the stopped frame when there is one (of whichever thread), else in the notebook's global scope.
+ * Not in V8's REPL mode: its answer waits for a microtask turn, which a cell's busy loop never gives.
+ */
 async function evaluateIn(debug: CellDebugger, expression: string, frameId?: unknown, byValue = false): Promise<RemoteObject> {
   const stopped = typeof frameId === 'number' ? debug.frames.get(frameId) : undefined;
   const frame = stopped?.frame;
@@ -211,7 +214,7 @@ async function evaluateIn(debug: CellDebugger, expression: string, frameId?: unk
   const common = { expression, generatePreview: true, returnByValue: byValue, objectGroup: 'loom-debugger' };
   const answer = await (frame
     ? cdp.send<{ result: RemoteObject; exceptionDetails?: { exception?: RemoteObject; text: string } }>('Debugger.evaluateOnCallFrame', { ...common, callFrameId: frame.callFrameId })
-    : cdp.send<{ result: RemoteObject; exceptionDetails?: { exception?: RemoteObject; text: string } }>('Runtime.evaluate', { ...common, replMode: true }));
+    : cdp.send<{ result: RemoteObject; exceptionDetails?: { exception?: RemoteObject; text: string } }>('Runtime.evaluate', common));
   if (answer.exceptionDetails) throw new Error(answer.exceptionDetails.exception?.description?.split('\n')[0] ?? answer.exceptionDetails.text);
   return answer.result;
 }

@@ -289,6 +289,31 @@ describe('debugger: exceptions, interrupt, input, shutdown while paused', () => 
     assert.equal(ofType(after.iopub, 'execute_result')[0]!.content.data['text/plain'], 'true');
   });
 
+  it('pause_stops_a_busy_cell_where_it_is', async () => {
+    // Ask only once the loop runs (its first output says so): before that there is nothing to stop.
+    let spinning: () => void = () => {};
+    const started = new Promise<void>((resolve) => (spinning = resolve));
+    const run = kernel.execute("console.log('spinning');\nlet laps = 0;\nwhile (true) {\n  laps++;\n}", {
+      onOutput: (message) => {
+        if (message.header.msg_type === 'stream') spinning();
+      },
+    });
+    await started;
+    // The variable explorer asks while the cell runs: each answer comes (V8's REPL mode would wait for a
+    // microtask turn the loop never gives, and every answer after the first timed out).
+    for (let ask = 0; ask < 3; ask++) {
+      const listed = await debug.request('inspectVariables');
+      assert.equal(listed.message, undefined, listed.message);
+      assert.ok(listed.body.variables.some((v: { name: string }) => v.name === 'laps'));
+    }
+    await debug.request('pause', { threadId: 1 });
+    const stop = await debug.stopped();
+    assert.equal(stop.reason, 'pause');
+    assert.ok([3, 4].includes(stop.frames[0]!.line), `stopped in the loop, not on line ${stop.frames[0]!.line}`);
+    await kernel.interrupt();
+    assert.equal((await run).reply.content.ename, 'KeyboardInterrupt');
+  });
+
   it('input_works_under_the_debugger', async () => {
     const code = "const who = input('name? ');\nconst greeting = 'hi ' + who;\ngreeting";
     await breakOn(debug, code, [2]);
