@@ -9,14 +9,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import IORedis from 'ioredis';
 import { interruptWork } from '../../src/host/index.js';
 import { Interrupted, Pool } from '../../src/index.js';
 import { tagWork, under } from '../helpers/output-tags.js';
 import { descendantsOf, isAlive, waitForExit } from '../helpers/processes.js';
 import { redisServerInstalled } from '../helpers/redis-server.js';
 import { gated, SideChannel } from './tasks.js';
-import { smallCluster, until } from './workers.js';
+import { smallCluster } from './workers.js';
 
 tagWork();
 after(() => waitForExit(descendantsOf(process.pid), 10_000));
@@ -46,27 +45,4 @@ test('interruptWork(tag) on a cluster pool: running and queued tasks of the tag 
   assert.equal(await other.get(), 'other');
   assert.equal(await pool.apply((x: number) => x + 1, [1]), 2);
   assert.equal(side.runs('queued').length, 0, 'the queued task ran');
-});
-
-test('an interrupt drops the jobs a worker holds ahead of its processes: they never run', { skip: !redisServerInstalled() }, async () => {
-  using side = new SideChannel();
-  await using small = await smallCluster(1);
-  using pool = new Pool({ backend: small.c });
-  const redis = new IORedis(small.redis.url);
-  try {
-    // Short tasks first: the worker (one process) learns to hold jobs ahead (internal/cluster/intake.ts).
-    const quick = under('b', () => Array.from({ length: 100 }, (_, i) => pool.applyAsync((x: number) => x, [i])));
-    const gatedOnes = under('a', () => ['g0', 'g1', 'g2'].map((name) => pool.applyAsync(gated, [side.dir, name])));
-    await side.started(1, 'g0');
-    await until(async () => (await redis.llen('loom:tasks:active')) >= 2, 20_000, () => 'the worker held nothing ahead of its process');
-    interruptWork('a');
-    for (const result of gatedOnes) await assert.rejects(result.get(), Interrupted);
-    assert.equal((await Promise.all(quick.map((r) => r.get()))).length, 100);
-    side.open();
-    // The worker goes on (its child replaced); what it held ahead was dropped, not run.
-    assert.equal(await pool.apply((x: number) => x + 1, [1]), 2);
-    assert.deepEqual(['g0', 'g1', 'g2'].map((name) => side.runs(name).length), [1, 0, 0]);
-  } finally {
-    redis.disconnect();
-  }
 });

@@ -11,11 +11,6 @@
  * (internal/hub/hub.ts): the same children, dispatch, replacement of a dead
  * child (BrokenWorkerError for its task), interrupts and output relay; its
  * events reach this pool in the same turn, through a port stand-in.
- *
- * Tasks go to the hub only when a process is free. The worker holds jobs
- * ahead of its processes (intake.ts), and the hub would send short tasks
- * ahead to busy children, where an interrupt cannot take them back (a child
- * runs what it was sent); waiting here, an interrupted task is just dropped.
  */
 import type { MessagePort } from 'node:worker_threads';
 import { BrokenWorkerError, Interrupted, PoolStateError } from '../../errors.js';
@@ -48,10 +43,6 @@ export class WorkerPool {
   readonly #writer = new Writer();
   readonly #joined: Promise<void>;
   #markJoined!: () => void;
-  /** Tasks waiting for a free process, in order. */
-  readonly #queue: { id: number; fn: number; body: Uint8Array }[] = [];
-  /** Tasks the hub has (one per process at most), until it reports them. */
-  readonly #withHub = new Set<number>();
   readonly #killAll = (): void => this.#hub.killAll();
 
   constructor(size: number) {
@@ -73,7 +64,6 @@ export class WorkerPool {
 
   readonly #onEvent = (event: HubEvent): void => {
     if (!('pool' in event) || event.pool !== POOL) return;
-    if ((event.t === 'result' || event.t === 'broken' || event.t === 'interrupted') && this.#withHub.delete(event.task)) queueMicrotask(() => this.#dispatch());
     switch (event.t) {
       case 'result': {
         const done = this.#take(event.task);
@@ -130,42 +120,23 @@ export class WorkerPool {
     this.#tags.set(id, tag);
     return new Promise((settle) => {
       this.#pending.set(id, settle);
-      this.#queue.push({ id, fn: fnId, body });
-      this.#dispatch();
+      this.#hub.command({ t: 'pool-task', pool: POOL, task: id, fn: fnId, body });
     });
   }
 
-  /** Hands waiting tasks to the hub while a process is free; once closed and all handed, closes the hub's pool. */
-  #dispatch(): void {
-    while (this.#withHub.size < this.size && this.#queue.length > 0) {
-      const task = this.#queue.shift()!;
-      this.#withHub.add(task.id);
-      this.#hub.command({ t: 'pool-task', pool: POOL, task: task.id, fn: task.fn, body: task.body });
-    }
-    if (this.#state === 'closed' && this.#queue.length === 0 && !this.#hubClosed) {
-      this.#hubClosed = true;
-      this.#hub.command({ t: 'pool-close', pool: POOL });
-    }
-  }
-
-  #hubClosed = false;
-
-  /** Stops the tasks of `tag`: a waiting one is dropped, the child running one replaced; each fails with Interrupted. */
+  /** Stops the tasks of `tag`: the child running one is replaced; each fails with Interrupted. */
   interruptWork(tag: string): void {
     const tasks = [...this.#tags].filter(([, of]) => of === tag).map(([id]) => id);
     if (tasks.length === 0) return;
-    const stopped = new Set(tasks);
-    for (let i = this.#queue.length - 1; i >= 0; i--) if (stopped.has(this.#queue[i].id)) this.#queue.splice(i, 1);
-    const running = tasks.filter((id) => this.#withHub.has(id));
-    if (running.length > 0) this.#hub.command({ t: 'pool-interrupt', pool: POOL, tasks: running });
+    this.#hub.command({ t: 'pool-interrupt', pool: POOL, tasks });
     for (const id of tasks) this.#take(id)?.({ ok: false, error: new Interrupted() });
   }
 
-  /** No more tasks; the children exit once the waiting and running ones are done. */
+  /** No more tasks; the children exit once the running ones are done. */
   close(): void {
     if (this.#state !== 'running') return;
     this.#state = 'closed';
-    this.#dispatch();
+    this.#hub.command({ t: 'pool-close', pool: POOL });
   }
 
   /** Resolves once closed and every child has exited. */
