@@ -1,9 +1,9 @@
 /**
  * `loom worker`: a process that runs a cluster's tasks. A BullMQ Worker takes
- * jobs (one per process, a few more for short tasks: intake.ts) and hands each
- * task to a local pool of --processes child processes (worker-pool.ts), so
- * user code never runs on this thread, which renews the jobs' leases: a
- * CPU-bound task longer than its lease is not taken for lost (CLUSTER.md, "the lease trap"). A job lost once (its
+ * jobs (concurrency = --processes) and hands each task to a local loom Pool
+ * of that many child processes, so user code never runs on this thread,
+ * which renews the jobs' leases: a CPU-bound task longer than its lease is
+ * not taken for lost (CLUSTER.md, "the lease trap"). A job lost once (its
  * worker died or froze past its lease) runs again elsewhere; lost twice, it
  * fails (maxStalledCount 1; the client calls it BrokenWorkerError).
  */
@@ -21,7 +21,6 @@ import { interruptChannel, QUEUE_NAME, workerKey, type WorkerInfo } from '../int
 import { redactUrl, scrub } from '../internal/cluster/redact.js';
 import { AMBIENT_ENV } from '../internal/cluster/remote-kinds.js';
 import type { Outcome } from '../internal/pool/engine.js';
-import { Intake } from '../internal/cluster/intake.js';
 import { WorkerPool } from '../internal/cluster/worker-pool.js';
 import { workerErrorText } from './worker-refusal.js';
 import type { FnSpec } from '../internal/ship/shipped.js';
@@ -123,7 +122,6 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     const task = readPayload(data);
     const id = String(job.id);
     running.add(id);
-    intake.started(id);
     try {
       const outcome = await run(relocate(task.fn, root), task.kind, task.items, `loom-job:${id}`);
       if (!outcome.ok) throw new UnrecoverableError(writeSerializedError(asThrownThere(explainMissing(outcome.error, where, root))));
@@ -134,22 +132,15 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       }
     } finally {
       running.delete(id);
-      intake.finished(id);
     }
   };
 
   const connection = newRedis(options.url, 5);
   connection.on('error', () => {});
-  // One job per process, more for short tasks (intake.ts).
-  let worker: Worker<JobData, string> | undefined;
-  const intake = new Intake(options.processes, (jobs) => {
-    if (worker) worker.concurrency = jobs;
-  });
-  worker = new Worker<JobData, string>(QUEUE_NAME, processor, {
-    connection, prefix, concurrency: intake.jobs, lockDuration: lease * 1000, stalledInterval: lease * 1000, maxStalledCount: 1,
+  const worker = new Worker<JobData, string>(QUEUE_NAME, processor, {
+    connection, prefix, concurrency: options.processes, lockDuration: lease * 1000, stalledInterval: lease * 1000, maxStalledCount: 1,
     autorun: false,
   });
-  worker.on('drained', () => intake.drained());
   worker.on('error', (error) => console.error(`loom worker: ${workerErrorText(scrub(error.message, options.url))}`));
 
   // Running tasks of an interrupted (or terminated) pool are stopped here: the local pool replaces the child that ran it.
