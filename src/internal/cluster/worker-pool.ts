@@ -14,7 +14,6 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import { BrokenWorkerError, Interrupted, PoolStateError } from '../../errors.js';
-import { deserializeError, type SerializedError } from '../error-wire.js';
 import { childExecArgv } from '../hub/child.js';
 import { processHooks } from '../host/processes.js';
 import { threadHooks } from '../host/threads.js';
@@ -22,12 +21,11 @@ import { Hub } from '../hub/hub.js';
 import type { HubEvent, PoolWorkerInit } from '../hub/protocol.js';
 import type { Outcome, TaskKind } from '../pool/engine.js';
 import { fnKey } from '../pool/fn-ref.js';
-import { KINDS, readFromProcess, writeForProcess } from '../pool/process-wire.js';
+import { KINDS, outcomeOf, writeForProcess } from '../pool/process-wire.js';
 import { newTaskId } from '../pool/task-id.js';
 import { processDepth } from '../spawn-guard.js';
 import type { FnSpec } from '../ship/shipped.js';
-import { Reader, Writer } from '../wire-codec.js';
-import { deserialize } from 'node:v8';
+import { Writer } from '../wire-codec.js';
 
 /** The one pool of this hub (ids are per hub). */
 const POOL = 1;
@@ -65,17 +63,9 @@ export class WorkerPool {
   readonly #onEvent = (event: HubEvent): void => {
     if (!('pool' in event) || event.pool !== POOL) return;
     switch (event.t) {
-      case 'result': {
-        const done = this.#take(event.task);
-        if (!done) return;
-        try {
-          if (event.ok) done({ ok: true, value: readFromProcess(new Reader(Buffer.from(event.body.buffer, event.body.byteOffset, event.body.byteLength))) });
-          else done({ ok: false, error: deserializeError(deserialize(event.body) as SerializedError) });
-        } catch (error) {
-          done({ ok: false, error });
-        }
+      case 'result':
+        this.#take(event.task)?.(outcomeOf(event.ok, event.body));
         return;
-      }
       case 'broken':
         return this.#take(event.task)?.({ ok: false, error: new BrokenWorkerError(event.reason) });
       case 'interrupted':
