@@ -12,7 +12,7 @@
  * breakpoints, and what a pause looks like.
  */
 import type { Duplex } from 'node:stream';
-import { CdpClient, type Cdp } from './cdp.js';
+import { CdpClient } from './cdp.js';
 import { CellSources, type CellSource } from './cell-sources.js';
 import { event, MAIN_THREAD, type DapEvent } from './dap.js';
 import { DebugThread, revivedLinesOf, revivedPlace, type CdpCallFrame, type Pause } from './debug-thread.js';
@@ -81,8 +81,13 @@ export class CellDebugger {
   /** Resolved at the main thread's next stop a client is told of (nextMainStop). */
   private mainStopWaiters: (() => void)[] = [];
   private skippingPauses = false;
+  /** Scripts never stepped into: Node's, packages', Loom's own (V8's blackbox patterns), made once. */
+  private readonly libraryPatterns: string[];
+  private readonly libraryRegExps: RegExp[];
 
   constructor(private readonly options: DebuggerOptions) {
+    this.libraryPatterns = ['^node:', '/node_modules/', ...options.libraryFolders.map((folder) => escapeRegExp(folder))];
+    this.libraryRegExps = this.libraryPatterns.map((pattern) => new RegExp(pattern));
     this.workers = new WorkerThreads({
       setUp: (thread) => this.setUpThread(thread),
       onEvent: (thread, method, params) => this.onEvent(thread, method, params),
@@ -234,8 +239,8 @@ export class CellDebugger {
 
   /** The name a frame's script has: `cell 3` for a cell's, undefined for others. */
   cellName(thread: DebugThread, frame: CdpCallFrame): string | undefined {
-    const url = thread.scripts.get(frame.location.scriptId)?.url;
-    return url && /^cell-(\d+)/.exec(url) ? `cell ${/^cell-(\d+)/.exec(url)![1]}` : undefined;
+    const count = /^cell-(\d+)/.exec(thread.scripts.get(frame.location.scriptId)?.url ?? '')?.[1];
+    return count === undefined ? undefined : `cell ${count}`;
   }
 
   /** copyToGlobals made a global: later cells may use it (typed any: its type is the stopped frame's). */
@@ -274,7 +279,7 @@ export class CellDebugger {
   /** A thread's debugger state: as the client set it, with its breakpoints. */
   private async setUpThread(thread: DebugThread): Promise<void> {
     await thread.cdp.send('Debugger.enable');
-    await thread.cdp.send('Debugger.setBlackboxPatterns', { patterns: this.libraryPatterns() });
+    await thread.cdp.send('Debugger.setBlackboxPatterns', { patterns: this.libraryPatterns });
     await thread.cdp.send('Debugger.setPauseOnExceptions', { state: this.v8PauseState() });
     if (thread.id !== MAIN_THREAD) {
       // Code a cell ships to a worker is compiled there: stop before it runs, to set its breakpoints.
@@ -433,15 +438,10 @@ export class CellDebugger {
   }
 
   private isLibrary(url: string): boolean {
-    return this.libraryPatterns().some((pattern) => new RegExp(pattern).test(url));
-  }
-
-  private libraryPatterns(): string[] {
-    return ['^node:', '/node_modules/', ...this.options.libraryFolders.map((folder) => escapeRegExp(folder))];
+    return this.libraryRegExps.some((pattern) => pattern.test(url));
   }
 }
 
-export type { Cdp };
 
 const CDP_STEP = { continue: 'Debugger.resume', next: 'Debugger.stepOver', stepIn: 'Debugger.stepInto', stepOut: 'Debugger.stepOut' } as const;
 
