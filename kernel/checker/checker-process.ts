@@ -52,6 +52,10 @@ export class CheckerProcess extends EventEmitter<CheckerProcessEvents> {
     this.postMessage({ kind: 'start', data });
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   postMessage(message: ToChecker): void {
     if (this.child.connected) this.child.send(message);
   }

@@ -107,6 +107,11 @@ export class LanguageService {
     if (worker) await worker.terminate();
   }
 
+  /** The running checker process: its pid, and whether it started from the snapshot (for tests and diagnostics). */
+  get checker(): { pid: number | undefined; fromSnapshot: boolean } | undefined {
+    return this.worker && { pid: this.worker.pid, fromSnapshot: this.worker.blob !== undefined };
+  }
+
   /** Test hook: makes the worker die of an uncaught exception, as a compiler bug would. */
   crashWorkerForTesting(): void {
     this.worker?.postMessage({ kind: 'crash' } satisfies WorkerRequest);
