@@ -12,6 +12,9 @@ import { isComplete } from './is-complete.js';
 import { checkCell } from './check.js';
 import type { Answers, AnsweredRequest, WorkerData, WorkerRequest, WorkerResponse } from './types.js';
 
+/** How long after a cell was added its parse waits for a request that would make the program anyway. */
+const IDLE_PARSE_MS = 20;
+
 /** Throwaway checks after warmUp: enough for V8 to optimise the checker (measured: ~30). */
 const WARM_CHECKS = 30;
 
@@ -72,8 +75,17 @@ export function createHandler(data: WorkerData, reply: (response: WorkerResponse
     });
   };
 
+  // New cells are parsed while the user is still typing, not in the next completion; but not when
+  // a request comes first (Run All: the next cell's check), which makes that program itself.
+  let idleParse: NodeJS.Timeout | undefined;
+  const parseWhenIdle = (): void => {
+    clearTimeout(idleParse);
+    idleParse = setTimeout(() => notebook?.service.getProgram(), IDLE_PARSE_MS);
+  };
+
   return (request) => {
     if (request.kind !== 'warmUp') warmChecksLeft = 0;
+    if (request.kind !== 'addCells') clearTimeout(idleParse);
     switch (request.kind) {
       case 'addCells':
         if (!notebook) {
@@ -81,8 +93,7 @@ export function createHandler(data: WorkerData, reply: (response: WorkerResponse
           return;
         }
         notebook.addCells(request.codes);
-        // Parse the new cells now, while the user is still typing, not in the next completion.
-        notebook.service.getProgram();
+        parseWhenIdle();
         return;
       case 'reset':
         queuedCells = [];
