@@ -89,7 +89,8 @@ export function usableSnapshot(dir: string): string | undefined {
 /**
  * Starts buildSnapshot in a process of its own (snapshot-build.ts) that
  * outlives the kernel if need be, so the next kernel finds a snapshot even
- * when this one was shut down at once.
+ * when this one was shut down at once. That process leaves the kernel's
+ * family at once (it starts the build detached and exits).
  */
 export function buildSnapshotInBackground(dir: string): void {
   try {
