@@ -140,8 +140,10 @@ def main():
             except Exception as error:
                 report(part="problem", kernel=name, what=f"new-declaration cells: {error}")
     if "nbconvert" in parts:
-        for _ in range(params.get("rounds", 3)):
-            for count in params.get("shapes", [30]):
+        shapes = params.get("shapes", [30])
+        for round_number in range(params.get("rounds", 3)):
+            # Every other round backwards, so that a load rising or falling during the run does not tilt the per-cell slope.
+            for count in shapes if round_number % 2 == 0 else list(reversed(shapes)):
                 for name, kernel_name in kernels.items():
                     nbconvert(name, kernel_name, workdir, count)
 
