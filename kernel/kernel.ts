@@ -27,6 +27,9 @@ import { Signer } from './wire/signer.js';
  */
 export async function startKernel(connectionFile: string): Promise<void> {
   const info = readConnectionFile(connectionFile);
+  // The checker first: the first cell's type check waits for it, and it starts in a process of its own.
+  const language = new LanguageService({ cwd: process.cwd() });
+  language.warmUp();
   const signer = new Signer(info.signature_scheme, info.key);
   // One history of signatures for all channels, as jupyter_client's Session has.
   const replays = new ReplayGuard();
@@ -34,7 +37,6 @@ export async function startKernel(connectionFile: string): Promise<void> {
   const identity: Identity = { session: randomUUID(), username: 'kernel' };
   const iopub = new IOPub(identity, (message) => void channels.send.iopub.send(encode(message, signer)));
   const executor = new Supervisor({ cwd: process.cwd() });
-  const language = new LanguageService({ cwd: process.cwd() });
   const history = new History();
   const cellDebugger = new CellDebugger({
     target: executor,
@@ -72,8 +74,6 @@ export async function startKernel(connectionFile: string): Promise<void> {
   void dispatcher.serve({ name: 'control', socket: channels.control, sender: channels.send.control });
   iopub.status(undefined, 'starting');
   executor.start().catch((error: Error) => log.error(error.message));
-  // Load the compiler now, in its thread, so the first cell's type check does not wait for it.
-  language.warmUp();
 
   let stopping = false;
   async function stop(code: number): Promise<void> {

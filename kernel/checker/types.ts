@@ -1,6 +1,6 @@
 /**
- * The contract between the kernel's main thread (client.ts) and the checker
- * thread (worker.ts): every message that crosses the thread boundary, and the
+ * The contract between the kernel (client.ts) and the checker process
+ * (serve.ts, worker.ts): every message that crosses between them, and the
  * answers they carry. The reply types are Jupyter 5.4's reply contents, with the
  * messaging spec's field names, so that the kernel sends them as they come.
  *
@@ -58,7 +58,7 @@ export type CellDiagnostic = {
   lineText: string;
 };
 
-// ------------------------------------------------------------ messages across the thread
+// ------------------------------------------------------------ messages between the kernel and the checker
 
 /** What each kind of request is answered with. */
 export type Answers = {
@@ -68,7 +68,7 @@ export type Answers = {
   check: CellDiagnostic[];
 };
 
-/** Kernel -> checker thread. Those with an `id` are answered, the rest are not. */
+/** Kernel -> checker. Those with an `id` are answered, the rest are not. */
 export type WorkerRequest =
   | { id: number; kind: 'complete'; code: string; cursorPos: number }
   | { id: number; kind: 'inspect'; code: string; cursorPos: number; detailLevel: 0 | 1 }
@@ -82,13 +82,16 @@ export type WorkerRequest =
 /** The requests that are answered. */
 export type AnsweredRequest = Extract<WorkerRequest, { id: number }>;
 
-/** Checker thread -> kernel: the answer to the request with the same id, or why there is none. */
+/** Checker -> kernel: the answer to the request with the same id, or why there is none. */
 export type WorkerResponse =
   | { id: number; ok: true; value: Answers[keyof Answers] }
   | { id: number; ok: false; error: string };
 
-/** The thread's workerData: where imports resolve from, and the cells executed so far. */
+/** What the checker starts with: where imports resolve from, and the cells executed so far. */
 export type WorkerData = {
   cwd: string;
   cells: string[];
 };
+
+/** Kernel -> checker process: the first message is `start`, then requests. */
+export type ToChecker = { kind: 'start'; data: WorkerData } | WorkerRequest;

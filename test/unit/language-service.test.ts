@@ -1,6 +1,6 @@
 /**
  * The kernel's language features through the real LanguageService class, so
- * every answer crosses the worker thread as the kernel's would. Positions are
+ * every answer crosses to the checker process as the kernel's would. Positions are
  * Jupyter's: code points, not UTF-16 units.
  */
 import assert from 'node:assert/strict';
