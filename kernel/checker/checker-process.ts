@@ -56,6 +56,10 @@ export class CheckerProcess extends EventEmitter<CheckerProcessEvents> {
     return this.child.pid;
   }
 
+  get fromSnapshot(): boolean {
+    return this.blob !== undefined;
+  }
+
   postMessage(message: ToChecker): void {
     if (this.child.connected) this.child.send(message);
   }
@@ -70,6 +74,11 @@ export class CheckerProcess extends EventEmitter<CheckerProcessEvents> {
   unref(): void {
     this.child.unref();
     this.child.channel?.unref();
+  }
+
+  /** The checker does not answer: ends it (the next request starts a new one). */
+  kill(): void {
+    void this.terminate();
   }
 
   /** Ends the process at once, as Worker.terminate() does. */

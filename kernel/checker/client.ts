@@ -12,7 +12,8 @@
  * next time. Positions in requests and replies are Jupyter's: Unicode code points.
  */
 import { CheckerProcess } from './checker-process.js';
-import { buildSnapshotInBackground, defaultSnapshotFolder, usableSnapshot } from './snapshot.js';
+import { SharedChecker } from './shared-checker.js';
+import { buildSnapshotInBackground, defaultSnapshotFolder, sharedSocketPath, usableSnapshot } from './snapshot.js';
 import type { Answers, AnsweredRequest, CellDiagnostic, CompleteReply, InspectReply, IsCompleteReply, WorkerRequest, WorkerResponse } from './types.js';
 
 export interface LanguageServiceOptions {
@@ -25,7 +26,18 @@ export interface LanguageServiceOptions {
    * `null`: never use or build one. Default: a folder of the user's in the temp folder.
    */
   snapshotDir?: string | null;
+  /**
+   * Whether to use the user's shared checker (shared-server.ts), whose socket
+   * is in the snapshot's folder. Default true; false: a checker process of this
+   * kernel's own. Without a folder of the user's, always false.
+   */
+  shared?: boolean;
+  /** Whether to build the snapshot in the background when there is none. Default true. */
+  buildSnapshot?: boolean;
 }
+
+/** A checker process of the kernel's own, or its connection to the user's shared one. */
+type Checker = CheckerProcess | SharedChecker;
 
 interface Pending {
   resolve(value: unknown): void;
@@ -43,11 +55,13 @@ export class LanguageService {
   private readonly timeoutMs: number;
   /** Every cell that executed since the last reset, to feed a new worker. */
   private readonly cells: string[] = [];
-  private worker: CheckerProcess | undefined;
+  private worker: Checker | undefined;
   private readonly snapshotDir: string | undefined;
+  /** The shared checker's socket; undefined once it could not be reached or started (a checker of our own then). */
+  private socketPath: string | undefined;
   /** A checker started from the snapshot died before it answered: the snapshot is not used again. */
   private snapshotFailed = false;
-  /** Whether this service started a background build of the snapshot (at most one). */
+  /** Whether this service started a background build of the snapshot (at most one), or was asked never to. */
   private building = false;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
@@ -57,6 +71,8 @@ export class LanguageService {
     this.cwd = options.cwd ?? process.cwd();
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.snapshotDir = options.snapshotDir === null ? undefined : (options.snapshotDir ?? defaultSnapshotFolder());
+    this.building = options.buildSnapshot === false;
+    this.socketPath = this.snapshotDir !== undefined && options.shared !== false ? sharedSocketPath(this.snapshotDir) : undefined;
   }
 
   /** A cell that executed successfully: later completions see its declarations. */
@@ -108,8 +124,8 @@ export class LanguageService {
   }
 
   /** The running checker process: its pid, and whether it started from the snapshot (for tests and diagnostics). */
-  get checker(): { pid: number | undefined; fromSnapshot: boolean } | undefined {
-    return this.worker && { pid: this.worker.pid, fromSnapshot: this.worker.blob !== undefined };
+  get checker(): { pid: number | undefined; fromSnapshot: boolean; shared: boolean } | undefined {
+    return this.worker && { pid: this.worker.pid, fromSnapshot: this.worker.fromSnapshot, shared: this.worker instanceof SharedChecker };
   }
 
   /** Test hook: makes the worker die of an uncaught exception, as a compiler bug would. */
@@ -119,7 +135,7 @@ export class LanguageService {
 
   private request<K extends keyof Answers>(kind: K, fields: Fields<K>): Promise<Answers[K]> {
     if (this.closed) return Promise.reject(new Error('The language service is closed.'));
-    let worker: CheckerProcess;
+    let worker: Checker;
     try {
       worker = this.ensureWorker();
     } catch (error) {
@@ -135,29 +151,35 @@ export class LanguageService {
     });
   }
 
-  private deadline(worker: CheckerProcess): NodeJS.Timeout {
+  private deadline(worker: Checker): NodeJS.Timeout {
     const timer = setTimeout(() => this.timedOut(worker), this.timeoutMs);
     timer.unref();
     return timer;
   }
 
-  private ensureWorker(): CheckerProcess {
+  private ensureWorker(): Checker {
     if (this.worker) return this.worker;
-    const worker = new CheckerProcess({ cwd: this.cwd, cells: [...this.cells] }, this.snapshot());
+    const data = { cwd: this.cwd, cells: [...this.cells] };
+    const worker = this.socketPath
+      ? new SharedChecker(data, { socketPath: this.socketPath, snapshot: () => this.snapshot(), snapshotFailed: () => void (this.snapshotFailed = true) })
+      : new CheckerProcess(data, this.snapshot());
     worker.unref();
     worker.on('message', (response) => this.settle(worker, response));
     worker.on('exit', (code, fromSnapshot, answered) => {
+      if (this.worker !== worker) return;
       // Node refuses a snapshot it cannot use (another build of Node or V8 flags, a damaged file) by exiting at once.
-      if (fromSnapshot && !answered && this.worker === worker) return this.withoutSnapshot();
-      this.lost(worker, code === 0 ? 'exited' : `crashed (${code === null ? 'killed' : `exit code ${code}`})`);
+      if (fromSnapshot && !answered) return this.startAgain(() => void (this.snapshotFailed = true));
+      // No shared checker could be reached or started (no /bin/sh, a socket refused): one of the kernel's own.
+      if (code === -1 && worker instanceof SharedChecker) return this.startAgain(() => void (this.socketPath = undefined));
+      this.lost(worker, code === 0 ? 'exited' : code === null ? 'crashed (killed, or the connection to it closed)' : `crashed (exit code ${code})`);
     });
     this.worker = worker;
     return worker;
   }
 
-  /** The checker started from the snapshot ended before answering: what it was asked goes to one started without. */
-  private withoutSnapshot(): void {
-    this.snapshotFailed = true;
+  /** The checker could not start as it was: after `change`, what it was asked goes to a new one. */
+  private startAgain(change: () => void): void {
+    change();
     this.worker = undefined;
     const worker = this.ensureWorker();
     worker.postMessage({ kind: 'warmUp' });
@@ -180,7 +202,7 @@ export class LanguageService {
     return blob;
   }
 
-  private settle(worker: CheckerProcess, response: WorkerResponse): void {
+  private settle(worker: Checker, response: WorkerResponse): void {
     const pending = this.pending.get(response.id);
     if (!pending) return;
     this.pending.delete(response.id);
@@ -191,16 +213,16 @@ export class LanguageService {
   }
 
   /** The worker died: fail what it owed; the next request starts a new one. */
-  private lost(worker: CheckerProcess, reason: string): void {
+  private lost(worker: Checker, reason: string): void {
     if (this.worker !== worker) return; // already replaced, or closed on purpose
     this.worker = undefined;
     this.rejectAll(new Error(`The TypeScript language service worker ${reason}; it is restarted on the next request.`));
   }
 
-  private timedOut(worker: CheckerProcess): void {
+  private timedOut(worker: Checker): void {
     if (this.worker !== worker) return;
     this.lost(worker, `did not answer within ${this.timeoutMs} ms and was stopped`);
-    void worker.terminate();
+    worker.kill();
   }
 
   private rejectAll(error: Error): void {

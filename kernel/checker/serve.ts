@@ -1,5 +1,7 @@
 /**
- * The checker process's side of its IPC channel to the kernel (client.ts):
+ * What a checker process does once the compiler is loaded: serve every
+ * kernel of the user on a socket (shared-server.ts), when started with
+ * LOOM_CHECKER_SOCKET, or else one kernel over its IPC channel (client.ts):
  * the first message says where the notebook is and what ran already, every
  * later one is a request for worker.ts's handler. Started from the snapshot
  * (snapshot-entry.ts) or, when there is none yet, from process-main.ts.
@@ -7,8 +9,12 @@
 import type ts from 'typescript';
 import type { ToChecker, WorkerRequest, WorkerResponse } from './types.js';
 import { createHandler } from './worker.js';
+import { listenShared } from './shared-server.js';
+import { SOCKET_ENV } from './types.js';
 
 export function serve(registry?: ts.DocumentRegistry): void {
+  const socket = process.env[SOCKET_ENV];
+  if (socket) return listenShared(socket, registry);
   const send = process.send?.bind(process);
   if (!send) throw new Error('the checker process needs an IPC channel to the kernel');
   // Ctrl+C in a terminal signals the kernel's whole process group: interrupting is the executor's business.

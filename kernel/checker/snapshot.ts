@@ -59,10 +59,23 @@ export function defaultSnapshotFolder(): string | undefined {
   }
 }
 
-/** This install's manifest in `dir`: one per checker folder and Node binary. */
+/** Names this install of the checker with this Node binary: one snapshot, and one shared checker, each. */
+function installKey(): string {
+  return createHash('sha256').update(`${ENTRY}\0${process.execPath}\0${process.version}\0${process.arch}\0${CHECKER_V8_FLAGS.join(' ')}`).digest('hex').slice(0, 16);
+}
+
+/** This install's manifest in `dir`. */
 function manifestPath(dir: string): string {
-  const key = createHash('sha256').update(`${ENTRY}\0${process.execPath}\0${process.version}\0${process.arch}\0${CHECKER_V8_FLAGS.join(' ')}`).digest('hex').slice(0, 16);
-  return join(dir, `checker-${key}.json`);
+  return join(dir, `checker-${installKey()}.json`);
+}
+
+/** Longest path a Unix socket may have on Linux (108 bytes with the final NUL). */
+const SOCKET_PATH_MAX = 107;
+
+/** Where this install's shared checker listens in `dir` (shared-server.ts), or undefined when the path is too long for a socket. */
+export function sharedSocketPath(dir: string): string | undefined {
+  const path = join(dir, `checker-${installKey()}.sock`);
+  return Buffer.byteLength(path) <= SOCKET_PATH_MAX ? path : undefined;
 }
 
 /** The snapshot to start the checker from, or undefined when there is none or it was built from other files. */

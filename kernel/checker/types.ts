@@ -95,3 +95,6 @@ export type WorkerData = {
 
 /** Kernel -> checker process: the first message is `start`, then requests. */
 export type ToChecker = { kind: 'start'; data: WorkerData } | WorkerRequest;
+
+/** The environment variable that makes a checker process the user's shared one (shared-server.ts), and where it listens. */
+export const SOCKET_ENV = 'LOOM_CHECKER_SOCKET';

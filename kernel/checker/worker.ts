@@ -18,6 +18,9 @@ const IDLE_PARSE_MS = 20;
 /** Throwaway checks after warmUp: enough for V8 to optimise the checker (measured: ~30). */
 const WARM_CHECKS = 30;
 
+/** Throwaway checks this process has made: V8 optimises its code once, for every notebook a shared checker serves. */
+let warmChecksDone = 0;
+
 /**
  * Handles the kernel's messages in order. The compiler is created on the
  * first completion or inspection (is_complete only parses); cells executed
@@ -69,6 +72,7 @@ export function createHandler(data: WorkerData, reply: (response: WorkerResponse
       if (step) step();
       else if (warmChecksLeft > 0) {
         warmChecksLeft -= 1;
+        warmChecksDone += 1;
         service().warmCheck(warmChecksLeft);
       } else return;
       warmWhileIdle();
@@ -113,7 +117,7 @@ export function createHandler(data: WorkerData, reply: (response: WorkerResponse
         );
         // A fresh checker takes 4-13 ms a cell for its first twenty or so, 2 ms once V8 has
         // optimised it: spend the seconds before the first Shift+Enter on that.
-        warmChecksLeft = WARM_CHECKS;
+        warmChecksLeft = Math.max(0, WARM_CHECKS - warmChecksDone);
         warmWhileIdle();
         return;
       }

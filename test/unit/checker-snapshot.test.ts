@@ -17,6 +17,8 @@ import { LanguageService } from '../../kernel/checker/client.js';
 import { buildSnapshot, usableSnapshot } from '../../kernel/checker/snapshot.js';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
+// The shared checkers these tests start (in their own folders) leave soon after their last kernel.
+process.env.LOOM_CHECKER_IDLE_MS = '300';
 const MODULE = join(ROOT, 'dist', 'kernel', 'checker', 'client.js');
 
 /** Cells whose answers must not depend on how the checker started: errors, Node's types, an import of loom, a lib reference. */
@@ -119,9 +121,9 @@ describe('the checker started from its snapshot', () => {
     }
   });
 
-  it('ends when the process that started it is killed', async () => {
+  it('ends when the process that started it is killed (a checker of its own, not the shared one)', async () => {
     const script = `const { LanguageService } = require(${JSON.stringify(MODULE)});
-      const ls = new LanguageService({ snapshotDir: ${JSON.stringify(dir)} });
+      const ls = new LanguageService({ snapshotDir: ${JSON.stringify(dir)}, shared: false });
       ls.isComplete('1').then(() => console.log(ls.checker.pid));
       setInterval(() => {}, 1000);`;
     const owner = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -319,8 +319,9 @@ describe('language service lifecycle', () => {
     }
   });
 
+  // A checker of its own: the crash must not reach the user's shared one, which other tests' kernels use (shared-checker.test.ts crashes one of its own).
   it('restarts a crashed worker, failing only the request in flight', async () => {
-    const ls = new LanguageService({ cwd: ROOT });
+    const ls = new LanguageService({ cwd: ROOT, shared: false });
     try {
       ls.addCell('const survivesCrash = 1;');
       await ls.isComplete('1'); // the worker is up
@@ -334,7 +335,7 @@ describe('language service lifecycle', () => {
   });
 
   it('stops a worker that does not answer in time', async () => {
-    const ls = new LanguageService({ cwd: ROOT, timeoutMs: 1 });
+    const ls = new LanguageService({ cwd: ROOT, timeoutMs: 1, shared: false });
     try {
       await assert.rejects(ls.complete('Math.', 5), /did not answer within 1 ms/);
     } finally {
