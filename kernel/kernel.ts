@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join, sep } from 'node:path';
 import { Supervisor } from './executor/supervisor.js';
 import { LanguageService } from './checker/client.js';
-import { CellDebugger } from './debugger/cell-debugger.js';
-import { handleDebugRequest } from './debugger/commands.js';
+import { debuggerOnDemand } from './debugger/on-demand.js';
 import { packageRoot } from './install/package-root.js';
 import { log } from './log.js';
 import { watchParent } from './parent-watch.js';
@@ -38,7 +37,7 @@ export async function startKernel(connectionFile: string): Promise<void> {
   const iopub = new IOPub(identity, (message) => void channels.send.iopub.send(encode(message, signer)));
   const executor = new Supervisor({ cwd: process.cwd() });
   const history = new History();
-  const cellDebugger = new CellDebugger({
+  const cellDebugger = debuggerOnDemand({
     target: executor,
     publish: (event) => iopub.publish(undefined, 'debug_event', event),
     pastCells: () => history.sources(),
@@ -52,11 +51,7 @@ export async function startKernel(connectionFile: string): Promise<void> {
     iopub,
     executor,
     language,
-    debugger: {
-      handle: (request) => handleDebugRequest(request, cellDebugger),
-      beforeCell: (code) => cellDebugger.beforeCell(code),
-      beforeInterrupt: () => cellDebugger.beforeInterrupt(),
-    },
+    debugger: cellDebugger,
     history,
     cells: new Cells(),
     executionCount: 0,
