@@ -14,7 +14,7 @@
 import { CheckerProcess } from './checker-process.js';
 import { SharedChecker } from './shared-checker.js';
 import { buildSnapshotInBackground, defaultSnapshotFolder, sharedSocketPath, usableSnapshot } from './snapshot.js';
-import type { Answers, AnsweredRequest, CellDiagnostic, CompleteReply, InspectReply, IsCompleteReply, WorkerRequest, WorkerResponse } from './types.js';
+import type { Answers, AnsweredRequest, CellDiagnostic, CheckedCell, CompleteReply, InspectReply, IsCompleteReply, WorkerRequest, WorkerResponse } from './types.js';
 
 export interface LanguageServiceOptions {
   /** Where imports in cells resolve from (its node_modules). Default: process.cwd(). */
@@ -108,6 +108,11 @@ export class LanguageService {
   /** The cell's type errors against the cells run before it (empty when it checks). */
   check(code: string): Promise<CellDiagnostic[]> {
     return this.request('check', { code });
+  }
+
+  /** check(), and the cell transpiled for the executor when it has no type error. */
+  checkAndCompile(code: string): Promise<CheckedCell> {
+    return this.request('checkAndCompile', { code });
   }
 
   isComplete(code: string): Promise<IsCompleteReply> {

@@ -6,8 +6,10 @@
  *
  * Declared as `type`, not `interface`: a type alias of an object type is
  * assignable to `Record<string, unknown>` (protocol's reply content), an
- * interface is not. This file imports nothing, so nothing can cycle through it.
+ * interface is not. This file imports only types of the transpiler's, which import nothing of the checker's.
  */
+import type { CompiledCell } from '../transpile/transpiled.js';
+
 
 // ------------------------------------------------------------ Jupyter 5.4 reply contents
 
@@ -58,6 +60,12 @@ export type CellDiagnostic = {
   lineText: string;
 };
 
+/** A cell checked, and transpiled for the executor when it has no type error (the executor then never loads the compiler for it). */
+export type CheckedCell = {
+  diagnostics: CellDiagnostic[];
+  compiled?: CompiledCell;
+};
+
 // ------------------------------------------------------------ messages between the kernel and the checker
 
 /** What each kind of request is answered with. */
@@ -66,6 +74,7 @@ export type Answers = {
   inspect: InspectReply;
   isComplete: IsCompleteReply;
   check: CellDiagnostic[];
+  checkAndCompile: CheckedCell;
 };
 
 /** Kernel -> checker. Those with an `id` are answered, the rest are not. */
@@ -74,6 +83,7 @@ export type WorkerRequest =
   | { id: number; kind: 'inspect'; code: string; cursorPos: number; detailLevel: 0 | 1 }
   | { id: number; kind: 'isComplete'; code: string }
   | { id: number; kind: 'check'; code: string }
+  | { id: number; kind: 'checkAndCompile'; code: string }
   | { kind: 'addCells'; codes: string[] }
   | { kind: 'reset' }
   | { kind: 'warmUp' }

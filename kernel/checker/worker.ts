@@ -10,6 +10,7 @@ import { complete } from './complete.js';
 import { inspect } from './inspect.js';
 import { isComplete } from './is-complete.js';
 import { checkCell } from './check.js';
+import { compileCell } from '../transpile/cell.js';
 import type { Answers, AnsweredRequest, WorkerData, WorkerRequest, WorkerResponse } from './types.js';
 
 /** How long after a cell was added its parse waits for a request that would make the program anyway. */
@@ -53,6 +54,13 @@ export function createHandler(data: WorkerData, reply: (response: WorkerResponse
         const s = service();
         s.setCurrent(request.code);
         return checkCell(s.service, s.currentFile, request.code);
+      }
+      case 'checkAndCompile': {
+        const s = service();
+        s.setCurrent(request.code);
+        const diagnostics = checkCell(s.service, s.currentFile, request.code);
+        // A cell with type errors does not run: nothing to transpile.
+        return diagnostics.length > 0 ? { diagnostics } : { diagnostics, compiled: compileCell(request.code) };
       }
       case 'inspect': {
         const s = service();
