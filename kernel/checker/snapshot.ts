@@ -32,8 +32,13 @@ import { extname, join } from 'node:path';
  * program, and with 2 GiB allowed the old ones piled up, the RSS doubling over a
  * 2,500-cell soak (npm run soak) with no leak behind it; at 512 MiB it stays
  * flat. The compiler with lib and @types/node needs ~150.
+ *
+ * The young generation is capped at 4 MiB semispaces (V8's default grows to
+ * 16): a check's garbage is short-lived, and 200 new-declaration cells took
+ * the same CPU with the cap while the process's RSS was 28-32 MiB lower
+ * (bench/README.md, "Memory per open notebook").
  */
-export const CHECKER_V8_FLAGS = ['--max-old-space-size=512'];
+export const CHECKER_V8_FLAGS = ['--max-old-space-size=512', '--max-semi-space-size=4'];
 
 /** The script a snapshot is built from. */
 const ENTRY = join(__dirname, 'snapshot-entry.js');

@@ -19,6 +19,15 @@ const ROOT = resolve(__dirname, '..', '..', '..');
 // The checkers these tests start leave soon after their last kernel: inherited from this process's environment.
 process.env.LOOM_CHECKER_IDLE_MS = '300';
 
+/** Waits for a condition that the event loop makes true, checking at every turn (10 s at most). */
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('the condition never held');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 const messages = (diagnostics: { message: string }[]): string => diagnostics.map((d) => d.message).join('\n');
 
 describe('the shared checker', () => {
@@ -76,6 +85,8 @@ describe('the shared checker', () => {
     const pid = first.checker!.pid!;
     process.kill(pid, 'SIGKILL');
     await waitForExit([pid]);
+    // Each kernel has seen its connection close (a request sent before that would fail, as one in flight does).
+    await until(() => first.checker === undefined && second.checker === undefined);
     // The dead checker's socket file is still there: the new one must take the path over.
     assert.ok(readdirSync(dir).some((name) => name.endsWith('.sock')));
     assert.deepEqual(await first.check('const a: number = keptOne;'), []);
