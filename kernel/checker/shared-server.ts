@@ -19,13 +19,16 @@
  */
 import { createServer, connect, type Socket } from 'node:net';
 import { statSync, unlinkSync } from 'node:fs';
-import type ts from 'typescript';
+import ts from 'typescript';
 import { readLines, toLine } from './json-lines.js';
 import { createHandler } from './worker.js';
 import type { ToChecker, WorkerRequest, WorkerResponse } from './types.js';
 
 /** How long the checker waits for a kernel after its last one went, unless LOOM_CHECKER_IDLE_MS says. */
 const IDLE_MS = 60_000;
+
+/** How long a new checker waits for its first kernel, whatever the idle time. */
+const FIRST_KERNEL_MS = 30_000;
 
 /** The first line a kernel reads on connecting: who answers it (a kernel whose request times out stops that process). */
 export type Hello = { pid: number; fromSnapshot: boolean };
@@ -36,17 +39,19 @@ export function listenShared(path: string, registry?: ts.DocumentRegistry): void
   process.on('SIGINT', () => {});
   const idleMs = Number(process.env.LOOM_CHECKER_IDLE_MS ?? IDLE_MS);
   const hello: Hello = { pid: process.pid, fromSnapshot: registry !== undefined };
+  // Started without the snapshot: the first notebook parses lib and @types/node into this one, for all the others.
+  const shared = registry ?? ts.createDocumentRegistry();
   let kernels = 0;
   let idle: NodeJS.Timeout | undefined;
   let inode = 0;
 
-  const leaveWhenIdle = (): void => {
+  const leaveWhenIdle = (ms = idleMs): void => {
     clearTimeout(idle);
     idle = setTimeout(() => {
       // Another checker may have taken the path over (this one's socket file was removed as stale): leave its file alone.
       if (statOrUndefined(path)?.ino === inode) unlinkSync(path);
       process.exit(0);
-    }, idleMs);
+    }, ms);
   };
 
   const server = createServer((socket) => {
@@ -58,7 +63,7 @@ export function listenShared(path: string, registry?: ts.DocumentRegistry): void
       if (kernels === 0) leaveWhenIdle();
     });
     socket.write(toLine(hello));
-    serveKernel(socket, registry);
+    serveKernel(socket, shared);
   });
 
   const say = (word: 'ready' | 'taken'): void => {
@@ -86,13 +91,14 @@ export function listenShared(path: string, registry?: ts.DocumentRegistry): void
   server.on('listening', () => {
     inode = statOrUndefined(path)?.ino ?? 0;
     say('ready');
-    leaveWhenIdle();
+    // The kernel that started it connects next: however short the idle time, wait for that first one.
+    leaveWhenIdle(Math.max(idleMs, FIRST_KERNEL_MS));
   });
   server.listen(path);
 }
 
 /** One notebook: its first message says where it is and what ran; the rest are its requests, answered in order. */
-function serveKernel(socket: Socket, registry: ts.DocumentRegistry | undefined): void {
+function serveKernel(socket: Socket, registry: ts.DocumentRegistry): void {
   const reply = (response: WorkerResponse): void => {
     if (!socket.destroyed) socket.write(toLine(response));
   };

@@ -121,6 +121,17 @@ describe('the shared checker', () => {
     assert.equal(first.checker?.pid, second.checker?.pid);
   });
 
+  it('waits for the kernel that started it, even when told to leave at once when idle', async () => {
+    process.env.LOOM_CHECKER_IDLE_MS = '0';
+    try {
+      const ls = service();
+      assert.deepEqual(await ls.check('const k = 1;'), []);
+      assert.equal(ls.checker?.shared, true, 'served by the checker it started, not one of its own');
+    } finally {
+      process.env.LOOM_CHECKER_IDLE_MS = '300';
+    }
+  });
+
   it('is not used when asked not to, or without a folder of the user\'s', async () => {
     const own = new LanguageService({ cwd: ROOT, snapshotDir: dir, buildSnapshot: false, shared: false });
     const none = new LanguageService({ cwd: ROOT, snapshotDir: null });
