@@ -25,6 +25,8 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MALLOC_TUNING } from '../kernel/malloc-tuning.js';
+import { defaultSnapshotFolder, sharedSocketPath } from '../kernel/checker/snapshot.js';
+import { SOCKET_ENV } from '../kernel/checker/types.js';
 import { driverMissing, JupyterDriver, type KernelCommand } from './lib/jupyter-driver.js';
 import { processesWithEnv, processMemory, treeCpuSeconds, treeMemory, type TreeMemory } from './lib/proc-memory.js';
 
@@ -82,9 +84,11 @@ function contenders(loomEnvs: Record<string, string>[]): Contender[] {
   ];
 }
 
-/** Loom's shared checkers: the processes started with the socket they listen on in their environment (kernel/checker/serve.ts). */
+/** This build's shared checker: the process started with its socket in its environment (kernel/checker/serve.ts). */
 function sharedCheckers(): number[] {
-  return processesWithEnv('LOOM_CHECKER_SOCKET');
+  const folder = defaultSnapshotFolder();
+  const socket = folder === undefined ? undefined : sharedSocketPath(folder);
+  return socket === undefined ? [] : processesWithEnv(SOCKET_ENV, socket);
 }
 
 /** Waits (a few seconds at most) for the shared processes a kernel before left behind, so that a kernel is measured alone. */

@@ -95,13 +95,13 @@ export function processTree(root: number): number[] {
   return tree;
 }
 
-/** Every living process whose environment has `name` (a process of this user's: others' environ is unreadable). */
-export function processesWithEnv(name: string): number[] {
+/** Every living process whose environment has `name`, set to `value` when given (a process of this user's: others' environ is unreadable). */
+export function processesWithEnv(name: string, value?: string): number[] {
   const found: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0').some((pair) => pair.startsWith(`${name}=`))) found.push(Number(entry));
+      if (readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0').some((pair) => value === undefined ? pair.startsWith(`${name}=`) : pair === `${name}=${value}`)) found.push(Number(entry));
     } catch {
       // gone meanwhile, or not ours
     }
