@@ -37,17 +37,6 @@ startHelper(outbox);
 const channel = new SyncChannel(CONTROL_FD, new Outbox(outbox, CONTROL_FD), () => process.exit(70));
 setChildChannel(channel);
 
-const first = channel.read();
-if (first.kind !== F.INIT) throw new Error(`loom child: expected INIT, got frame kind ${first.kind}`);
-const init = deserialize(first.body) as ChildInit;
-routeChildOutput(channel, init.tag, outbox);
-// The preloads reach this child's own children too.
-processHooks.processPreload = init.preload;
-for (const file of init.preload) require(file);
-threadHooks.threadStdio = init.threadStdio;
-// Shared objects load their modules as they arrive, and shipped code the loom modules it uses: not all of loom.
-loadKindsOnDemand();
-
 /**
  * Required at first use: a child that runs one Process needs none of the
  * pool's side, and a pool's worker never rebuilds a Process.
@@ -58,6 +47,25 @@ const poolSide = {
   load: lazy<typeof import('./load-fn.js')>(() => require('./load-fn.js')),
   run: lazy<typeof import('./run-task.js')>(() => require('./run-task.js')),
 };
+
+let first = channel.read();
+if (first.kind === F.SPARE) {
+  // A spare (internal/hub/spare.ts): it does not know yet which work it will get, so it loads both sides while it waits.
+  processSide();
+  poolSide.current();
+  poolSide.load();
+  poolSide.run();
+  first = channel.read();
+}
+if (first.kind !== F.INIT) throw new Error(`loom child: expected INIT, got frame kind ${first.kind}`);
+const init = deserialize(first.body) as ChildInit;
+routeChildOutput(channel, init.tag, outbox);
+// The preloads reach this child's own children too.
+processHooks.processPreload = init.preload;
+for (const file of init.preload) require(file);
+threadHooks.threadStdio = init.threadStdio;
+// Shared objects load their modules as they arrive, and shipped code the loom modules it uses: not all of loom.
+loadKindsOnDemand();
 
 process.on('exit', () => {
   try {

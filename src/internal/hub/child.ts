@@ -48,6 +48,17 @@ export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): 
   return code ?? 0;
 }
 
+/** How a child is spawned: what a spare must match to stand in for a fresh child (spare.ts). */
+export interface SpawnSetting {
+  execArgv: string[];
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/** What a child's frames and exit go to; a spare's are replaced when it is given work (bind). */
+type OnFrames = (frames: Frame[]) => void;
+type OnExit = (child: Child) => void;
+
 export class Child {
   readonly process: ChildProcess;
   readonly pid: number;
@@ -56,12 +67,21 @@ export class Child {
   /** Set once it has exited: Python's exitcode. */
   exitCode: number | undefined;
   #signal: NodeJS.Signals | null = null;
+  #onFrames: OnFrames;
+  #onExit: OnExit;
 
-  /** `onFrames` gets the frames of each chunk read together, in order (bursts of queue puts are handled as one). */
-  constructor(init: ChildInit, options: { execArgv: string[]; env: NodeJS.ProcessEnv }, onFrames: (frames: Frame[]) => void, onExit: (child: Child) => void) {
-    this.process = spawn(process.execPath, [...options.execArgv, ENTRY], {
+  /**
+   * Spawns the child; `onFrames` gets the frames of each chunk read together,
+   * in order (bursts of queue puts are handled as one). Its work is sent with
+   * start(): at once for a fresh child, later for a spare.
+   */
+  constructor(setting: SpawnSetting, onFrames: OnFrames, onExit: OnExit) {
+    this.#onFrames = onFrames;
+    this.#onExit = onExit;
+    this.process = spawn(process.execPath, [...setting.execArgv, ENTRY], {
       stdio: ['ignore', 'inherit', 'inherit', 'pipe', 'pipe'],
-      env: options.env,
+      env: setting.env,
+      cwd: setting.cwd,
     });
     // A failed spawn (EAGAIN, ENOMEM) reports through 'exit' with no pid: handled there.
     this.pid = this.process.pid ?? 0;
@@ -69,7 +89,7 @@ export class Child {
     const lifeline = this.process.stdio[LIFELINE_FD] as Socket;
     this.#socket.on('data', (chunk: Buffer) => {
       const frames = this.#parser.push(chunk);
-      if (frames.length > 0) onFrames(frames);
+      if (frames.length > 0) this.#onFrames(frames);
     });
     // A child that dies mid-write breaks the pipe: its exit is what counts.
     this.#socket.on('error', () => {});
@@ -89,7 +109,7 @@ export class Child {
       reported = true;
       this.#socket.destroy();
       lifeline.destroy();
-      onExit(this);
+      this.#onExit(this);
     };
     this.process.once('exit', (code, signal) => {
       this.#signal = signal;
@@ -99,6 +119,16 @@ export class Child {
     this.process.once('close', () => {
       if (this.exitCode !== undefined) report();
     });
+  }
+
+  /** A spare given work: its frames and exit go where a fresh child's would. */
+  bind(onFrames: OnFrames, onExit: OnExit): void {
+    this.#onFrames = onFrames;
+    this.#onExit = onExit;
+  }
+
+  /** Its work: the INIT frame, the first it reads (after SPARE, for a spare). */
+  start(init: ChildInit): void {
     this.send(F.INIT, 0, 0, serialize(init));
   }
 

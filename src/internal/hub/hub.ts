@@ -7,13 +7,14 @@
  */
 import { serialize } from 'node:v8';
 import type { MessagePort } from 'node:worker_threads';
-import { Child } from './child.js';
+import { Child, type SpawnSetting } from './child.js';
 import { relayDisplay, relayInput, relayOutput } from './child-stdio.js';
 import { ownCopy, type Frame } from './frames.js';
-import { F, PC, type ChildInit, type HubCommand, type HubEvent, type HubInit, type PoolWorkerInit } from './protocol.js';
+import { F, PC, type ChildInit, type HubCommand, type HubEvent, type HubInit, type PoolWorkerInit, type SpawnContext } from './protocol.js';
 import { QueueService } from './queue-service.js';
 import { taskTag } from './task-tag.js';
 import { ServedService } from './served-service.js';
+import { SpareChild } from './spare.js';
 
 /**
  * Tasks a pool sends a worker ahead of the one it runs, by how long its tasks
@@ -59,7 +60,7 @@ interface Pool {
   size: number;
   init: PoolWorkerInit;
   maxTasks: number;
-  execArgv: string[];
+  setting: SpawnSetting;
   state: 'open' | 'closing' | 'terminating';
   queue: Task[];
   fns: Map<number, unknown>;
@@ -72,7 +73,8 @@ interface Pool {
 export class Hub {
   readonly #events: MessagePort;
   readonly #mail: Int32Array;
-  readonly #env: NodeJS.ProcessEnv;
+  /** What every child's environment gets on top of its starter's: its depth in the tree of loom processes. */
+  readonly #depthEnv: NodeJS.ProcessEnv;
   readonly #pools = new Map<number, Pool>();
   readonly #queues: QueueService;
   readonly #served = new ServedService();
@@ -80,11 +82,12 @@ export class Hub {
   /** The output tag of each running Process that has one: what interruptTag(tag) terminates. */
   readonly #processTags = new Map<Child, string>();
   #workerNumber = 0;
+  readonly #spare = new SpareChild((setting) => this.#spawnSpare(setting));
 
   constructor(init: HubInit) {
     this.#events = init.events;
     this.#mail = new Int32Array(init.mail);
-    this.#env = { ...process.env, LOOM_PROCESS_DEPTH: String(init.depth + 1), LOOM_MAX_PROCESS_DEPTH: String(init.maxDepth) };
+    this.#depthEnv = { LOOM_PROCESS_DEPTH: String(init.depth + 1), LOOM_MAX_PROCESS_DEPTH: String(init.maxDepth) };
     this.#queues = new QueueService();
   }
 
@@ -126,15 +129,20 @@ export class Hub {
     }
   }
 
-  #spawn(init: ChildInit, execArgv: string[], onFrame: (child: Child, frame: Frame) => void, onExit: (child: Child) => void): Child {
-    let child: Child | undefined;
-    child = new Child(init, { execArgv, env: this.#env }, (frames) => {
+  /** How a child of this start is spawned: the starter's environment and directory (this hub's own when not given). */
+  #setting(execArgv: string[], context: SpawnContext | undefined): SpawnSetting {
+    return { execArgv, env: { ...(context?.env ?? process.env), ...this.#depthEnv }, cwd: context?.cwd ?? process.cwd() };
+  }
+
+  /** A child for `init`: the spare if it fits (spare.ts), else a fresh one; then a spare is readied for the next start. */
+  #spawn(init: ChildInit, setting: SpawnSetting, onFrame: (child: Child, frame: Frame) => void, onExit: (child: Child) => void): Child {
+    const onFrames = (child: Child, frames: Frame[]): void => {
       // Queue operations and output in runs (a burst of puts goes into the queue at once,
       // a burst of lines to the host as one text); other frames one by one; all in order.
       let run: Frame[] = [];
       let output: Frame[] = [];
       const passRuns = (): void => {
-        if (run.length > 0) this.#queues.handle(child!, run);
+        if (run.length > 0) this.#queues.handle(child, run);
         if (output.length > 0) relayOutput(output);
         run = [];
         output = [];
@@ -148,23 +156,45 @@ export class Hub {
           output.push(received);
         } else {
           passRuns();
-          if (received.kind === F.INPUT) relayInput(child!, received);
+          if (received.kind === F.INPUT) relayInput(child, received);
           else if (received.kind === F.DISPLAY) relayDisplay(received);
-          else if (received.kind === F.OBJ_OP) this.#served.handle(child!, received);
-          else onFrame(child!, received);
+          else if (received.kind === F.OBJ_OP) this.#served.handle(child, received);
+          else onFrame(child, received);
         }
       }
       passRuns();
-    }, (gone) => {
-      this.#children.delete(gone);
-      this.#queues.forget(gone);
-      this.#served.forget(gone);
-      if (gone.pid) this.#emit({ t: 'reaped', pid: gone.pid });
+    };
+    const exited = (gone: Child): void => {
+      this.#forget(gone);
       onExit(gone);
-    });
-    this.#children.add(child);
+    };
+    let child = this.#spare.take(setting);
+    if (child) child.bind((frames) => onFrames(child!, frames), exited);
+    else {
+      child = new Child(setting, (frames) => onFrames(child!, frames), exited);
+      this.#children.add(child);
+    }
+    child.start(init);
     if (child.pid) this.#emit({ t: 'spawned', pid: child.pid });
+    this.#spare.refillLater(setting);
     return child;
+  }
+
+  /** A spare: spawned now, given its work by a later #spawn; until then it sends nothing, and its exit is only forgotten. */
+  #spawnSpare(setting: SpawnSetting): Child {
+    const child = new Child(setting, () => {}, (gone) => this.#forget(gone));
+    this.#children.add(child);
+    child.send(F.SPARE);
+    if (child.pid) this.#emit({ t: 'spawned', pid: child.pid, spare: true });
+    return child;
+  }
+
+  #forget(gone: Child): void {
+    this.#children.delete(gone);
+    this.#spare.forget(gone);
+    this.#queues.forget(gone);
+    this.#served.forget(gone);
+    if (gone.pid) this.#emit({ t: 'reaped', pid: gone.pid });
   }
 
   // ---------------------------------------------------------------- pools
@@ -172,7 +202,7 @@ export class Hub {
   #openPool(command: Extract<HubCommand, { t: 'pool-open' }>): void {
     const pool: Pool = {
       id: command.pool, size: command.size, init: command.init, maxTasks: command.maxTasks,
-      execArgv: command.execArgv,
+      setting: this.#setting(command.execArgv, command.context),
       state: 'open', queue: [], fns: new Map(), workers: new Set(), bootFailures: 0, broken: undefined, spawned: 0,
     };
     this.#pools.set(pool.id, pool);
@@ -182,7 +212,7 @@ export class Hub {
   #addWorker(pool: Pool): void {
     const init: PoolWorkerInit = { ...pool.init, name: `PoolWorker-${++this.#workerNumber}`, identity: [...pool.init.identity, ++pool.spawned] };
     const worker: PoolWorker = { child: undefined as never, inflight: [], taskMs: 10, since: 0, sent: 0, defined: new Set(), ready: false, stopping: false };
-    worker.child = this.#spawn(init, pool.execArgv, (_child, received) => this.#poolFrame(pool, worker, received), () => this.#workerExited(pool, worker));
+    worker.child = this.#spawn(init, pool.setting, (_child, received) => this.#poolFrame(pool, worker, received), () => this.#workerExited(pool, worker));
     pool.workers.add(worker);
   }
 
@@ -350,7 +380,7 @@ export class Hub {
 
   #startProcess(command: Extract<HubCommand, { t: 'proc-start' }>): void {
     const control = new Int32Array(command.control);
-    const child = this.#spawn(command.init, command.execArgv, (_child, received) => {
+    const child = this.#spawn(command.init, this.#setting(command.execArgv, command.context), (_child, received) => {
       if (received.kind !== F.FINISHED) return;
       this.#emit({ t: 'proc-finished', proc: command.proc, error: received.b === 0 ? undefined : ownCopy(received.body), reported: received.a === 1 });
     }, (gone) => {
@@ -368,6 +398,7 @@ export class Hub {
 
   /** Every child, now: the hub is being stopped (its thread, and so their lifelines, go next). */
   killAll(): void {
+    this.#spare.stop();
     for (const child of this.#children) child.kill('SIGKILL');
   }
 }

@@ -52,6 +52,11 @@ export const F = {
   INPUT_REPLY: 6,
   /** The answer to OBJ_OP: a = request id, b = 0 ok (body: v8 value) or 1 error (body: v8 SerializedError). */
   OBJ_REPLY: 7,
+  /**
+   * No body. Sent to a spare child (spare.ts) before anything else: load what either kind of
+   * work needs, then wait for INIT, which may come much later.
+   */
+  SPARE: 8,
 
   /** Child → hub. b = 0 ready, 1 the pool initializer threw (body: v8 SerializedError). */
   READY: 20,
@@ -142,8 +147,18 @@ export interface PoolWorkerInit extends InitCommon {
 
 // ---------------------------------------------------------------- thread → hub (worker.postMessage, in arrays: one per turn)
 
+/**
+ * The starter's process.env and process.cwd() as start() ran, which its child
+ * gets (Python's spawn reads os.environ then too); client.ts adds it to every
+ * command that spawns. A hub thread's own process.env is a copy made when it started.
+ */
+export interface SpawnContext {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
 export type HubCommand =
-  | { t: 'pool-open'; pool: number; size: number; init: PoolWorkerInit; maxTasks: number; execArgv: string[] }
+  | { t: 'pool-open'; pool: number; size: number; init: PoolWorkerInit; maxTasks: number; execArgv: string[]; context?: SpawnContext }
   | { t: 'pool-fn'; pool: number; fn: number; spec: FnSpec }
   | { t: 'pool-task'; pool: number; task: number; fn: number; body: Uint8Array }
   /** Answered with a reply: true when the task was still queued and is now removed. */
@@ -154,7 +169,7 @@ export type HubCommand =
   | { t: 'pool-interrupt'; pool: number; tasks: number[] }
   | { t: 'pool-close'; pool: number }
   | { t: 'pool-terminate'; pool: number }
-  | { t: 'proc-start'; proc: number; control: SharedArrayBuffer; init: ProcessInit; execArgv: string[] }
+  | { t: 'proc-start'; proc: number; control: SharedArrayBuffer; init: ProcessInit; execArgv: string[]; context?: SpawnContext }
   /** The shared memory of a multiprocessing queue this hub serves to its children. */
   | { t: 'queue-serve'; queue: number; buffer: SharedArrayBuffer }
   /** An object this hub serves to its children (share/served.ts): its form for a thread, revived in the hub at first use. */
@@ -173,7 +188,8 @@ export type HubEvent =
   /** `reported`: the child printed the error itself. */
   | { t: 'proc-finished'; proc: number; error?: Uint8Array; reported?: boolean }
   | { t: 'proc-exit'; proc: number; code: number }
-  | { t: 'spawned'; pid: number }
+  /** A child spawned; `spare`: a spare (spare.ts), not counted as a live child until it is given work (another 'spawned'). */
+  | { t: 'spawned'; pid: number; spare?: boolean }
   | { t: 'reaped'; pid: number };
 
 /** Int32 cells of a Process's control block, shared by its thread and the hub. */

@@ -1,0 +1,96 @@
+/**
+ * The spare child of a hub: Python's forkserver, in spirit. A fresh Node
+ * process takes about 100 ms to boot before loom's child code even starts
+ * (Python's spawn takes about as long for a whole child), so once a thread
+ * has started a Process or a pool, its hub keeps one child spawned ahead,
+ * booted, its helper thread running and loom's child modules loaded, blocked
+ * on fd 3 for its INIT. The next Process or pool worker takes it instead of
+ * spawning, and another is spawned a moment later to replace it.
+ *
+ * A spare is used only where a fresh child would behave the same: it was
+ * spawned with the same Node options, environment and working directory as
+ * the start() that takes it (a spare that differs is killed, and a fresh child
+ * spawned). Until its INIT it runs nothing of the user's (the preloads, the
+ * output routing and the work all come with INIT), and its argv is a fresh
+ * child's. It has its lifeline from the start, so it never outlives this
+ * process; it is killed when unused for SPARE_IDLE_MS, and with every other
+ * child when the hub stops (a hub stops HUB_LINGER_MS after its last user).
+ *
+ * What it costs: one idle Node process (about 45 MB RSS, and its helper
+ * thread waking every 100 ms to poll the lifeline) while processes or pools
+ * are in use, and at most SPARE_IDLE_MS after.
+ */
+import type { Child, SpawnSetting } from './child.js';
+
+/** A spare nobody took for this long is killed: it only pays while processes are being started. */
+export const SPARE_IDLE_MS = 2000;
+/**
+ * The replacement is spawned this long after a spare is taken, or a fresh child
+ * spawned: a node booting at once would take a core from the children just started.
+ */
+export const SPARE_REFILL_MS = 0;
+
+/** Two settings are the same spawn when they serialize the same (a different key order only costs a fresh spawn). */
+function keyOf(setting: SpawnSetting): string {
+  return JSON.stringify([setting.execArgv, setting.cwd, setting.env]);
+}
+
+export class SpareChild {
+  #spare: { child: Child; key: string; idle: NodeJS.Timeout } | undefined;
+  #refill: NodeJS.Timeout | undefined;
+  #last: SpawnSetting | undefined;
+
+  /** `spawnSpare` spawns a child and tells it it is a spare (F.SPARE). */
+  constructor(readonly spawnSpare: (setting: SpawnSetting) => Child) {}
+
+  /** The spare, if it was spawned as `setting` asks and is still there; it is no longer the spare. */
+  take(setting: SpawnSetting): Child | undefined {
+    const spare = this.#spare;
+    if (!spare) return undefined;
+    this.#spare = undefined;
+    clearTimeout(spare.idle);
+    if (!spare.child.exited && spare.key === keyOf(setting)) return spare.child;
+    // Spawned with other options, environment or directory: useless now.
+    spare.child.kill('SIGKILL');
+    return undefined;
+  }
+
+  /** A child was just started as `setting` asks: a spare like it is spawned shortly, unless one is there. */
+  refillLater(setting: SpawnSetting): void {
+    this.#last = setting;
+    if (this.#spare || this.#refill) return;
+    this.#refill = setTimeout(() => {
+      this.#refill = undefined;
+      if (this.#spare || !this.#last) return;
+      const child = this.spawnSpare(this.#last);
+      if (child.exited) return;
+      const idle = setTimeout(() => this.#discard(child), SPARE_IDLE_MS);
+      this.#spare = { child, key: keyOf(this.#last), idle };
+    }, SPARE_REFILL_MS);
+  }
+
+  /** The spare exited by itself (or was killed): forgotten. */
+  forget(child: Child): void {
+    if (this.#spare?.child !== child) return;
+    clearTimeout(this.#spare.idle);
+    this.#spare = undefined;
+  }
+
+  /** Whether `child` is the spare, not yet given work. */
+  isSpare(child: Child): boolean {
+    return this.#spare?.child === child;
+  }
+
+  /** No spare from now on (the hub is stopping): the pending one is not spawned, the current one killed. */
+  stop(): void {
+    clearTimeout(this.#refill);
+    this.#refill = undefined;
+    this.#last = undefined;
+    if (this.#spare) this.#discard(this.#spare.child);
+  }
+
+  #discard(child: Child): void {
+    this.forget(child);
+    child.kill('SIGKILL');
+  }
+}
