@@ -29,6 +29,7 @@ import {
 } from '../src/index.js';
 import { threadHooks } from '../src/host/index.js';
 import { inc, prime, spin } from './lib-workers.js';
+import { firstActRows } from './lib/first-act.js';
 import { primesInput } from './lib/primes.js';
 
 const WORKERS_FILE = join(__dirname, 'lib-workers.js');
@@ -57,6 +58,8 @@ const CONFIG = {
   sharedThreadOps: quick ? 20_000 : 200_000,
   sharedProcessOps: quick ? 1_000 : 5_000,
   sharedPythonOps: quick ? 10_000 : 100_000,
+  /** Start-up to the first act of user code: each row the median of this many starts, here and in Python. */
+  firstActRuns: quick ? 5 : 9,
 };
 
 interface Row {
@@ -435,6 +438,7 @@ const sections: Record<string, () => Promise<void>> = {
       pool.terminate();
       await pool.join();
     }, 3));
+    await firstActRows(report, CONFIG.firstActRuns, WORKERS_FILE);
   },
 };
 
@@ -528,6 +532,21 @@ function main(): void {
     add('start loom Process', { name: 'start raw fork (first message)' });
     for (const name of ['start raw Worker (first message)', 'start raw fork (first message)', 'start loom Pool(2) + first result', 'start loom ThreadPool(2) + first result']) add(name);
     for (const name of ['start fork Process', 'start spawn Process', 'start Thread']) py(name);
+    // start() to user code running (bench/lib/first-act.ts), each the median of firstActRuns.
+    const spawnAct = { name: 'first act spawn Process', map: python };
+    add('first act loom Process, cold (no hub yet)', spawnAct);
+    add('first act loom Process, spare ready', spawnAct);
+    add('first act loom Process, back to back', spawnAct);
+    add('first act raw spawn of node', spawnAct);
+    add('first act raw fork of node', spawnAct);
+    for (const name of ['first act spawn Process', 'first act forkserver Process', 'first act fork Process']) py(name);
+    add('first act loom Thread', { name: 'first act raw Worker' });
+    add('first act raw Worker');
+    py('first act Thread');
+    add('first result loom Pool(2), cold (no hub yet)', { name: 'first result spawn Pool(2)', map: python });
+    add('first result loom Pool(2), spare ready', { name: 'first result spawn Pool(2)', map: python });
+    add('first result loom ThreadPool(2)', { name: 'first result ThreadPool(2)', map: python });
+    for (const name of ['first result spawn Pool(2)', 'first result forkserver Pool(2)', 'first result fork Pool(2)', 'first result ThreadPool(2)']) py(name);
   }
   if (parts.includes('shared')) {
     // Each row times a different number of operations: compared per operation (rate), not in seconds.
@@ -579,6 +598,10 @@ function main(): void {
     ['process Queue ints parent->child vs Python mp.Queue', ratio('queue ints parent->child', 'queue ints parent->child', node, python), 1.2],
     ['process Queue 10 KB child->parent vs Python mp.Queue', ratio('queue 10KB child->parent', 'queue 10KB child->parent', node, python), 1],
     ['process Queue 10 KB parent->child vs Python mp.Queue', ratio('queue 10KB parent->child', 'queue 10KB parent->child', node, python), 1],
+    ['Process.start() to user code, spare ready, vs Python spawn', ratio('first act loom Process, spare ready', 'first act spawn Process', node, python), 1],
+    ['Process.start() to user code, back to back, vs Python spawn', ratio('first act loom Process, back to back', 'first act spawn Process', node, python), 1],
+    ['Thread start() to user code vs a bare Worker', ratio('first act loom Thread', 'first act raw Worker'), 1],
+    ['Pool(2) first result, spare ready, vs Python spawn Pool(2)', ratio('first result loom Pool(2), spare ready', 'first result spawn Pool(2)', node, python), 1],
   ];
   console.log('\ngoals');
   for (const [what, value, goal] of goals) {
