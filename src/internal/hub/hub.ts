@@ -169,6 +169,7 @@ export class Hub {
       onExit(gone);
     };
     let child = this.#spare.take(setting);
+    const fresh = !child;
     if (child) child.bind((frames) => onFrames(child!, frames), exited);
     else {
       child = new Child(setting, (frames) => onFrames(child!, frames), exited);
@@ -176,7 +177,7 @@ export class Hub {
     }
     child.start(init);
     if (child.pid) this.#emit({ t: 'spawned', pid: child.pid });
-    this.#spare.refillLater(setting);
+    this.#spare.refillLater(setting, fresh);
     return child;
   }
 

@@ -25,10 +25,12 @@ import type { Child, SpawnSetting } from './child.js';
 /** A spare nobody took for this long is killed: it only pays while processes are being started. */
 export const SPARE_IDLE_MS = 2000;
 /**
- * The replacement is spawned this long after a spare is taken, or a fresh child
- * spawned: a node booting at once would take a core from the children just started.
+ * A spare is spawned this long after a fresh child (a node booting at once would
+ * take a core from the child just started, which the start is waiting for); after
+ * a spare is taken, at once (the child taken has booted already, and starts in a
+ * loop then find the next spare booted or at least booting).
  */
-export const SPARE_REFILL_MS = 0;
+export const SPARE_AFTER_FRESH_MS = 150;
 
 /** Two settings are the same spawn when they serialize the same (a different key order only costs a fresh spawn). */
 function keyOf(setting: SpawnSetting): string {
@@ -55,10 +57,16 @@ export class SpareChild {
     return undefined;
   }
 
-  /** A child was just started as `setting` asks: a spare like it is spawned shortly, unless one is there. */
-  refillLater(setting: SpawnSetting): void {
+  /**
+   * A child was just started as `setting` asks, `fresh` or the spare: a spare like
+   * it is spawned soon, unless one is there. Starts in one turn (a pool's workers)
+   * make one spare, after the last fresh child.
+   */
+  refillLater(setting: SpawnSetting, fresh: boolean): void {
     this.#last = setting;
-    if (this.#spare || this.#refill) return;
+    if (this.#spare) return;
+    if (this.#refill && !fresh) return;
+    clearTimeout(this.#refill);
     this.#refill = setTimeout(() => {
       this.#refill = undefined;
       if (this.#spare || !this.#last) return;
@@ -66,7 +74,7 @@ export class SpareChild {
       if (child.exited) return;
       const idle = setTimeout(() => this.#discard(child), SPARE_IDLE_MS);
       this.#spare = { child, key: keyOf(this.#last), idle };
-    }, SPARE_REFILL_MS);
+    }, fresh ? SPARE_AFTER_FRESH_MS : 0);
   }
 
   /** The spare exited by itself (or was killed): forgotten. */
