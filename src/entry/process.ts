@@ -50,11 +50,12 @@ const poolSide = {
 
 let first = channel.read();
 if (first.kind === F.SPARE) {
-  // A spare (internal/hub/spare.ts): it does not know yet which work it will get, so it loads both sides while it waits.
-  processSide();
-  poolSide.current();
-  poolSide.load();
-  poolSide.run();
+  // A spare (internal/hub/spare.ts): it loads, while it waits, what the work it will probably get needs.
+  if (first.a === 1) {
+    poolSide.current();
+    poolSide.load();
+    poolSide.run();
+  } else processSide();
   first = channel.read();
 }
 if (first.kind !== F.INIT) throw new Error(`loom child: expected INIT, got frame kind ${first.kind}`);

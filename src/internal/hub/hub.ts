@@ -14,7 +14,7 @@ import { F, PC, type ChildInit, type HubCommand, type HubEvent, type HubInit, ty
 import { QueueService } from './queue-service.js';
 import { taskTag } from './task-tag.js';
 import { ServedService } from './served-service.js';
-import { SpareChild } from './spare.js';
+import { SpareChild, type SpareMode } from './spare.js';
 
 /**
  * Tasks a pool sends a worker ahead of the one it runs, by how long its tasks
@@ -82,7 +82,7 @@ export class Hub {
   /** The output tag of each running Process that has one: what interruptTag(tag) terminates. */
   readonly #processTags = new Map<Child, string>();
   #workerNumber = 0;
-  readonly #spare = new SpareChild((setting) => this.#spawnSpare(setting));
+  readonly #spare = new SpareChild((setting, mode) => this.#spawnSpare(setting, mode));
 
   constructor(init: HubInit) {
     this.#events = init.events;
@@ -177,15 +177,15 @@ export class Hub {
     }
     child.start(init);
     if (child.pid) this.#emit({ t: 'spawned', pid: child.pid });
-    this.#spare.refillLater(setting, fresh);
+    this.#spare.refillLater(setting, init.mode, fresh);
     return child;
   }
 
   /** A spare: spawned now, given its work by a later #spawn; until then it sends nothing, and its exit is only forgotten. */
-  #spawnSpare(setting: SpawnSetting): Child {
+  #spawnSpare(setting: SpawnSetting, mode: SpareMode): Child {
     const child = new Child(setting, () => {}, (gone) => this.#forget(gone));
     this.#children.add(child);
-    child.send(F.SPARE);
+    child.send(F.SPARE, mode === 'pool' ? 1 : 0);
     if (child.pid) this.#emit({ t: 'spawned', pid: child.pid, spare: true });
     return child;
   }

@@ -53,8 +53,9 @@ export const F = {
   /** The answer to OBJ_OP: a = request id, b = 0 ok (body: v8 value) or 1 error (body: v8 SerializedError). */
   OBJ_REPLY: 7,
   /**
-   * No body. Sent to a spare child (spare.ts) before anything else: load what either kind of
-   * work needs, then wait for INIT, which may come much later.
+   * a = 0: probably a Process, 1: probably pool work (what the last start was); no body. Sent to a
+   * spare child (spare.ts) before anything else: load what that work needs, then wait for INIT,
+   * which may come much later (and may be the other kind: then it loads the rest as a fresh child does).
    */
   SPARE: 8,
 

@@ -21,6 +21,10 @@
  * are in use, and at most SPARE_IDLE_MS after.
  */
 import type { Child, SpawnSetting } from './child.js';
+import type { ChildInit } from './protocol.js';
+
+/** The work a spare readies itself for: that of the last start. */
+export type SpareMode = ChildInit['mode'];
 
 /** A spare nobody took for this long is killed: it only pays while processes are being started. */
 export const SPARE_IDLE_MS = 2000;
@@ -40,10 +44,10 @@ function keyOf(setting: SpawnSetting): string {
 export class SpareChild {
   #spare: { child: Child; key: string; idle: NodeJS.Timeout } | undefined;
   #refill: NodeJS.Timeout | undefined;
-  #last: SpawnSetting | undefined;
+  #last: { setting: SpawnSetting; mode: SpareMode } | undefined;
 
   /** `spawnSpare` spawns a child and tells it it is a spare (F.SPARE). */
-  constructor(readonly spawnSpare: (setting: SpawnSetting) => Child) {}
+  constructor(readonly spawnSpare: (setting: SpawnSetting, mode: SpareMode) => Child) {}
 
   /** The spare, if it was spawned as `setting` asks and is still there; it is no longer the spare. */
   take(setting: SpawnSetting): Child | undefined {
@@ -58,22 +62,22 @@ export class SpareChild {
   }
 
   /**
-   * A child was just started as `setting` asks, `fresh` or the spare: a spare like
+   * A child was just started as `setting` asks, for `mode` work, `fresh` or the spare: a spare like
    * it is spawned soon, unless one is there. Starts in one turn (a pool's workers)
    * make one spare, after the last fresh child.
    */
-  refillLater(setting: SpawnSetting, fresh: boolean): void {
-    this.#last = setting;
+  refillLater(setting: SpawnSetting, mode: SpareMode, fresh: boolean): void {
+    this.#last = { setting, mode };
     if (this.#spare) return;
     if (this.#refill && !fresh) return;
     clearTimeout(this.#refill);
     this.#refill = setTimeout(() => {
       this.#refill = undefined;
       if (this.#spare || !this.#last) return;
-      const child = this.spawnSpare(this.#last);
+      const child = this.spawnSpare(this.#last.setting, this.#last.mode);
       if (child.exited) return;
       const idle = setTimeout(() => this.#discard(child), SPARE_IDLE_MS);
-      this.#spare = { child, key: keyOf(this.#last), idle };
+      this.#spare = { child, key: keyOf(this.#last.setting), idle };
     }, fresh ? SPARE_AFTER_FRESH_MS : 0);
   }
 
