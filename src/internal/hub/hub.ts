@@ -8,13 +8,24 @@
 import { serialize } from 'node:v8';
 import type { MessagePort } from 'node:worker_threads';
 import { Child, type SpawnSetting } from './child.js';
-import { relayDisplay, relayInput, relayOutput } from './child-stdio.js';
 import { ownCopy, type Frame } from './frames.js';
+import type { SharedForm } from '../share/registry.js';
 import { F, PC, type ChildInit, type HubCommand, type HubEvent, type HubInit, type PoolWorkerInit, type SpawnContext } from './protocol.js';
-import { QueueService } from './queue-service.js';
+import type { QueueService } from './queue-service.js';
 import { taskTag } from './task-tag.js';
-import { ServedService } from './served-service.js';
+import type { ServedService } from './served-service.js';
+import { lazy } from '../lazy.js';
 import { SpareChild, type SpareMode } from './spare.js';
+
+/**
+ * Loaded at first use: the queue and object services (the ring's modules) and the
+ * relay of tagged output (the error wire) are half of a hub's modules, and a cold
+ * Process.start() waits for its hub to start before its child is even spawned.
+ * A queue or object to serve is kept until a child first uses one.
+ */
+const queueModule = lazy<typeof import('./queue-service.js')>(() => require('./queue-service.js'));
+const servedModule = lazy<typeof import('./served-service.js')>(() => require('./served-service.js'));
+const stdio = lazy<typeof import('./child-stdio.js')>(() => require('./child-stdio.js'));
 
 /**
  * Tasks a pool sends a worker ahead of the one it runs, by how long its tasks
@@ -76,8 +87,10 @@ export class Hub {
   /** What every child's environment gets on top of its starter's: its depth in the tree of loom processes. */
   readonly #depthEnv: NodeJS.ProcessEnv;
   readonly #pools = new Map<number, Pool>();
-  readonly #queues: QueueService;
-  readonly #served = new ServedService();
+  #queueService: QueueService | undefined;
+  readonly #queuesToServe = new Map<number, SharedArrayBuffer>();
+  #servedService: ServedService | undefined;
+  readonly #objectsToServe = new Map<number, SharedForm>();
   readonly #children = new Set<Child>();
   /** The output tag of each running Process that has one: what interruptTag(tag) terminates. */
   readonly #processTags = new Map<Child, string>();
@@ -88,7 +101,6 @@ export class Hub {
     this.#events = init.events;
     this.#mail = new Int32Array(init.mail);
     this.#depthEnv = { LOOM_PROCESS_DEPTH: String(init.depth + 1), LOOM_MAX_PROCESS_DEPTH: String(init.maxDepth) };
-    this.#queues = new QueueService();
   }
 
   /** Events go out in batches: one message (and one wake-up) per turn of the hub's event loop. */
@@ -124,9 +136,35 @@ export class Hub {
       case 'pool-close': return this.#closePool(command.pool);
       case 'pool-terminate': return this.#terminatePool(command.pool);
       case 'proc-start': return this.#startProcess(command);
-      case 'queue-serve': return this.#queues.serve(command.queue, command.buffer);
-      case 'object-serve': return this.#served.serve(command.object, command.form);
+      case 'queue-serve': {
+        if (this.#queueService) this.#queueService.serve(command.queue, command.buffer);
+        else this.#queuesToServe.set(command.queue, command.buffer);
+        return;
+      }
+      case 'object-serve': {
+        if (this.#servedService) this.#servedService.serve(command.object, command.form);
+        else this.#objectsToServe.set(command.object, command.form);
+        return;
+      }
     }
+  }
+
+  get #queues(): QueueService {
+    if (!this.#queueService) {
+      this.#queueService = new (queueModule().QueueService)();
+      for (const [id, buffer] of this.#queuesToServe) this.#queueService.serve(id, buffer);
+      this.#queuesToServe.clear();
+    }
+    return this.#queueService;
+  }
+
+  get #served(): ServedService {
+    if (!this.#servedService) {
+      this.#servedService = new (servedModule().ServedService)();
+      for (const [id, form] of this.#objectsToServe) this.#servedService.serve(id, form);
+      this.#objectsToServe.clear();
+    }
+    return this.#servedService;
   }
 
   /** How a child of this start is spawned: the starter's environment and directory (this hub's own when not given). */
@@ -143,7 +181,7 @@ export class Hub {
       let output: Frame[] = [];
       const passRuns = (): void => {
         if (run.length > 0) this.#queues.handle(child, run);
-        if (output.length > 0) relayOutput(output);
+        if (output.length > 0) stdio().relayOutput(output);
         run = [];
         output = [];
       };
@@ -156,8 +194,8 @@ export class Hub {
           output.push(received);
         } else {
           passRuns();
-          if (received.kind === F.INPUT) relayInput(child, received);
-          else if (received.kind === F.DISPLAY) relayDisplay(received);
+          if (received.kind === F.INPUT) stdio().relayInput(child, received);
+          else if (received.kind === F.DISPLAY) stdio().relayDisplay(received);
           else if (received.kind === F.OBJ_OP) this.#served.handle(child, received);
           else onFrame(child, received);
         }
@@ -193,8 +231,8 @@ export class Hub {
   #forget(gone: Child): void {
     this.#children.delete(gone);
     this.#spare.forget(gone);
-    this.#queues.forget(gone);
-    this.#served.forget(gone);
+    this.#queueService?.forget(gone);
+    this.#servedService?.forget(gone);
     if (gone.pid) this.#emit({ t: 'reaped', pid: gone.pid });
   }
 
