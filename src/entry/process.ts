@@ -78,6 +78,8 @@ process.on('exit', () => {
 });
 
 async function runProcess(job: ProcessInit): Promise<void> {
+  // Booted: the hub spawns its next spare child now, not while this one was still booting.
+  channel.write(F.READY, 0, 0);
   try {
     const proc = processSide().reviveProcess(job.job, job.identity);
     await proc.run();

@@ -207,15 +207,23 @@ export class Hub {
       onExit(gone);
     };
     let child = this.#spare.take(setting);
-    const fresh = !child;
-    if (child) child.bind((frames) => onFrames(child!, frames), exited);
-    else {
-      child = new Child(setting, (frames) => onFrames(child!, frames), exited);
+    if (child) {
+      child.bind((frames) => onFrames(child!, frames), exited);
+      this.#spare.refillLater(setting, init.mode);
+    } else {
+      // The next spare once this one has booted: its first frame (READY, or what its work sends).
+      let booted = false;
+      child = new Child(setting, (frames) => {
+        if (!booted) {
+          booted = true;
+          this.#spare.refillLater(setting, init.mode);
+        }
+        onFrames(child!, frames);
+      }, exited);
       this.#children.add(child);
     }
     child.start(init);
     if (child.pid) this.#emit({ t: 'spawned', pid: child.pid });
-    this.#spare.refillLater(setting, init.mode, fresh);
     return child;
   }
 

@@ -59,7 +59,10 @@ export const F = {
    */
   SPARE: 8,
 
-  /** Child → hub. b = 0 ready, 1 the pool initializer threw (body: v8 SerializedError). */
+  /**
+   * Child → hub. Pool mode: b = 0 ready, 1 the pool initializer threw (body: v8 SerializedError).
+   * Process mode: sent once INIT is read (the child has booted: the hub may spawn a spare now).
+   */
   READY: 20,
   /** a = task id, b = 0 ok (body: wire-codec value) or 1 error (body: v8 SerializedError). */
   RESULT: 21,

@@ -28,13 +28,6 @@ export type SpareMode = ChildInit['mode'];
 
 /** A spare nobody took for this long is killed: it only pays while processes are being started. */
 export const SPARE_IDLE_MS = 2000;
-/**
- * A spare is spawned this long after a fresh child (a node booting at once would
- * take a core from the child just started, which the start is waiting for); after
- * a spare is taken, at once (the child taken has booted already, and starts in a
- * loop then find the next spare booted or at least booting).
- */
-export const SPARE_AFTER_FRESH_MS = 150;
 
 /** Two settings are the same spawn when they serialize the same (a different key order only costs a fresh spawn). */
 function keyOf(setting: SpawnSetting): string {
@@ -62,15 +55,15 @@ export class SpareChild {
   }
 
   /**
-   * A child was just started as `setting` asks, for `mode` work, `fresh` or the spare: a spare like
-   * it is spawned soon, unless one is there. Starts in one turn (a pool's workers)
-   * make one spare, after the last fresh child.
+   * A child started as `setting` asks, for `mode` work, has booted (the hub calls this
+   * when it takes the spare, and when a fresh child sends its first frame, so that a
+   * spare never takes a core from a booting child that a start waits for): a spare
+   * like it is spawned at the end of this turn, unless one is there. Starts in one
+   * turn (a pool's workers) make one spare.
    */
-  refillLater(setting: SpawnSetting, mode: SpareMode, fresh: boolean): void {
+  refillLater(setting: SpawnSetting, mode: SpareMode): void {
     this.#last = { setting, mode };
-    if (this.#spare) return;
-    if (this.#refill && !fresh) return;
-    clearTimeout(this.#refill);
+    if (this.#spare || this.#refill) return;
     this.#refill = setTimeout(() => {
       this.#refill = undefined;
       if (this.#spare || !this.#last) return;
@@ -78,7 +71,7 @@ export class SpareChild {
       if (child.exited) return;
       const idle = setTimeout(() => this.#discard(child), SPARE_IDLE_MS);
       this.#spare = { child, key: keyOf(this.#last.setting), idle };
-    }, fresh ? SPARE_AFTER_FRESH_MS : 0);
+    }, 0);
   }
 
   /** The spare exited by itself (or was killed): forgotten. */
