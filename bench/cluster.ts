@@ -8,7 +8,8 @@
  *   QueueEvents), and the `apply`-style round trip (add one job, await it);
  * - loom's local Pool(2): apply round trip, one item per task, a map of small
  *   items, and the 13.4 primes map (the yardstick of the remote pool's);
- * - loom's remote Pool: `remoteRows` below, filled in when loom/distributed lands;
+ * - loom's remote Pool (`remoteRows` below): 2 real `loom worker` processes x 1
+ *   process, started and stopped here, and a Pool(2) on `cluster(url)`;
  * - Dask distributed (Debian's python3-distributed, /usr/bin/python3): a
  *   LocalCluster of 2 worker processes, tasks/s and `submit().result()` round trip.
  * Every task is x + 1 (the primes aside). Each Node part runs in a fresh
@@ -18,7 +19,7 @@
  *
  *   npm run bench:cluster [-- --quick]
  */
-import { spawnSync, fork, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +33,8 @@ import { primesInput } from './lib/primes.js';
 
 const DASK_FILE = join(__dirname, '..', '..', 'bench', 'python', 'cluster_dask.py');
 const WORKERS_FILE = join(__dirname, 'cluster-workers.js');
+/** `loom worker` runs from bin/loom.js (the compiled worker main). */
+const LOOM = join(__dirname, '..', '..', 'bin', 'loom.js');
 const PYTHON = '/usr/bin/python3';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -136,36 +139,78 @@ async function serverCostDuring(url: string, fn: () => Promise<unknown>): Promis
 
 const ITEMS = Array.from({ length: CONFIG.tasks }, (_, i) => i);
 
-// ---------------------------------------------------------------- loom's remote Pool: the lead fills this in
+// ---------------------------------------------------------------- loom's remote Pool
 
 /** The remote rows' names: the goals below look them up. */
 const REMOTE = {
   jobs: 'loom remote Pool.map chunksize=1',
   roundTrip: 'loom remote Pool.apply round trip',
   primes: `loom remote 13.4 primes Pool.map (2 workers x 1 process)`,
+  chunked: 'loom remote Pool.map default chunking',
   commands: 'loom remote Redis commands per task',
   cpu: 'loom remote Redis CPU per task',
 } as const;
 
 /**
- * ======================= LOOM'S REMOTE POOL: FILL IN WHEN THE CORE MERGES =======================
- * Runs in its own process with the URL of this run's redis-server. To do:
- * 1. start 2 `loom worker` processes on `url` with `--processes 1` (`node bin/loom.js worker URL
- *    --processes 1`), `c = cluster(url)`, and wait (with a deadline) until `await c.workers()` lists 2;
- * 2. `using pool = new Pool({ processes: CONFIG.processes, backend: c })`, one warm-up map, then
- *    report, with the helpers above and the same inputs as the local rows:
- *    - { name: REMOTE.jobs, seconds: await best(() => pool.map(inc, ITEMS, { chunksize: 1 })), tasks: ITEMS.length }
- *      and, for the ceiling on paper, `await serverCostDuring(url, () => ...)` of one such map divided by
- *      ITEMS.length as { name: REMOTE.commands, value } and { name: REMOTE.cpu, value } (see the BullMQ section)
- *    - { name: REMOTE.roundTrip, ms: await roundTrips((i) => pool.apply(inc, [i])) }
- *    - { name: REMOTE.primes, seconds: await best(() => pool.map(prime, CONFIG.primes)), tasks: CONFIG.primes.length }
- * 3. close the pool and the cluster, SIGTERM the workers and wait for them to exit.
- * Returns false while loom/distributed does not exist: the table then says these rows are to come.
- * ===============================================================================================
+ * Starts a `loom worker` process (bin/loom.js, the compiled worker) with one
+ * local process on `url`; its output is kept for the error when it fails.
  */
-async function remoteRows(url: string): Promise<boolean> {
-  void url;
-  return false;
+function startLoomWorker(url: string): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, [LOOM, 'worker', url, '--processes', '1', '--lease', '5'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  return { child, output: () => text };
+}
+
+/** SIGTERMs the workers (they finish, leave the registry, stop their pools) and waits until they exited; SIGKILL after 10 s. */
+async function stopLoomWorkers(workers: ChildProcess[]): Promise<void> {
+  await Promise.all(workers.map(async (child) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(killer);
+  }));
+}
+
+/**
+ * loom's remote Pool, in its own process, on this run's redis-server: 2
+ * `loom worker` processes x 1 process each (started here, stopped at the end),
+ * a Pool of 2 on `cluster(url)`, the same inputs as the local rows.
+ */
+async function remoteRows(url: string): Promise<void> {
+  const { cluster } = await import('../src/distributed/index.js');
+  const workers = Array.from({ length: CONFIG.processes }, () => startLoomWorker(url));
+  try {
+    await using c = cluster(url);
+    const deadline = Date.now() + 30_000;
+    while ((await c.workers()).length < workers.length) {
+      if (Date.now() > deadline) throw new Error(`loom workers not registered within 30 s:\n${workers.map((w) => w.output()).join('\n')}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    using pool = new Pool({ processes: CONFIG.processes, backend: c });
+    await pool.map(inc, ITEMS.slice(0, CONFIG.warmup), { chunksize: 1 });
+    let seconds = Infinity;
+    const cost = await serverCostDuring(url, async () => {
+      seconds = await best(() => pool.map(inc, ITEMS, { chunksize: 1 }), 1);
+    });
+    if (CONFIG.repeat > 1) seconds = Math.min(seconds, await best(() => pool.map(inc, ITEMS, { chunksize: 1 }), CONFIG.repeat - 1));
+    report({ name: REMOTE.jobs, seconds, tasks: ITEMS.length, note: `${workers.length} loom worker processes x 1 process; Pool(${CONFIG.processes})` });
+    report({ name: REMOTE.commands, value: cost.commands / ITEMS.length });
+    report({ name: REMOTE.cpu, value: cost.cpuSeconds / ITEMS.length });
+    report({ name: REMOTE.roundTrip, ms: await roundTrips((i) => pool.apply(inc, [i])) });
+    // Chunked, as `map` does by default: one job carries many items (how a cluster gets past Redis's ceiling per job).
+    const many = Array.from({ length: CONFIG.mapItems }, (_, i) => i);
+    report({ name: REMOTE.chunked, seconds: await best(() => pool.map(inc, many)), tasks: many.length });
+    await pool.map(prime, [10, 12]);
+    report({ name: REMOTE.primes, seconds: await best(() => pool.map(prime, CONFIG.primes)), tasks: CONFIG.primes.length });
+    pool.close();
+    await pool.join();
+  } finally {
+    await stopLoomWorkers(workers.map((w) => w.child));
+  }
 }
 
 // ---------------------------------------------------------------- sections (each in its own process)
@@ -263,7 +308,7 @@ const sections: Record<string, (url: string) => Promise<void>> = {
   },
 
   async remote(url) {
-    if (!(await remoteRows(url))) report({ name: 'loom remote', skipped: 'not measured yet: bench/cluster.ts remoteRows() is filled in when loom/distributed lands' });
+    await remoteRows(url);
   },
 };
 
@@ -344,6 +389,7 @@ function printTable(rows: Map<string, Row>): void {
   throughput('loom local Pool.applyAsync, one task each', 'BullMQ jobs, one item each');
   throughput('dask client.map tasks', 'BullMQ jobs, one item each');
   throughput('loom local Pool.map default chunking');
+  throughput(REMOTE.chunked, 'loom local Pool.map default chunking');
   trip('BullMQ add + waitUntilFinished round trip');
   trip(REMOTE.roundTrip, 'BullMQ add + waitUntilFinished round trip');
   trip('loom local Pool.apply round trip', 'BullMQ add + waitUntilFinished round trip');

@@ -1,6 +1,8 @@
 /**
  * Kernel benchmark: Loom side by side with ipykernel and tslab, in one run,
  * on this machine. `npm run bench:kernel`. The only place timing claims live.
+ * Then, in a Loom kernel of its own, code shipped to workers against the
+ * main thread (lib/worker-loops.ts); `-- --only workers` runs just that.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -10,6 +12,7 @@ import { KernelClient } from '../kernel/client/client.js';
 import { percentile, roundTrips, stream, timeCell, type Stream } from './lib/measure.js';
 import { liveKernels, timeToKernelInfo } from './lib/startup.js';
 import { TSLAB_HINT, tslabArgv } from './lib/tslab.js';
+import { measureWorkerLoops, printWorkerLoops } from './lib/worker-loops.js';
 
 const ROOT = join(__dirname, '..', '..');
 const ROUND_TRIPS = 200;
@@ -139,15 +142,37 @@ function printRatios(rows: Row[]): void {
   }
 }
 
+/** Shipped loops against the main thread, in a fresh Loom kernel; a failure is printed and fails the run. */
+async function workerLoops(loom: Contender): Promise<void> {
+  process.stderr.write('Loom: loops on the main thread and in workers...\n');
+  let client: KernelClient | undefined;
+  try {
+    client = await KernelClient.start({ argv: loom.argv, cwd: ROOT });
+    const child = client.process;
+    if (child) liveKernels.add(child);
+    printWorkerLoops(await measureWorkerLoops(client));
+  } catch (error) {
+    console.log(`Loom: shipped loops: ${(error as Error).message}`);
+    process.exitCode = 1;
+  } finally {
+    if (client?.process) liveKernels.delete(client.process);
+    await client?.close();
+  }
+}
+
 async function main(): Promise<void> {
   const { present, notes } = contenders();
+  const onlyWorkers = process.argv.slice(2).join(' ') === '--only workers';
   const rows: Row[] = [];
-  for (const contender of present) rows.push(await measure(contender));
+  if (!onlyWorkers) for (const contender of present) rows.push(await measure(contender));
   console.log(`\nKernel benchmark on Node ${process.version}, ${new Date().toISOString()}\n`);
-  printTable(rows);
-  console.log('');
-  printRatios(rows);
-  for (const note of notes) console.log(`note: ${note}`);
+  if (!onlyWorkers) {
+    printTable(rows);
+    console.log('');
+    printRatios(rows);
+    for (const note of notes) console.log(`note: ${note}`);
+  }
+  await workerLoops(present[0]!);
   // Only Loom's own problems fail the run; the others' are reported above.
   if (rows.some((r) => r.name === 'Loom' && r.problems.length > 0)) process.exitCode = 1;
 }

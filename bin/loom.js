@@ -5,7 +5,10 @@
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 
-const cli = join(__dirname, '..', 'dist', 'kernel', 'cli', 'main.js');
+// `loom worker URL ...` (loom/distributed) needs none of the kernel.
+const cli = process.argv[2] === 'worker'
+  ? join(__dirname, '..', 'dist', 'src', 'distributed', 'worker-main.js')
+  : join(__dirname, '..', 'dist', 'kernel', 'cli', 'main.js');
 if (!existsSync(cli)) {
   console.error(`loom: ${cli} is missing. Build Loom first: run \`npm run build\` (or \`npm install\`) in ${join(__dirname, '..')}`);
   process.exit(1);

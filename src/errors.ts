@@ -33,7 +33,9 @@ export type LoomErrorCode =
   | 'ERR_LOOM_INTERRUPTED'
   | 'ERR_LOOM_KEY'
   | 'ERR_LOOM_INDEX'
-  | 'ERR_LOOM_MANAGER_STATE';
+  | 'ERR_LOOM_MANAGER_STATE'
+  | 'ERR_LOOM_BACKEND'
+  | 'ERR_LOOM_BACKEND_LOST';
 
 /** Base class of loom's own conditions (not of argument errors, which extend TypeError/RangeError). */
 export class LoomError extends Error {
@@ -260,6 +262,29 @@ export class ManagerStateError extends LoomError {
 }
 
 /**
+ * A cluster's backend (its Redis) cannot be used: unreachable within the
+ * connect timeout, refused the password, or a job refused by every worker
+ * (a bad signature, another V8). The message names the URL without its password.
+ */
+export class BackendError extends LoomError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('ERR_LOOM_BACKEND', message, options);
+  }
+}
+
+/**
+ * A cluster's backend lost the work it held: its Redis came back empty
+ * (restarted without persistence, or flushed) while tasks were out. Those
+ * tasks' results and futures reject with it rather than wait forever.
+ */
+export class BackendLostError extends BackendError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    (this as { code: LoomErrorCode }).code = 'ERR_LOOM_BACKEND_LOST';
+  }
+}
+
+/**
  * One identity across copies of loom (undici's pattern). A notebook may load
  * its own copy (its node_modules/loom) next to the kernel's: the same classes
  * as two sets of objects, so a plain `instanceof` fails for an error made by
@@ -282,7 +307,7 @@ for (const cls of [
   LoomError, ArgumentTypeError, ArgumentValueError, ThreadStateError, LockNotHeldError, SemaphoreOverreleasedError,
   BrokenBarrierError, Empty, Full, ShutDown, ItemTooLargeError, FreeVariableError, NotShippableError, WorkerDiedError,
   RemoteError, BrokenWorkerError, PoolStateError, ProcessStateError, TimeoutError, CancelledError, RecursiveSpawnError,
-  EOFError, Interrupted, KeyError, IndexError, ManagerStateError,
+  EOFError, Interrupted, KeyError, IndexError, ManagerStateError, BackendError, BackendLostError,
 ]) {
   const brand = Symbol.for(`loom.error.${cls.name}`);
   BRANDS.set(cls, brand);

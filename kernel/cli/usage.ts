@@ -14,6 +14,9 @@ Commands:
                           install the kernelspec for you, run the notebooks (default:
                           notebooks/) and write them, executed and as HTML, to DIR
                           (default: out/)
+  worker REDIS_URL [--processes N] [--secret-file FILE] [--root DIR] [--lease SECONDS]
+                          run tasks of loom/distributed clusters on this machine
+                          (loom worker --help for more)
   help                    show this help (also: loom --help)
 
 LOCATION (default --user):

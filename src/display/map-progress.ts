@@ -70,6 +70,12 @@ export function trackMapProgress(label: string, engine: Engine, chunks: readonly
   progress.end();
 }
 
+function startOf(label: string, total: number | undefined, engine: Engine): ProgressStart {
+  const start: ProgressStart = { label, total, workers: engine.size, workerKind: engine.kind };
+  if (engine.remoteWorkers !== undefined) start.remoteWorkers = engine.remoteWorkers;
+  return start;
+}
+
 /** The progress of a map that learns its chunks as it goes (an imap reading its iterable lazily). */
 export interface OpenProgress {
   /** A chunk of `size` items was sent. */
@@ -100,7 +106,7 @@ export function trackOpenProgress(label: string, engine: Engine, wanted: boolean
   return {
     chunk(chunk, size) {
       // Started at the first chunk: a map with none reports nothing.
-      reporting ??= new Reporting(start, { label, total, workers: engine.size, workerKind: engine.kind });
+      reporting ??= new Reporting(start, startOf(label, total, engine));
       pending++;
       chunk.onSettled(() => {
         pending--;

@@ -28,6 +28,7 @@ export const KIND_MODULES: Readonly<Record<string, string>> = {
   'mp.DictProxy': '../multiprocessing/dict-proxy.js',
   'mp.ListProxy': '../multiprocessing/list-proxy.js',
   'mp.Namespace': '../multiprocessing/namespace-proxy.js',
+  ClusterQueue: '../distributed/queue-revive.js',
 };
 
 let everything = false;

@@ -26,7 +26,7 @@ const importModule = new Function('specifier', 'return import(specifier)') as (s
 
 /** Inside a worker: the callable function for a spec. Module loads run under the spawn guard. */
 export async function loadFn(spec: FnSpec): Promise<Function> {
-  if ('code' in spec) return reviveCode<Function>(spec.code);
+  if ('code' in spec) return reviveCode<Function>(spec.code, true);
   if (spec.file.endsWith('.mjs')) {
     return pick(await whileImportingUserModule(spec.file, () => importModule(pathToFileURL(spec.file).href)), spec);
   }

@@ -11,12 +11,12 @@ import { newCore, setCore } from '../multiprocessing/process-core.js';
 import { Process } from '../multiprocessing/process.js';
 
 export function reviveProcess(job: ProcessJob, identity: number[]): Process {
-  const cls = job.cls ? reviveCode<typeof Process>(job.cls) : Process;
+  const cls = job.cls ? reviveCode<typeof Process>(job.cls, true) : Process;
   const proc = Object.create(cls.prototype) as Process;
   setCore(proc, newCore({
     name: job.name,
     daemon: job.daemon,
-    target: job.target ? reviveCode<(...args: never[]) => unknown>(job.target) : undefined,
+    target: job.target ? reviveCode<(...args: never[]) => unknown>(job.target, true) : undefined,
     args: decode(job.args) as unknown[],
     identity,
     inside: true,

@@ -13,12 +13,12 @@ import { Thread } from '../threading/thread.js';
 
 export function reviveThread(init: ThreadInit): Thread {
   const { job } = init;
-  const cls = job.cls ? reviveCode<typeof Thread>(job.cls) : Thread;
+  const cls = job.cls ? reviveCode<typeof Thread>(job.cls, true) : Thread;
   const thread = Object.create(cls.prototype) as Thread;
   setCore(thread, newCore({
     name: job.name,
     daemon: job.daemon,
-    target: job.target ? reviveCode<(...args: never[]) => unknown>(job.target) : undefined,
+    target: job.target ? reviveCode<(...args: never[]) => unknown>(job.target, true) : undefined,
     args: decode(job.args) as unknown[],
     inside: true,
     started: true,

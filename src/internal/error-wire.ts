@@ -9,6 +9,7 @@
  */
 import * as loomErrors from '../errors.js';
 import { readableStack } from './stack-frames.js';
+import { withoutAliases } from './ship/revived.js';
 
 export type SerializedError =
   | { kind: 'error'; name: string; message: string; stack: string; props: Record<string, unknown>; cause?: SerializedError }
@@ -38,7 +39,7 @@ export function serializeError(error: unknown, depth = 0): SerializedError {
     if (key !== 'cause' && cloneable(value)) props[key] = value;
   }
   if ('code' in error && !('code' in props) && cloneable(error.code)) props.code = error.code;
-  const out: SerializedError = { kind: 'error', name: error.name, message: error.message, stack: stackOf(error), props };
+  const out: SerializedError = { kind: 'error', name: error.name, message: withoutAliases(error.message), stack: stackOf(error), props };
   if (error.cause !== undefined && depth < 5) out.cause = serializeError(error.cause, depth + 1);
   return out;
 }

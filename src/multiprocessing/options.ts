@@ -2,6 +2,7 @@
 import type { ResourceLimits } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { ProgressOption } from '../display/map-progress.js';
+import type { PoolBackend } from '../internal/pool/backend.js';
 import { fnSpec, type TaskFunction } from '../internal/pool/fn-ref.js';
 import type { FnSpec } from '../internal/ship/shipped.js';
 import { optionsObject, typeError, valueError } from '../internal/validate.js';
@@ -32,6 +33,14 @@ export interface PoolOptions {
    * @default the options this process was started with (process.execArgv), without --inspect flags
    */
   execArgv?: string[];
+  /**
+   * Where the tasks run: a cluster from `loom/distributed` (`cluster(url)`)
+   * runs them on `loom worker` processes, on this machine or others, through
+   * Redis. `processes` is then how many tasks are out at once.
+   * @default undefined: this machine's child processes
+   * @default processes with a backend: the slots of the workers connected now (at least 1)
+   */
+  backend?: PoolBackend;
 }
 
 export interface ThreadPoolOptions {

@@ -6,28 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { interruptWork, outputHooks } from '../../src/host/index.js';
+import { interruptWork } from '../../src/host/index.js';
 import { Interrupted, multiprocessing, Pool, Process, Thread, ThreadPool, ThreadPoolExecutor } from '../../src/index.js';
+import { under, tagWork } from '../helpers/output-tags.js';
 import { isAlive, waitForExit } from '../helpers/processes.js';
 import { assertNothingLeftAtEnd, openGate } from './helpers.js';
 
 assertNothingLeftAtEnd();
 
-let tag: string | undefined;
-outputHooks.outputTag = () => tag;
-after(() => {
-  outputHooks.outputTag = () => undefined;
-});
-
-/** Runs `fn` as code tagged `name` (what it starts carries the tag). */
-function under<T>(name: string, fn: () => T): T {
-  tag = name;
-  try {
-    return fn();
-  } finally {
-    tag = undefined;
-  }
-}
+tagWork();
 
 /** Tells `started` where it runs, then blocks its worker for ten minutes. */
 const slow = (started: multiprocessing.Queue<string>): void => {

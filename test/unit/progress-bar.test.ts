@@ -9,6 +9,7 @@ describe('progress bar text', () => {
     assert.equal(summary(map, 'done', 8, 3.44), 'map: 8/8 tasks in 3.4 s on 2 processes');
     assert.equal(summary({ ...map, label: 'starmap', workers: 1, workerKind: 'thread' }, 'failed', 3, 1), 'starmap: failed after 3/8 tasks in 1.0 s on 1 thread');
     assert.equal(summary({ ...map, workers: 1 }, 'stopped', 5, 12.06), 'map: stopped after 5/8 tasks in 12.1 s on 1 process');
+    assert.equal(summary({ ...map, workers: 4, remoteWorkers: 2 }, 'done', 8, 1), 'map: 8/8 tasks in 1.0 s on 4 processes on 2 remote workers');
   });
 
   it('the_bar_fills_in_proportion_in_text_and_html', () => {

@@ -76,8 +76,10 @@ export class ProgressBar implements ProgressReporter {
   }
 }
 
-function workersText({ workers, workerKind }: ProgressStart): string {
-  return `${workers} ${workerKind === 'process' ? 'process' : 'thread'}${workers === 1 ? '' : workerKind === 'process' ? 'es' : 's'}`;
+function workersText({ workers, workerKind, remoteWorkers }: ProgressStart): string {
+  const local = `${workers} ${workerKind === 'process' ? 'process' : 'thread'}${workers === 1 ? '' : workerKind === 'process' ? 'es' : 's'}`;
+  // A cluster pool (loom/distributed): its processes run in remote workers.
+  return remoteWorkers === undefined ? local : `${local} on ${remoteWorkers} remote worker${remoteWorkers === 1 ? '' : 's'}`;
 }
 
 /** `done` of the map's tasks: `3/8 tasks`, or `3 tasks` while the total is not known (tqdm's count without a total). */

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnTethered, type Tethered } from './tethered.js';
@@ -72,7 +72,8 @@ export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<
   let server: Tethered | undefined;
   const start = async () => {
     server = await spawnTethered(REDIS_SERVER, args, { stderr: 'ignore' }); // its warnings are not the user's business
-    await untilAnswers(host, port, options.password, options.startTimeoutMs ?? 10_000);
+    const auth = options.password ? `AUTH ${options.password}\r\n` : '';
+    await untilRedisAnswers(() => ({ socket: createConnection({ port, host }), ready: 'connect' }), auth, options.startTimeoutMs ?? 10_000, `redis-server on ${host}:${port}`);
   };
   const kill = async () => {
     const running = server;
@@ -93,17 +94,26 @@ export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<
   };
 }
 
-async function untilAnswers(host: string, port: number, password: string | undefined, ms: number): Promise<void> {
+/** A connection to a server and the event after which it may be written to ('secureConnect' for TLS). */
+export interface RedisProbe {
+  socket: Socket;
+  ready: 'connect' | 'secureConnect';
+}
+
+/**
+ * Waits until a redis-server answers PING on connections `open()` makes, sending `auth` (an AUTH line,
+ * or '') first; at most `ms`, then an error naming `what`. (A test's TLS server opens TLS sockets.)
+ */
+export async function untilRedisAnswers(open: () => RedisProbe, auth: string, ms: number, what: string): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!(await answersPing(host, port, password))) {
-    if (Date.now() > deadline) throw new Error(`redis-server on ${host}:${port} did not answer within ${ms} ms`);
+  while (!(await answersPing(open(), auth))) {
+    if (Date.now() > deadline) throw new Error(`${what} did not answer within ${ms} ms`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
-function answersPing(host: string, port: number, password: string | undefined): Promise<boolean> {
+function answersPing({ socket, ready }: RedisProbe, auth: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = createConnection({ port, host });
     let reply = '';
     const done = (answer: boolean) => {
       socket.destroy();
@@ -115,6 +125,6 @@ function answersPing(host: string, port: number, password: string | undefined): 
       if (reply.includes('PONG')) done(true);
       else if (reply.includes('-')) done(false);
     });
-    socket.once('connect', () => socket.write(password ? `AUTH ${password}\r\nPING\r\n` : 'PING\r\n'));
+    socket.once(ready, () => socket.write(`${auth}PING\r\n`));
   });
 }

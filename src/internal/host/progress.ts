@@ -14,6 +14,8 @@ export interface ProgressStart {
   workers: number;
   /** What the workers are. */
   workerKind: 'thread' | 'process';
+  /** On a cluster (loom/distributed): how many `loom worker` processes run the pool's processes. Absent for a local pool. */
+  remoteWorkers?: number;
 }
 
 /** How a map reports to the progress hook, on the thread that started it. */

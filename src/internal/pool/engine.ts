@@ -28,6 +28,8 @@ export interface Engine {
   readonly kind: 'thread' | 'process';
   /** Number of workers. */
   readonly size: number;
+  /** On a cluster: how many remote worker processes serve it (as last heard); absent for local engines. */
+  readonly remoteWorkers?: number;
   readonly state: EngineState;
   /**
    * Queues a task; `done` is called once, on this thread, when the outcome is

@@ -21,9 +21,22 @@ export interface FreeName {
   members: Set<string> | null;
 }
 
+/**
+ * One use of a free name: where the identifier ends in the source, and whether
+ * it is also a property's key (`{ n }`, `{ n = 1 } = o`), which a rename must
+ * keep (`{ n: renamed }`).
+ */
+export interface FreeReference {
+  name: string;
+  end: number;
+  shorthand: boolean;
+}
+
 export interface SourceFacts {
   /** Free names in order of first use. */
   free: FreeName[];
+  /** Every use of a free name, in source order (revive-code.ts renames some of them). */
+  references: FreeReference[];
   /** Non-static `#private` members of the top-level class, without the `#` (they cannot be revived, see ship.ts). */
   privateMembers: string[];
 }
@@ -152,6 +165,7 @@ export function analyse(source: string): SourceFacts {
   const program = parse(source);
   const declared = declarations(program);
   const free = new Map<string, FreeName & { at: number }>();
+  const references: FreeReference[] = [];
   const resolves = (name: string, parents: Node[]): boolean => parents.some((scope) => declared.get(scope)?.has(name));
   const visit: Visit = (node, parents, field) => {
     if (skipBindings(node, visit, parents)) return false;
@@ -159,6 +173,7 @@ export function analyse(source: string): SourceFacts {
     const parent = parents[parents.length - 1];
     const name = node.name as string;
     if (!isReference(parent, field) || resolves(name, parents)) return true;
+    references.push({ name, end: node.end as number, shorthand: isShorthand(parents, field) });
     const entry = free.get(name) ?? { name, members: new Set<string>(), at: node.start as number };
     free.set(name, entry);
     entry.at = Math.min(entry.at, node.start as number);
@@ -170,7 +185,16 @@ export function analyse(source: string): SourceFacts {
   walk(program, visit);
   // The walk follows the parser's field order, which is not always the source's (a switch case's body comes before its test).
   const inOrder = [...free.values()].sort((a, b) => a.at - b.at).map(({ name, members }) => ({ name, members }));
-  return { free: inOrder, privateMembers: privateMembersOf(program) };
+  references.sort((a, b) => a.end - b.end);
+  return { free: inOrder, references, privateMembers: privateMembersOf(program) };
+}
+
+/** Whether the identifier reached as `field` of the last of `parents` is also a shorthand property's key. */
+function isShorthand(parents: Node[], field: string): boolean {
+  const parent = parents[parents.length - 1];
+  if (parent?.type === 'Property') return parent.shorthand === true && field === 'value';
+  const grand = parents[parents.length - 2];
+  return parent?.type === 'AssignmentPattern' && field === 'left' && grand?.type === 'Property' && grand.shorthand === true;
 }
 
 function privateMembersOf(program: Node): string[] {

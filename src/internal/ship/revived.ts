@@ -9,6 +9,7 @@
  */
 import type { SourceOrigin } from '../host/shipping.js';
 import type { PieceOrigin } from './shipped.js';
+import type { AliasEdit } from './aliases.js';
 
 /** Lines before the shipped code in a revived function: V8's `function anonymous(...` and `) {`, then the block's `{`. */
 const HEADER_LINES = 3;
@@ -18,19 +19,71 @@ const KEPT = 256;
 interface Revived {
   code: string;
   origins: PieceOrigin[];
+  /** The code as compiled, when its names were aliased (aliases.ts): the insertions that made it, and each global with the name it stands for. */
+  aliased?: { body: string; edits: AliasEdit[]; globals: [global: string, name: string][] };
 }
 
 const revived = new Map<string, Revived>();
 let count = 0;
 
-/** The sourceURL to compile `code` under, remembering where its pieces came from. */
-export function nameRevived(code: string, origins: PieceOrigin[] | undefined): string {
+/**
+ * The sourceURL to compile `code` under, remembering where its pieces came
+ * from and, when its names were aliased, the body compiled instead.
+ */
+export function nameRevived(code: string, origins: PieceOrigin[] | undefined, aliased?: Revived['aliased']): string {
   const name = `loom-ship-${++count}`;
-  if (origins !== undefined && origins.length > 0) {
+  if ((origins !== undefined && origins.length > 0) || aliased !== undefined) {
     if (revived.size >= KEPT) revived.delete(revived.keys().next().value!);
-    revived.set(name, { code, origins });
+    revived.set(name, { code, origins: origins ?? [], aliased });
   }
   return name;
+}
+
+/**
+ * `text` (an error's message or stack) with the aliases of code revived here
+ * written as the names they stand for: V8 quotes the code in messages
+ * (`data.missing is not a function`), and the invisible suffix would make the
+ * text differ from what it shows.
+ */
+export function withoutAliases(text: string): string {
+  if (!text.includes('\u200C')) return text;
+  // Longest first: one revival's suffix may begin with another's.
+  const globals = [...revived.values()].flatMap((entry) => entry.aliased?.globals ?? []).sort((a, b) => b[0].length - a[0].length);
+  for (const [global, name] of globals) if (text.includes(global)) text = text.replaceAll(global, name);
+  return text;
+}
+
+/** 1-based `column` of 0-based `line` of the aliased body, as a column of the code shipped. */
+function unaliasedColumn(entry: Revived, line: number, column: number): number {
+  if (entry.aliased === undefined) return column;
+  const { body, edits } = entry.aliased;
+  let lineStart = 0;
+  for (let k = 0; k < line && lineStart !== -1; k++) lineStart = body.indexOf('\n', lineStart) + 1 || -1;
+  const at = lineStart + column - 1;
+  const inserted = edits.filter((e) => e.renamedAt >= lineStart && e.renamedAt < at).reduce((sum, e) => sum + Math.min(e.length, at - e.renamedAt), 0);
+  return column - inserted;
+}
+
+/**
+ * `source` as it was shipped, when it is part of code revived here whose
+ * names were aliased (a revived function's own text names the aliases);
+ * anything else as it is.
+ */
+export function unaliased(source: string): string {
+  if (!/[\u200C\u200D]/.test(source)) return source;
+  for (const entry of [...revived.values()].reverse()) {
+    const index = entry.aliased?.body.indexOf(source) ?? -1;
+    if (index === -1) continue;
+    let text = '';
+    let last = index;
+    for (const edit of entry.aliased!.edits) {
+      if (edit.renamedAt < index || edit.renamedAt >= index + source.length) continue;
+      text += entry.aliased!.body.slice(last, edit.renamedAt);
+      last = edit.renamedAt + edit.length;
+    }
+    return text + entry.aliased!.body.slice(last, index + source.length);
+  }
+  return source;
 }
 
 /** 0-based line and column of `index` in `text`. */
@@ -72,7 +125,8 @@ export function locateRevived(name: string, line: number, column: number): strin
   const piece = pieceAt(entry, codeLine);
   if (piece === undefined) return undefined;
   const k = codeLine - piece.line;
-  return describeOrigin(piece.origin, k, k === 0 ? column - piece.column : column);
+  const shipped = unaliasedColumn(entry, codeLine, column);
+  return describeOrigin(piece.origin, k, k === 0 ? shipped - piece.column : shipped);
 }
 
 const SHIPPED_FRAME = /\b(loom-ship-\d+):(\d+):(\d+)/;

@@ -10,10 +10,12 @@ import { shipHooks, type Declaration } from '../host/shipping.js';
 import { isShareable, type ShareTarget } from '../share/registry.js';
 import { copyValue } from './copy-value.js';
 import { analyse, parses, type FreeName, type SourceFacts } from './free-names.js';
+import { aliasesOf, type Piece } from './aliases.js';
 import { moduleBindingSource } from './module-binding.js';
 import { HELPER_NAMES, loomMemberUse, loomNamespace, loomUse, namespaceFor, providedLoomNames, type LoomUses } from './scope.js';
 import { originsOf } from './piece-origins.js';
 import type { ShippedCode } from './shipped.js';
+import { unaliased } from './revived.js';
 import './revive-code.js';
 
 /** Sources analysed lately (a kernel session ships ever new ones, so the oldest are dropped). */
@@ -60,8 +62,9 @@ function expressionOf(fn: Function, role: string, where: Destination = 'thread')
   throw new NotShippableError(`${role} ${fn.name || '(anonymous)'} has source that cannot be parsed on its own: ${source.slice(0, 80)}`);
 }
 
+/** A function's source; for code revived here, as it was shipped, without the aliases its names were given (aliases.ts). */
 function sourceOf(fn: Function): string {
-  return Function.prototype.toString.call(fn);
+  return unaliased(Function.prototype.toString.call(fn));
 }
 
 /** Compiled imports: tsc's `threading_1`, esbuild's `import_threading`. */
@@ -69,6 +72,8 @@ const COMPILED_IMPORT = /(^import_\w+$)|(^\w+_\d+$)/;
 
 class Shipment {
   readonly prelude: string[] = [];
+  /** What each prelude entry reads and declares, for the aliases (aliases.ts). */
+  readonly pieces: Piece[] = [];
   /** The function source inside each prelude entry, when it has one: what its origin is looked up by. */
   readonly sources: (string | undefined)[] = [];
   /** The loom names used, and where the worker finds them. */
@@ -121,15 +126,16 @@ class Shipment {
   /** Adds what a host declared: source to the prelude (after what it uses), a value to the values. */
   bring(name: string, declaration: Declaration): void {
     if (typeof declaration === 'string') {
-      this.add(declarationFacts(name, declaration));
-      this.prelude.push(declaration);
+      const facts = declarationFacts(name, declaration);
+      this.add(facts);
+      this.push(declaration, { facts, at: 0 });
     } else if ('module' in declaration) {
-      this.prelude.push(moduleBindingSource(name, declaration.module, declaration.imported));
+      this.push(moduleBindingSource(name, declaration.module, declaration.imported), { facts: undefined, at: 0, declares: name });
     } else if (typeof declaration.value === 'function') {
       const expression = declaredFunctionSource(name, declaration.value, this.where);
       this.add(factsOf(`(${expression})`));
       this.sources[this.prelude.length] = sourceOf(declaration.value);
-      this.prelude.push(`const ${name} = (${expression});`);
+      this.pushConst(name, expression);
     } else {
       this.values[name] = copyValue(name, declaration.value, this.where, this.target);
       this.keepClass(name, declaration.value);
@@ -150,14 +156,28 @@ class Shipment {
       this.resolved.add(cls.name);
       this.bring(cls.name, declaration);
     }
-    this.prelude.push(`Object.setPrototypeOf(${name}, ${cls.name}.prototype);`);
+    const text = `Object.setPrototypeOf(${name}, ${cls.name}.prototype);`;
+    this.push(text, { facts: factsOf(text), at: 0 });
+  }
+
+  push(text: string, piece: Piece): void {
+    this.prelude.push(text);
+    this.pieces.push(piece);
+  }
+
+  /** `const name = (expression);`: a function or class brought along. */
+  pushConst(name: string, expression: string): void {
+    const head = `const ${name} = `;
+    this.push(`${head}(${expression});`, { facts: factsOf(`(${expression})`), at: head.length, declares: name });
   }
 
   finish(expression: string, name: string, role: string, advice: string, source: string): ShippedCode {
     if (this.unresolved.length > 0) throw freeVariableError(this.unresolved, role, name, advice, this.where);
     const requireFrom = shipHooks.requireFrom ?? require.main?.filename ?? `${process.cwd()}/[loom]`;
+    const aliases = aliasesOf(this.prelude, this.pieces, Object.keys(this.values), factsOf(`(${expression})`));
     const code: ShippedCode = { expression, prelude: this.prelude.join('\n'), loom: this.loom, name, requireFrom };
     if (Object.keys(this.values).length > 0) code.values = this.values;
+    if (aliases) code.aliases = aliases;
     const origins = originsOf(this.prelude, this.sources, expression, source);
     if (origins.length > 0) code.origins = origins;
     return code;
@@ -225,7 +245,7 @@ export function shipClass(cls: Function, base: Function, role: string, where: De
     shipment.add(facts);
     if (c === cls) continue;
     shipment.sources[shipment.prelude.length] = sourceOf(c);
-    shipment.prelude.push(`const ${c.name} = (${expression});`);
+    shipment.pushConst(c.name, expression);
   }
   const advice = 'Set it as a field in the constructor (this.x = x) so it travels with the object, or require/define it inside the method.';
   return shipment.finish(expressionOf(cls, role, where), cls.name, role, advice, sourceOf(cls));

@@ -40,6 +40,23 @@ export interface ShippedCode {
   requireFrom: string;
   /** Where its pieces came from, for the frames of errors thrown there; absent when nothing is known. */
   origins?: PieceOrigin[];
+  /** The host's names the code reads that the worker binds as globals of their own (aliases.ts); absent when none. */
+  aliases?: ShippedAliases;
+}
+
+/**
+ * The names a host brought (its values, and the functions, classes and modules
+ * the prelude declares) and where the code reads them, so the worker can
+ * rename each use to a global of this revival's own (aliases.ts).
+ */
+export interface ShippedAliases {
+  names: string[];
+  /**
+   * Each use, in source order: where its identifier ends in the compiled
+   * body (`prelude`, a newline, `return (expression);`), the index of its
+   * name, and 1 when it is also a shorthand property's key (`{ n }`).
+   */
+  uses: [end: number, name: number, shorthand: 0 | 1][];
 }
 
 /**

@@ -8,9 +8,10 @@
  *
  * V8 asks Error.prepareStackTrace for the text of a stack. Node 20 puts its
  * own formatter there (the one that applies source maps when they are on);
- * this wraps whatever is there and maps the shipped frames of its text.
+ * this wraps whatever is there and maps the shipped frames of its text, and
+ * writes the aliases of names in the message as those names (aliases.ts).
  */
-import { mapShippedFrame } from './revived.js';
+import { mapShippedFrame, withoutAliases } from './revived.js';
 
 type Format = (error: unknown, sites: NodeJS.CallSite[]) => unknown;
 
@@ -24,7 +25,7 @@ export function mapStacksHere(): void {
   const format = previous ?? defaultFormat;
   Error.prepareStackTrace = (error, sites) => {
     const text = format(error, sites);
-    return typeof text === 'string' && text.includes('loom-ship-') ? text.split('\n').map(mapShippedFrame).join('\n') : text;
+    return typeof text === 'string' && text.includes('loom-ship-') ? withoutAliases(text.split('\n').map(mapShippedFrame).join('\n')) : text;
   };
 }
 
