@@ -107,6 +107,13 @@ export class Outbox {
   /** The helper thread, as it starts: from now on it writes what is added. */
   helperStarted(): void {
     Atomics.store(this.#cells, HELPER, 1);
+    Atomics.notify(this.#cells, HELPER);
+  }
+
+  /** The main thread: blocks until the helper thread runs or `ms` pass; true when it runs. */
+  waitForHelper(ms: number): boolean {
+    Atomics.wait(this.#cells, HELPER, 0, ms);
+    return Atomics.load(this.#cells, HELPER) === 1;
   }
 
   /** The helper thread: blocks until something waits or `ms` pass; true when something waits. */
