@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { liveChildPids, multiprocessing, Pool, Process } from '../../src/index.js';
+import { liveChildPids, multiprocessing, Pool, Process, whenWorkersExited } from '../../src/index.js';
 import { descendantsOf, isAlive, waitForExit } from '../helpers/processes.js';
 import { assertNothingLeftAtEnd } from './helpers.js';
 
@@ -133,8 +133,9 @@ test('the spare is killed when its hub stops', async () => {
   await withSpare(async (found) => {
     spare = found;
   });
-  // Nothing uses the hub now: it stops after a moment, and its spare goes with it.
-  await waitForExit([spare], 5000);
+  // Nothing uses the hub now: it stops after a moment, and its thread ends once it has killed its spare and seen it exit.
+  assert.equal(await whenWorkersExited(5000), 0, 'the hub thread stops once nothing uses it');
+  assert.equal(isAlive(spare), false, 'the spare is gone when its hub is');
 });
 
 /** A script that starts a held Process (so its hub makes a spare), prints "ready", and ends on its own when told ("end") or when killed. */
@@ -174,7 +175,9 @@ test('a spare leaves nothing behind when its parent ends normally', async () => 
   const children = await childrenOf(script.pid);
   script.tell('end');
   assert.equal(await script.exited, 0);
-  await waitForExit(children, 2000);
+  // Killed at its parent's exit (client.ts), or through the lifeline if it was spawned a moment before (a spare
+  // still booting notices at the first line of its entry, after Node's own boot: seconds on a loaded machine).
+  await waitForExit(children, 10_000);
 });
 
 test('a spare dies with its parent, even when the parent is SIGKILLed', async () => {
@@ -183,6 +186,8 @@ test('a spare dies with its parent, even when the parent is SIGKILLed', async ()
   const children = await childrenOf(script.pid);
   process.kill(script.pid, 'SIGKILL');
   await script.exited;
-  // The lifeline: each child's helper thread sees EOF within 100 ms and kills its process.
-  await waitForExit(children, 2000);
+  // The lifeline: the held child's helper thread sees EOF within 100 ms and kills its process; the
+  // spare, blocked on fd 3, sees EOF there. A spare still booting notices at the first line of its
+  // entry, after Node's own boot, which takes seconds on a loaded machine: hence the bound.
+  await waitForExit(children, 10_000);
 });

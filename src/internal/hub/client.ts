@@ -184,7 +184,9 @@ export class HubClient {
       if (this.#users > 0 || this.stopped) return;
       this.stopped = true;
       if (current === this) current = undefined;
-      void this.#worker.terminate();
+      // The hub ends its thread itself once its children (its spare) have exited: terminate()
+      // would end it at once, leaving a spare to notice through its lifeline a moment later.
+      this.#worker.postMessage([{ t: 'stop' } satisfies HubCommand]);
     }, HUB_LINGER_MS);
     this.#linger.unref();
   }

@@ -45,6 +45,8 @@ const MAX_AHEAD = 16;
 const BOOT_FAILURES = 3;
 /** After terminate(): SIGTERM, then SIGKILL for a worker still there after this long. */
 const TERM_GRACE_MS = 2000;
+/** After 'stop': how long the hub waits for its killed children's exits before its thread ends anyway. */
+const STOP_GRACE_MS = 5000;
 
 interface Task {
   id: number;
@@ -136,6 +138,7 @@ export class Hub {
       case 'pool-close': return this.#closePool(command.pool);
       case 'pool-terminate': return this.#terminatePool(command.pool);
       case 'proc-start': return this.#startProcess(command);
+      case 'stop': return this.#stop();
       case 'queue-serve': {
         if (this.#queueService) this.#queueService.serve(command.queue, command.buffer);
         else this.#queuesToServe.set(command.queue, command.buffer);
@@ -242,6 +245,7 @@ export class Hub {
     this.#queueService?.forget(gone);
     this.#servedService?.forget(gone);
     if (gone.pid) this.#emit({ t: 'reaped', pid: gone.pid });
+    if (this.#stopping && this.#children.size === 0) this.#stopped();
   }
 
   // ---------------------------------------------------------------- pools
@@ -447,5 +451,23 @@ export class Hub {
   killAll(): void {
     this.#spare.stop();
     for (const child of this.#children) child.kill('SIGKILL');
+  }
+
+  #stopping = false;
+
+  /** 'stop': every child is killed (nothing uses the hub: only its spare is left), and the thread ends when all have exited. */
+  #stop(): void {
+    this.#stopping = true;
+    this.killAll();
+    if (this.#children.size === 0) this.#stopped();
+    // A SIGKILLed child's exit comes at once; should one never be seen, the thread ends all the same.
+    else setTimeout(() => this.#stopped(), STOP_GRACE_MS).unref();
+  }
+
+  #stopped(): void {
+    // The 'reaped' events first: the client forgets those pids (it would SIGTERM them at its exit).
+    if (this.#batch.length > 0) this.#flush();
+    // Ends this worker thread (the hub's own); its thread's 'exit' tells the client.
+    process.exit(0);
   }
 }

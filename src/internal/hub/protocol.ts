@@ -173,6 +173,12 @@ export type HubCommand =
   | { t: 'pool-interrupt'; pool: number; tasks: number[] }
   | { t: 'pool-close'; pool: number }
   | { t: 'pool-terminate'; pool: number }
+  /**
+   * Nothing uses the hub any more: it kills its children (its spare child, if
+   * nothing else) and its thread ends once they have all exited, so a hub's
+   * thread gone means its children gone (client.ts release).
+   */
+  | { t: 'stop' }
   | { t: 'proc-start'; proc: number; control: SharedArrayBuffer; init: ProcessInit; execArgv: string[]; context?: SpawnContext }
   /** The shared memory of a multiprocessing queue this hub serves to its children. */
   | { t: 'queue-serve'; queue: number; buffer: SharedArrayBuffer }
