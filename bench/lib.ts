@@ -20,7 +20,7 @@
  */
 import { spawnSync, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
@@ -464,14 +464,17 @@ function main(): void {
   const onlyArg = args[args.indexOf('--only') + 1];
   const parts = args.includes('--only') ? onlyArg.split(',') : ['13.3', '13.4', 'tiny', 'queue', 'startup', 'shared', 'manager'];
   console.log(`loom library bench: ${availableParallelism()} cores, Node ${process.version}${quick ? ' (quick)' : ''}`);
+  // The machine is shared: the load beside each part says how far to trust its times (ratios in one run more than seconds).
+  const load = (): string => loadavg().map((value) => value.toFixed(2)).join(' ');
+  console.log(`  load average at the start: ${load()}`);
   const node = new Map<string, Row>();
   for (const part of parts) {
     for (const section of part === '13.3' ? ['13.3', '13.3-raw', '13.3-ceiling'] : [part]) {
-      process.stdout.write(`  running ${section}...\n`);
+      process.stdout.write(`  running ${section} (load average ${load()})...\n`);
       for (const row of runSection(section)) node.set(row.name, row);
     }
   }
-  process.stdout.write('  running python3...\n');
+  process.stdout.write(`  running python3 (load average ${load()})...\n`);
   const python = new Map(runPython(parts).map((row) => [row.name, row]));
   const s = (map: Map<string, Row>, name: string): number | undefined => map.get(name)?.seconds;
   const rate = (row: Row | undefined): string => {
@@ -603,6 +606,7 @@ function main(): void {
     ['Thread start() to user code vs a bare Worker', ratio('first act loom Thread', 'first act raw Worker'), 1],
     ['Pool(2) first result, spare ready, vs Python spawn Pool(2)', ratio('first result loom Pool(2), spare ready', 'first result spawn Pool(2)', node, python), 1],
   ];
+  console.log(`\nload average at the end: ${load()}`);
   console.log('\ngoals');
   for (const [what, value, goal] of goals) {
     if (value === undefined) continue;
