@@ -56,6 +56,7 @@ if (first.kind === F.SPARE) {
     poolSide.load();
     poolSide.run();
   } else processSide();
+  channel.write(F.SPARE_READY, 0, 0);
   first = channel.read();
 }
 if (first.kind !== F.INIT) throw new Error(`loom child: expected INIT, got frame kind ${first.kind}`);

@@ -18,36 +18,9 @@ import { test } from 'node:test';
 import { liveChildPids, multiprocessing, Pool, Process, whenWorkersExited } from '../../src/index.js';
 import { descendantsOf, isAlive, waitForExit } from '../helpers/processes.js';
 import { assertNothingLeftAtEnd } from './helpers.js';
+import { withSpare } from './spare-child.js';
 
 assertNothingLeftAtEnd();
-
-/** The child of this process that is neither `held` nor counted by loom as a live child: the spare. Waits for it (10 s at most). */
-async function spareBeside(held: Process): Promise<number> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const spare = descendantsOf(process.pid).filter((child) => child !== held.pid && isAlive(child) && !liveChildPids().includes(child));
-    if (spare.length === 1) return spare[0];
-    assert.ok(Date.now() < deadline, `no spare child appeared (children: ${descendantsOf(process.pid).join(', ')})`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/**
- * Runs `body` while a Process runs (held on a queue, so the hub, and its
- * spare, stay in use), with the spare's pid; the held Process is let go and
- * joined afterwards, also when `body` fails.
- */
-async function withSpare(body: (spare: number, held: Process) => Promise<void>): Promise<void> {
-  const gate = new multiprocessing.Queue<number>();
-  const held = new Process({ target: (g: multiprocessing.Queue<number>) => g.getSync(), args: [gate] });
-  held.start();
-  try {
-    await body(await spareBeside(held), held);
-  } finally {
-    gate.putSync(1);
-    await held.join();
-  }
-}
 
 /** Starts a Process whose target puts one value on the queue it is given, and returns that value with the child's pid. */
 async function reportFromChild<T>(target: (out: multiprocessing.Queue<T>) => void): Promise<{ pid: number; value: T }> {
@@ -106,8 +79,8 @@ test('nor once the working directory has changed: the child starts in the direct
   }
 });
 
-test('a pool worker takes the spare too, unless the pool asks for other Node options', async () => {
-  await withSpare(async (spare, held) => {
+test('a pool worker takes the spare too', async () => {
+  await withSpare(async (spare) => {
     const pool = new Pool(1);
     try {
       assert.equal(await pool.apply(() => process.pid), spare);
@@ -115,12 +88,17 @@ test('a pool worker takes the spare too, unless the pool asks for other Node opt
       pool.terminate();
       await pool.join();
     }
-    const next = await spareBeside(held);
+  });
+});
+
+test('but not a pool that asks for other Node options: its worker is spawned fresh with them', async () => {
+  await withSpare(async (spare) => {
     const other = new Pool({ processes: 1, execArgv: ['--stack-size=2000'] });
     try {
       const worker = await other.apply(() => ({ pid: process.pid, execArgv: process.execArgv }));
-      assert.notEqual(worker.pid, next);
+      assert.notEqual(worker.pid, spare);
       assert.ok(worker.execArgv.includes('--stack-size=2000'));
+      await waitForExit([spare], 5000);
     } finally {
       other.terminate();
       await other.join();
@@ -138,16 +116,20 @@ test('the spare is killed when its hub stops', async () => {
   assert.equal(isAlive(spare), false, 'the spare is gone when its hub is');
 });
 
-/** A script that starts a held Process (so its hub makes a spare), prints "ready", and ends on its own when told ("end") or when killed. */
+/** A script that runs a Process, then starts a held one (its hub's second start: it makes a spare), prints "ready", and ends on its own when told ("end") or when killed. */
 function scriptWithSpare(): { pid: number; ready: Promise<void>; tell: (line: string) => void; exited: Promise<number | null> } {
   const index = JSON.stringify(join(__dirname, '..', '..', 'src', 'index.js'));
   const code = `
     const { Process, multiprocessing } = require(${index});
     const gate = new multiprocessing.Queue();
-    const p = new Process({ target: (g) => g.getSync(), args: [gate] });
-    p.start();
-    console.log('ready');
-    process.stdin.once('data', () => { gate.putSync(1); p.join().then(() => process.stdin.destroy()); });
+    const first = new Process({ target: () => {} });
+    first.start();
+    first.join().then(() => {
+      const p = new Process({ target: (g) => g.getSync(), args: [gate] });
+      p.start();
+      console.log('ready');
+      process.stdin.once('data', () => { gate.putSync(1); p.join().then(() => process.stdin.destroy()); });
+    });
   `;
   const script = spawn(process.execPath, ['-e', code], { stdio: ['pipe', 'pipe', 'inherit'] });
   const ready = new Promise<void>((resolve, reject) => {

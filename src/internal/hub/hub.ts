@@ -232,7 +232,9 @@ export class Hub {
 
   /** A spare: spawned now, given its work by a later #spawn; until then it sends nothing, and its exit is only forgotten. */
   #spawnSpare(setting: SpawnSetting, mode: SpareMode): Child {
-    const child = new Child(setting, () => {}, (gone) => this.#forget(gone));
+    const child: Child = new Child(setting, (frames) => {
+      if (frames.some((received) => received.kind === F.SPARE_READY)) this.#spare.ready(child);
+    }, (gone) => this.#forget(gone));
     this.#children.add(child);
     child.send(F.SPARE, mode === 'pool' ? 1 : 0);
     if (child.pid) this.#emit({ t: 'spawned', pid: child.pid, spare: true });
@@ -257,6 +259,7 @@ export class Hub {
       state: 'open', queue: [], fns: new Map(), workers: new Set(), bootFailures: 0, broken: undefined, spawned: 0,
     };
     this.#pools.set(pool.id, pool);
+    this.#spare.started();
     for (let i = 0; i < pool.size; i++) this.#addWorker(pool);
   }
 
@@ -300,7 +303,10 @@ export class Hub {
       for (const task of pool.queue.splice(0)) this.#emit({ t: 'broken', pool: pool.id, task: task.id, reason: pool.broken });
     }
     // Replaced while the pool is open, and while a closing pool still has tasks for it.
-    if (!pool.broken && (pool.state === 'open' || pool.queue.length > 0)) this.#addWorker(pool);
+    if (!pool.broken && (pool.state === 'open' || pool.queue.length > 0)) {
+      this.#spare.started();
+      this.#addWorker(pool);
+    }
     this.#dispatch(pool);
     this.#maybeExited(pool);
   }
@@ -431,6 +437,7 @@ export class Hub {
 
   #startProcess(command: Extract<HubCommand, { t: 'proc-start' }>): void {
     const control = new Int32Array(command.control);
+    this.#spare.started();
     const child = this.#spawn(command.init, this.#setting(command.execArgv, command.context), (_child, received) => {
       if (received.kind !== F.FINISHED) return;
       this.#emit({ t: 'proc-finished', proc: command.proc, error: received.b === 0 ? undefined : ownCopy(received.body), reported: received.a === 1 });

@@ -87,6 +87,12 @@ export const F = {
    * UTF-8 text the host defines (the kernel: a display message as JSON). In order with OUTPUT; no answer.
    */
   DISPLAY: 27,
+  /**
+   * A spare child (spare.ts) has loaded what SPARE asked and waits for its INIT: the time it
+   * may wait unused counts from now. No body; a spare taken before it sent this sends it all
+   * the same, and its work's handlers ignore it.
+   */
+  SPARE_READY: 28,
 } as const;
 
 /** What a queue operation from a child asks (Q_OP's b). Bodies start with u32 queue id. */

@@ -14,8 +14,11 @@
  * spawned). Until its INIT it runs nothing of the user's (the preloads, the
  * output routing and the work all come with INIT), and its argv is a fresh
  * child's. It has its lifeline from the start, so it never outlives this
- * process; it is killed when unused for SPARE_IDLE_MS, and with every other
- * child when the hub stops (a hub stops HUB_LINGER_MS after its last user).
+ * process (entry/process-lifeline.ts: a spare whose parent dies while it
+ * boots ends at its first line); it is killed when unused for SPARE_IDLE_MS
+ * after it is ready (F.SPARE_READY), and with every other child when the hub
+ * stops (a hub stops HUB_LINGER_MS after its last user, and its thread ends
+ * once its children have exited).
  *
  * What it costs: one idle Node process (about 56 MiB RSS, 19 MiB of it its
  * own (PSS), and its helper thread waking every 100 ms to poll the lifeline)
@@ -28,8 +31,11 @@ import type { ChildInit } from './protocol.js';
 /** The work a spare readies itself for: that of the last start. */
 export type SpareMode = ChildInit['mode'];
 
-/** A spare nobody took for this long is killed: it only pays while processes are being started. */
+/** A spare nobody took for this long after it was ready is killed: it only pays while processes are being started. */
 export const SPARE_IDLE_MS = 2000;
+
+/** The starts a hub sees before it keeps a spare (started()): from the second on, starts come in a row. */
+const SPARE_AFTER_STARTS = 2;
 
 /** Two settings are the same spawn when they serialize the same (a different key order only costs a fresh spawn). */
 function keyOf(setting: SpawnSetting): string {
@@ -37,9 +43,10 @@ function keyOf(setting: SpawnSetting): string {
 }
 
 export class SpareChild {
-  #spare: { child: Child; key: string; idle: NodeJS.Timeout } | undefined;
+  #spare: { child: Child; key: string; idle: NodeJS.Timeout | undefined } | undefined;
   #refill: NodeJS.Timeout | undefined;
   #last: { setting: SpawnSetting; mode: SpareMode } | undefined;
+  #starts = 0;
 
   /** `spawnSpare` spawns a child and tells it it is a spare (F.SPARE). */
   constructor(readonly spawnSpare: (setting: SpawnSetting, mode: SpareMode) => Child) {}
@@ -65,15 +72,30 @@ export class SpareChild {
    */
   refillLater(setting: SpawnSetting, mode: SpareMode): void {
     this.#last = { setting, mode };
-    if (this.#spare || this.#refill) return;
+    if (this.#starts < SPARE_AFTER_STARTS || this.#spare || this.#refill) return;
     this.#refill = setTimeout(() => {
       this.#refill = undefined;
       if (this.#spare || !this.#last) return;
       const child = this.spawnSpare(this.#last.setting, this.#last.mode);
       if (child.exited) return;
-      const idle = setTimeout(() => this.#discard(child), SPARE_IDLE_MS);
-      this.#spare = { child, key: keyOf(this.#last.setting), idle };
+      this.#spare = { child, key: keyOf(this.#last.setting), idle: undefined };
     }, 0);
+  }
+
+  /** The spare has booted and waits for work (F.SPARE_READY): from now on it may wait SPARE_IDLE_MS. */
+  ready(child: Child): void {
+    const spare = this.#spare;
+    if (spare?.child !== child || spare.idle) return;
+    spare.idle = setTimeout(() => this.#discard(child), SPARE_IDLE_MS);
+  }
+
+  /**
+   * A start: a Process, a pool opened (however many workers), or a pool's worker
+   * replaced. Only a hub's second start makes a spare (refillLater): a script or
+   * a cell that starts one pool and closes it would pay a child that nobody takes.
+   */
+  started(): void {
+    this.#starts++;
   }
 
   /** The spare exited by itself (or was killed): forgotten. */
