@@ -209,19 +209,26 @@ export class Hub {
       this.#forget(gone);
       onExit(gone);
     };
-    let child = this.#spare.take(setting);
-    if (child) {
-      child.bind((frames) => onFrames(child!, frames), exited);
+    // The next spare once this child has booted: its first frame (READY, SPARE_READY, or what its work sends).
+    let booted = false;
+    const boot = (): void => {
+      if (booted) return;
+      booted = true;
       this.#spare.refillLater(setting, init.mode);
+    };
+    const taken = this.#spare.take(setting);
+    let child: Child;
+    if (taken) {
+      child = taken.child;
+      child.bind((frames) => {
+        boot();
+        onFrames(child, frames);
+      }, exited);
+      if (taken.ready) boot();
     } else {
-      // The next spare once this one has booted: its first frame (READY, or what its work sends).
-      let booted = false;
       child = new Child(setting, (frames) => {
-        if (!booted) {
-          booted = true;
-          this.#spare.refillLater(setting, init.mode);
-        }
-        onFrames(child!, frames);
+        boot();
+        onFrames(child, frames);
       }, exited);
       this.#children.add(child);
     }

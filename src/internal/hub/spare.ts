@@ -51,13 +51,16 @@ export class SpareChild {
   /** `spawnSpare` spawns a child and tells it it is a spare (F.SPARE). */
   constructor(readonly spawnSpare: (setting: SpawnSetting, mode: SpareMode) => Child) {}
 
-  /** The spare, if it was spawned as `setting` asks and is still there; it is no longer the spare. */
-  take(setting: SpawnSetting): Child | undefined {
+  /**
+   * The spare, if it was spawned as `setting` asks and is still there, and whether it
+   * was ready (F.SPARE_READY) or still boots; it is no longer the spare.
+   */
+  take(setting: SpawnSetting): { child: Child; ready: boolean } | undefined {
     const spare = this.#spare;
     if (!spare) return undefined;
     this.#spare = undefined;
     clearTimeout(spare.idle);
-    if (!spare.child.exited && spare.key === keyOf(setting)) return spare.child;
+    if (!spare.child.exited && spare.key === keyOf(setting)) return { child: spare.child, ready: spare.idle !== undefined };
     // Spawned with other options, environment or directory: useless now.
     spare.child.kill('SIGKILL');
     return undefined;
@@ -65,8 +68,9 @@ export class SpareChild {
 
   /**
    * A child started as `setting` asks, for `mode` work, has booted (the hub calls this
-   * when it takes the spare, and when a fresh child sends its first frame, so that a
-   * spare never takes a core from a booting child that a start waits for): a spare
+   * when it takes a ready spare, and when a fresh child or a spare taken while it still
+   * booted sends its first frame, so that a spare never takes a core from a booting
+   * child that a start waits for): a spare
    * like it is spawned at the end of this turn, unless one is there. Starts in one
    * turn (a pool's workers) make one spare.
    */
