@@ -1,12 +1,12 @@
 /**
  * The spare child of a hub: Python's forkserver, in spirit. A fresh Node
  * process takes about 100 ms to boot before loom's child code even starts
- * (Python's spawn takes about as long for a whole child), so once a thread
- * has started a Process or a pool (and that child has booted), its hub keeps
- * one child spawned ahead, booted, its helper thread running and the loom
- * modules of the last start's side (Process or pool) loaded, blocked on fd 3
- * for its INIT. The next Process or pool worker takes it instead of spawning,
- * and another is spawned at once to replace it.
+ * (Python's spawn takes about as long for a whole child), so from a hub's
+ * second start on (started(): starts in a row), once that start's child has
+ * booted, the hub keeps one child spawned ahead, booted, its helper thread
+ * running and the loom modules of the last start's side (Process or pool)
+ * loaded, blocked on fd 3 for its INIT. The next Process or pool worker takes
+ * it instead of spawning, and another is spawned once the taken one has booted.
  *
  * A spare is used only where a fresh child would behave the same: it was
  * spawned with the same Node options, environment and working directory as
@@ -20,10 +20,11 @@
  * stops (a hub stops HUB_LINGER_MS after its last user, and its thread ends
  * once its children have exited).
  *
- * What it costs: one idle Node process (about 56 MiB RSS, 19 MiB of it its
+ * What it costs: one idle Node process (about 58 MiB RSS, 18.5 MiB of it its
  * own (PSS), and its helper thread waking every 100 ms to poll the lifeline)
- * while the hub lives: from a start until HUB_LINGER_MS after the last user,
- * and never more than SPARE_IDLE_MS unused.
+ * from a hub's second start until HUB_LINGER_MS after its last user, and
+ * never more than SPARE_IDLE_MS unused; and a Node boot's CPU (80-150 ms)
+ * for each spare nobody takes (bench/README.md, start-up to user code).
  */
 import type { Child, SpawnSetting } from './child.js';
 import type { ChildInit } from './protocol.js';
