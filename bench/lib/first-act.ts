@@ -7,10 +7,10 @@
  *
  * A loom Process is timed in three states of its parent's hub (the thread
  * that owns its children, internal/hub/): cold (no hub: the first start of a
- * script), with its spare child ready (the hub spawns one ahead after a start,
- * internal/hub/spare.ts; here another Process keeps the hub in use, and each
- * start comes a second after the last), and back to back (the spare spawned by the previous
- * start may still be booting). Each row is the median of `runs`: the best of
+ * script), with its spare child ready (the hub spawns one ahead from its
+ * second start on, internal/hub/spare.ts; here another Process keeps the hub
+ * in use, and each start comes a second after the last), and back to back
+ * (the spare spawned by the previous start may still be booting). Each row is the median of `runs`: the best of
  * a few would report only the runs that found a spare ready.
  */
 import { fork, spawn } from 'node:child_process';
