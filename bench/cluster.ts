@@ -13,7 +13,8 @@
  * - Dask distributed (Debian's python3-distributed, /usr/bin/python3): a
  *   LocalCluster of 2 worker processes, tasks/s and `submit().result()` round trip.
  * Every task is x + 1 (the primes aside). Each Node part runs in a fresh
- * process. The machine is shared: read the ratios, which the same run measures
+ * process; the BullMQ and remote parts alternate twice, each row keeping its
+ * best of the two. The machine is shared: read the ratios, which the same run measures
  * side by side, and the load average printed with them. Timing claims live
  * here, never in tests.
  *
@@ -431,6 +432,18 @@ function printGoals(rows: Map<string, Row>): void {
   goal('13.4 primes on 2 remote workers x 1 process >= 0.85x a local Pool(2)', primes, localPrimes, (v, b) => v >= 0.85 * b, (v, b) => `${(v / b).toFixed(2)}x (goal 0.85x)`);
 }
 
+/** Rounds of the BullMQ and remote sections, alternated. */
+const ROUNDS = 2;
+
+/** The better of two measurements of one row: more tasks/s, a lower median round trip; counts and costs, the lower. */
+function bestOf(kept: Row | undefined, row: Row): Row {
+  if (!kept || kept.skipped) return row;
+  if (row.seconds !== undefined && kept.seconds !== undefined) return row.seconds < kept.seconds ? row : kept;
+  if (row.ms && kept.ms) return percentile(row.ms, 50) < percentile(kept.ms, 50) ? row : kept;
+  if (row.value !== undefined && kept.value !== undefined) return row.value < kept.value ? row : kept;
+  return row;
+}
+
 function load(): string {
   return loadavg().map((value) => value.toFixed(2)).join(' ');
 }
@@ -453,7 +466,11 @@ async function main(): Promise<void> {
   } else {
     await using redis = await startLocalRedis();
     await part(`redis-benchmark on port ${redis.port}`, () => engineRows(redis.port));
-    for (const section of ['bullmq', 'remote']) await part(section, () => runSection(section, redis.url));
+    // BullMQ and loom's remote pool alternate, ROUNDS times each, and each row keeps its best: on a shared
+    // machine a section measured once can land in a busy moment its peer did not see.
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const section of ['bullmq', 'remote']) await part(`${section} (round ${round} of ${ROUNDS})`, () => runSection(section, redis.url).map((row) => bestOf(rows.get(row.name), row)));
+    }
   }
   await part('local', () => runSection('local', ''));
   await part('dask', daskRows);

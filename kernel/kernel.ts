@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { join, sep } from 'node:path';
 import { Supervisor } from './executor/supervisor.js';
 import { LanguageService } from './checker/client.js';
+import { CellDebugger } from './debugger/cell-debugger.js';
+import { handleDebugRequest } from './debugger/commands.js';
+import { packageRoot } from './install/package-root.js';
 import { log } from './log.js';
 import { watchParent } from './parent-watch.js';
 import type { Identity } from './protocol/builder.js';
@@ -31,13 +35,27 @@ export async function startKernel(connectionFile: string): Promise<void> {
   const iopub = new IOPub(identity, (message) => void channels.send.iopub.send(encode(message, signer)));
   const executor = new Supervisor({ cwd: process.cwd() });
   const language = new LanguageService({ cwd: process.cwd() });
+  const history = new History();
+  const cellDebugger = new CellDebugger({
+    target: executor,
+    publish: (event) => iopub.publish(undefined, 'debug_event', event),
+    pastCells: () => history.sources(),
+    libraryFolders: [join(packageRoot(), 'dist') + sep],
+    declareGlobal: (name) => language.addCell(`declare var ${name}: any;`),
+    hostModule: join(packageRoot(), 'dist', 'src', 'host', 'index.js'),
+  });
 
   const ctx: KernelContext = {
     identity,
     iopub,
     executor,
     language,
-    history: new History(),
+    debugger: {
+      handle: (request) => handleDebugRequest(request, cellDebugger),
+      beforeCell: (code) => cellDebugger.beforeCell(code),
+      beforeInterrupt: () => cellDebugger.beforeInterrupt(),
+    },
+    history,
     cells: new Cells(),
     executionCount: 0,
     sendStdin: (message) => void channels.send.stdin.send(encode(message, signer)),
@@ -64,6 +82,7 @@ export async function startKernel(connectionFile: string): Promise<void> {
     iopub.flush();
     await executor.stop();
     await language.close();
+    cellDebugger.close();
     await Promise.all([channels.send.shell.drained(), channels.send.control.drained(), channels.send.iopub.drained()]);
     channels.close();
     process.exit(code);

@@ -62,6 +62,7 @@ export class KernelClient {
   private inputHandler: ((message: Message) => void) | undefined;
   /** Every iopub message, for tests that look at messages of no cell. */
   readonly allIopub: Message[] = [];
+  private readonly anyIopubListeners = new Set<(message: Message) => void>();
   private closed = false;
 
   private constructor(
@@ -223,6 +224,12 @@ export class KernelClient {
     return () => this.iopubListeners.delete(parentMsgId);
   }
 
+  /** Listens to every iopub message, of any parent or none (debug events have none). */
+  listenAll(listener: (message: Message) => void): () => void {
+    this.anyIopubListeners.add(listener);
+    return () => this.anyIopubListeners.delete(listener);
+  }
+
   /** One heartbeat round trip; false when no echo came within the timeout. */
   async ping(timeoutMs = 1000): Promise<boolean> {
     const socket = new Request({ linger: 0, receiveTimeout: timeoutMs, sendTimeout: timeoutMs });
@@ -289,6 +296,7 @@ export class KernelClient {
         if (!decoded.ok) continue;
         const message = decoded.message as Message;
         this.allIopub.push(message);
+        for (const listener of this.anyIopubListeners) listener(message);
         const parentId = message.parent_header.msg_id;
         if (parentId !== undefined) this.iopubListeners.get(parentId)?.(message);
       }

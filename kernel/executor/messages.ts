@@ -18,10 +18,24 @@
  *         stay in order.
  *   fd 6  INPUT_FD: kernel -> executor input replies (`InputReply`), one JSON
  *         object per line, read synchronously by the thread that asked.
+ *   fd 7  DEBUG_FD: a two-way socket between the kernel's debugger and the
+ *         executor's debug relay thread (runtime/debug-relay.ts): Chrome
+ *         DevTools Protocol as JSON lines. Unused until a client turns the
+ *         debugger on. Not in loom's fd table: only the executor has it.
  */
 import type { ErrorContent, MimeBundle, StreamName } from '../jupyter/output.js';
 
 export { CONTROL_FD, LIFELINE_FD, FRAMES_FD, INPUT_FD } from '../../src/host/index.js';
+
+export const DEBUG_FD = 7;
+/** Symbol.for() key of the helpers the debugger calls on the executor's main thread (runtime/debug-start.ts). */
+export const DEBUG_HELPERS = 'loom.debugger.helpers';
+/**
+ * Threads of the executor whose names start so are its own machinery, never a
+ * thread the debugger shows (loom's threads are named `loom hub`, `loom lifeline`...).
+ */
+export const MACHINERY_THREAD_PREFIX = 'loom ';
+export const RELAY_NAME = 'loom debug relay';
 
 // ---------------------------------------------------------------- kernel -> executor (IPC)
 
@@ -47,7 +61,12 @@ export interface PrepareCommand {
   code: string;
 }
 
-export type ToExecutor = ExecuteCommand | PrepareCommand | ShutdownCommand;
+/** A debugger client attached: start the debug relay on DEBUG_FD (once). */
+export interface DebugStartCommand {
+  type: 'debug_start';
+}
+
+export type ToExecutor = ExecuteCommand | PrepareCommand | ShutdownCommand | DebugStartCommand;
 
 // ---------------------------------------------------------------- executor -> kernel (fd 5)
 

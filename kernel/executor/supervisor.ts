@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import { join } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
+import type { Duplex, Readable, Writable } from 'node:stream';
 import { log } from '../log.js';
 import { withMallocTuning } from '../malloc-tuning.js';
 import { describeExit, StderrTail } from './exit-reason.js';
 import { readFrames } from './frame-reader.js';
-import { FRAMES_FD, INPUT_FD, LIFELINE_FD, type DoneFrame, type ExecuteCommand, type FromExecutor, type InputReply } from './messages.js';
+import { DEBUG_FD, FRAMES_FD, INPUT_FD, LIFELINE_FD, type DoneFrame, type ExecuteCommand, type FromExecutor, type InputReply } from './messages.js';
 import { ENAME } from '../enames.js';
 
 /** How long an interrupted cell may take to stop before the executor is replaced. */
@@ -29,6 +29,8 @@ export interface SupervisorEvents {
   raw: ['stdout' | 'stderr', string];
   /** The executor died or was replaced while no cell was running. */
   lost: [string];
+  /** A new executor takes commands (the first, or one that replaced another). */
+  ready: [];
 }
 
 /**
@@ -85,6 +87,17 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Lets an idle executor transpile a cell while the kernel type-checks it. */
   prepare(code: string): void {
     if (this.child && this.child === this.started && !this.running) this.child.send({ type: 'prepare', code });
+  }
+
+  /**
+   * Starts the executor's debug relay (once per executor) and returns the
+   * socket it speaks on (messages.ts, DEBUG_FD); it closes when that executor ends.
+   */
+  async debugChannel(): Promise<Duplex> {
+    await this.start();
+    const child = this.child!;
+    child.send({ type: 'debug_start' });
+    return pipeOf(child, DEBUG_FD) as Duplex;
   }
 
   /** How many input() calls wait for a reply. */
@@ -166,8 +179,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const child = spawn(process.execPath, [...(this.options.execArgv ?? []), RUNTIME], {
       cwd: this.options.cwd,
       env: withMallocTuning(),
-      // fd 0 (a pipe never written), 1, 2, CONTROL_FD (IPC), LIFELINE_FD, FRAMES_FD, INPUT_FD: see messages.ts.
-      stdio: ['pipe', 'pipe', 'pipe', 'ipc', 'pipe', 'pipe', 'pipe'],
+      // fd 0 (a pipe never written), 1, 2, CONTROL_FD (IPC), LIFELINE_FD, FRAMES_FD, INPUT_FD, DEBUG_FD: see messages.ts.
+      stdio: ['pipe', 'pipe', 'pipe', 'ipc', 'pipe', 'pipe', 'pipe', 'pipe'],
     });
     this.child = child;
     // What Node prints as it dies (out of memory, a fatal error) explains the exit.
@@ -188,6 +201,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     child.stdin!.on('error', () => {});
     pipeOf(child, LIFELINE_FD).on('error', () => {});
     pipeOf(child, INPUT_FD).on('error', () => {});
+    pipeOf(child, DEBUG_FD).on('error', () => {});
     child.on('error', (error) => log.error(`executor: ${error.message}`));
     child.once('exit', (code, signal) => {
       // Frames written just before the exit (the cell's last output) and Node's
@@ -200,6 +214,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     await withTimeout(started, STARTUP_TIMEOUT_MS, 'the executor did not start within 30 s');
     this.started = child;
     log.debug(`executor ${child.pid} ready`);
+    this.emit('ready');
   }
 
   private onFrame(frame: FromExecutor): void {

@@ -51,7 +51,7 @@ export function kernelJson(displayName: string = DEFAULT_DISPLAY_NAME): object {
     language: 'typescript',
     interrupt_mode: 'message',
     env: MALLOC_TUNING,
-    metadata: { debugger: false },
+    metadata: { debugger: true },
   };
 }
 

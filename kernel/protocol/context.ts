@@ -8,6 +8,7 @@
  */
 import type { DoneFrame, ExecuteCommand, InputReply } from '../executor/messages.js';
 import type { CellDiagnostic } from '../checker/types.js';
+import type { DapRequest, DapResponse } from '../debugger/dap.js';
 import type { WireMessage } from '../wire/codec.js';
 import type { Identity, Parent } from './builder.js';
 import type { IOPubContents, IOPubType, ExecutionState, StreamName } from './iopub-contents.js';
@@ -40,6 +41,15 @@ export interface Language {
   addCell(code: string): void;
   /** The executor lost every variable: forget every cell. */
   reset(): void;
+}
+
+/** The debugger (kernel/debugger/): JupyterLab's debug requests, and what cells and interrupts tell it. */
+export interface DebugService {
+  handle(request: DapRequest): Promise<DapResponse>;
+  /** A cell is about to run (its script gets its breakpoints by its hash). */
+  beforeCell(code: string): Promise<void>;
+  /** An interrupt is coming: a cell stopped at a breakpoint must go on, to be interrupted. */
+  beforeInterrupt(): Promise<void>;
 }
 
 /** The iopub channel (iopub.ts). */
@@ -79,6 +89,7 @@ export interface KernelContext {
   readonly iopub: IOPubChannel;
   readonly executor: Executor;
   readonly language: Language;
+  readonly debugger: DebugService;
   readonly history: HistoryStore;
   readonly cells: CellStore;
   /** The number of the last cell executed with store_history. */

@@ -18,6 +18,12 @@ export interface Channel {
   sender: Outgoing;
 }
 
+/**
+ * Requests that do not hold their channel's queue: a debug request may wait
+ * for the executor (up to its timeout), and an interrupt must not wait behind it.
+ */
+const CONCURRENT: ReadonlySet<string> = new Set(['debug_request']);
+
 /** The handler table's entries, seen from here: any request in, any reply (or none) out. */
 type AnyHandler = (request: Request, ctx: KernelContext) => AnyReply | undefined | Promise<AnyReply | undefined>;
 
@@ -71,6 +77,10 @@ export class Dispatcher {
         await idle();
         continue;
       }
+      if (CONCURRENT.has(request.header.msg_type)) {
+        void this.handle(channel, request);
+        continue;
+      }
       const reply = await this.handle(channel, request);
       if (failedCell(request, reply)) await this.abortQueued(channel, queue);
     }
@@ -122,6 +132,7 @@ export class Dispatcher {
  * that could not be read (BadRequest) never ran, so nothing failed that they need.
  */
 function failedCell(request: Request, reply: AnyReply | undefined): boolean {
-  if (reply?.status !== 'error' || reply.ename === ENAME.BadRequest || request.header.msg_type !== 'execute_request') return false;
+  if (request.header.msg_type !== 'execute_request' || !reply || !('status' in reply)) return false;
+  if (reply.status !== 'error' || reply.ename === ENAME.BadRequest) return false;
   return (request as Request<'execute_request'>).content.stop_on_error !== false;
 }

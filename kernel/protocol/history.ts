@@ -20,6 +20,11 @@ export class History implements HistoryStore {
     this.entries.push({ line: executionCount, source, output: null });
   }
 
+  /** Every cell stored, oldest first: the source of each. */
+  sources(): string[] {
+    return this.entries.map((entry) => entry.source);
+  }
+
   /** Records the result of cell `executionCount` (the last one stored with that number). */
   setOutput(executionCount: number, output: string): void {
     const entry = this.entries.findLast((e) => e.line === executionCount);

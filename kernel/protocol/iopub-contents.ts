@@ -3,6 +3,7 @@
  * message type maps to its content, with the spec's field names; IOPub.publish
  * takes only these types, each with its own content.
  */
+import type { DapEvent } from '../debugger/dap.js';
 import type { ErrorContent, MimeBundle } from '../jupyter/output.js';
 
 export type ExecutionState = 'starting' | 'busy' | 'idle';
@@ -29,6 +30,8 @@ export interface IOPubContents {
   comm_open: { comm_id: string; target_name: string; data: Record<string, unknown> };
   comm_msg: { comm_id: string; data: Record<string, unknown> };
   comm_close: { comm_id: string; data: Record<string, unknown> };
+  /** A DAP event (stopped, continued...) from the debugger. */
+  debug_event: DapEvent;
 }
 
 export type IOPubType = keyof IOPubContents;

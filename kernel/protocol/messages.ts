@@ -4,6 +4,7 @@
  * (its content is in replies.ts).
  */
 import type { WireMessage } from '../wire/codec.js';
+import type { DapRequest } from '../debugger/dap.js';
 
 export const PROTOCOL_VERSION = '5.4';
 
@@ -75,6 +76,8 @@ export interface RequestContents {
   comm_close: { comm_id: string; data?: unknown };
   shutdown_request: ShutdownRequest;
   interrupt_request: Record<string, never>;
+  /** A Debug Adapter Protocol request, on the control channel. */
+  debug_request: DapRequest;
 }
 
 export type RequestType = keyof RequestContents;

@@ -10,6 +10,7 @@
 import type { ErrorContent, MimeBundle } from '../jupyter/output.js';
 import type { UserExpressionResult } from '../executor/messages.js';
 import type { RequestType } from './messages.js';
+import type { DapResponse } from '../debugger/dap.js';
 
 /** Any request may fail: status error, with the error as Jupyter shows it. */
 export type ErrorReply = { status: 'error' } & ErrorContent;
@@ -86,6 +87,8 @@ export interface ReplyContents {
   comm_info_reply: CommInfoReply;
   shutdown_reply: ShutdownReply;
   interrupt_reply: InterruptReply;
+  /** The DAP response, as the content itself (it has no status field). */
+  debug_reply: DapResponse;
 }
 
 export type ReplyType = keyof ReplyContents;

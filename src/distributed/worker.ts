@@ -21,7 +21,7 @@ import { interruptChannel, QUEUE_NAME, workerKey, type WorkerInfo } from '../int
 import { redactUrl, scrub } from '../internal/cluster/redact.js';
 import { AMBIENT_ENV } from '../internal/cluster/remote-kinds.js';
 import type { Outcome } from '../internal/pool/engine.js';
-import { ProcessEngine } from '../internal/pool/process-engine.js';
+import { WorkerPool } from '../internal/cluster/worker-pool.js';
 import { workerErrorText } from './worker-refusal.js';
 import type { FnSpec } from '../internal/ship/shipped.js';
 
@@ -101,20 +101,12 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   // The children reach this cluster's queues that tasks bring (distributed/queue-revive.ts).
   process.env[AMBIENT_ENV.url] = options.url;
   process.env[AMBIENT_ENV.prefix] = prefix;
-  const localPool = (): ProcessEngine => new ProcessEngine({ size: options.processes, initargs: [], maxTasks: 0, execArgv: [], identity: [] });
-  let engine = localPool();
-  let stopping: Promise<void> | undefined;
+  // Its hub runs on this thread, which never runs user code (worker-pool.ts says why).
+  const engine = new WorkerPool(options.processes);
   const running = new Set<string>();
+  let stopping: Promise<void> | undefined;
 
-  const run = (fn: FnSpec, kind: 'apply' | 'map' | 'star', items: unknown[], tag: string): Promise<Outcome> => {
-    // The local pool ends only when its hub thread fails (its tasks fail with BrokenWorkerError):
-    // a worker that kept it would fail every later job, so it makes a new one.
-    if (engine.state !== 'running' && stopping === undefined) {
-      console.error(`loom worker: its local pool stopped; starting a new one`);
-      engine = localPool();
-    }
-    return new Promise((settle) => engine.submit(fn, kind, items, settle, tag));
-  };
+  const run = (fn: FnSpec, kind: 'apply' | 'map' | 'star', items: unknown[], tag: string): Promise<Outcome> => engine.run(fn, kind, items, tag);
 
   const processor = async (job: Job<JobData>): Promise<string> => {
     const data = job.data;

@@ -30,6 +30,7 @@
  * @module
  */
 import { lazy } from '../internal/lazy.js';
+import type { RevivedLines } from '../internal/ship/revived.js';
 
 export { shipHooks, type ShipHooks, type Declaration, type SourceOrigin } from '../internal/host/shipping.js';
 export { threadHooks, type ThreadHooks } from '../internal/host/threads.js';
@@ -44,6 +45,7 @@ export { CONTROL_FD, LIFELINE_FD, FRAMES_FD, INPUT_FD } from '../internal/fd-tab
 export { startLifelineWatchdog } from '../internal/lifeline.js';
 export { escapeHtml, JUPYTER_DISPLAY } from '../display/html.js';
 export { isLoomFrame, showsFullTraceback } from '../internal/loom-files.js';
+export type { RevivedLines };
 
 /** input() in the main thread of a loom child process a cell started: asks through the hub (entry/child-input.ts). */
 export function inputFromParent(prompt: string, password: boolean): string {
@@ -63,3 +65,14 @@ export function displayFromChild(data: string, tag?: string): void {
 }
 
 const childDisplay = lazy<typeof import('../entry/child-display.js')>(() => require('../entry/child-display.js'));
+
+/**
+ * For a debugger in a thread (through the inspector): the cell lines of code
+ * shipped there under `name` (`loom-ship-7`). Loaded at the call: a thread
+ * that revived code has the module already, and the door stays light.
+ */
+export function revivedLines(name: string): RevivedLines | undefined {
+  return revived().revivedLines(name);
+}
+
+const revived = lazy<typeof import('../internal/ship/revived.js')>(() => require('../internal/ship/revived.js'));

@@ -161,6 +161,12 @@ export class ProtocolHarness {
       iopub,
       executor: this.executor,
       language: this.language,
+      // The protocol's tests have no executor to debug: the debugger answers that it is off.
+      debugger: {
+        handle: async (request) => ({ type: 'response', seq: 0, request_seq: request.seq, command: request.command, success: false, message: 'no debugger in this harness' }),
+        beforeCell: async () => undefined,
+        beforeInterrupt: async () => undefined,
+      },
       history: new History(),
       cells: new Cells(),
       executionCount: 0,

@@ -82,7 +82,7 @@ describe('loom install --prefix', () => {
       language: 'typescript',
       interrupt_mode: 'message',
       env: { MALLOC_MMAP_THRESHOLD_: '131072' },
-      metadata: { debugger: false },
+      metadata: { debugger: true },
     });
     assert.ok(existsSync(CLI), 'argv[1] exists');
     assert.deepEqual(pngSize(join(specDir, 'logo-32x32.png')), { width: 32, height: 32 });

@@ -31,7 +31,7 @@ function outputBuffer(): OutputBuffer {
   output = new OutputBuffer(undefined, interruptible);
   // Threads that cells start write into the same buffer (see thread-output.ts).
   setEnvironmentData(OUTPUT_BUFFER_KEY, output.shared);
-  new Worker(join(__dirname, 'output-flusher.js'), { workerData: { shared: output.shared } }).unref();
+  new Worker(join(__dirname, 'output-flusher.js'), { workerData: { shared: output.shared }, name: 'loom output flusher' }).unref();
   // Whatever is queued when the process ends (process.exit in a cell) still reaches the kernel.
   process.on('exit', () => output?.flush());
   return output;

@@ -3,6 +3,7 @@
  * kernel's supervisor with the descriptors listed in ../messages.ts; takes
  * commands over IPC, runs cells one at a time, answers on fd 5 (FRAMES_FD).
  */
+import './ts-preload.js'; // first: TypeScript from its code cache, before transpile/ requires it
 import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -25,6 +26,8 @@ import { interruptRunningCell, reportLateError, runCell } from './run-cell.js';
 import { CELL_KEY } from './stream-prefix.js';
 import { beforeRequire, importFromCell } from './ts-modules.js';
 import { silenceLoaderWarning } from './loader-warning.js';
+import { startDebugging } from './debug-start.js';
+import { saveTypeScriptCodeCache } from './ts-code-cache.js';
 
 /**
  * As in Node's REPL, require() resolves from the notebook's directory; loom's
@@ -110,6 +113,7 @@ function main(): void {
   let queue = Promise.resolve();
   process.on('message', (message: ToExecutor) => {
     if (message.type === 'shutdown') process.exit(0);
+    if (message.type === 'debug_start') startDebugging();
     if (message.type === 'prepare') {
       const { code } = message;
       queue = queue.then(() => void transpileCell(code)).catch(internalError);
@@ -119,7 +123,7 @@ function main(): void {
       queue = queue.then(() => {
         rememberCell(command.code);
         return runCell(command);
-      }).catch(internalError);
+      }).then(saveTypeScriptCodeCache).catch(internalError); // the cache once, after a first cell has used the compiler
     }
   });
   sendFrame({ type: 'ready', pid: process.pid });

@@ -3,7 +3,8 @@ import type { Request } from '../messages.js';
 import { ok } from '../reply-builders.js';
 import type { InterruptReply, ShutdownReply } from '../replies.js';
 
-export function interrupt(_request: Request<'interrupt_request'>, ctx: KernelContext): InterruptReply {
+export async function interrupt(_request: Request<'interrupt_request'>, ctx: KernelContext): Promise<InterruptReply> {
+  await ctx.debugger.beforeInterrupt();
   ctx.executor.interrupt();
   return ok({});
 }

@@ -51,6 +51,7 @@ export async function execute(request: Request<'execute_request'>, ctx: KernelCo
 
   let done: Omit<DoneFrame, 'type' | 'parent'>;
   try {
+    await ctx.debugger.beforeCell(code);
     done = await ctx.executor.execute({ parent: request.header.msg_id, code, executionCount, silent, userExpressions, allowStdin }, interruptsBefore);
   } catch (error) {
     done = { status: 'error', error: { ename: ENAME.ExecutorUnavailable, evalue: (error as Error).message, traceback: [] }, userExpressions: {} };

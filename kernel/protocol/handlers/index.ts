@@ -7,6 +7,7 @@ import { execute } from './execute.js';
 import { history } from './history.js';
 import { kernelInfo } from './kernel-info.js';
 import { complete, inspect, isComplete } from './language.js';
+import { debugRequest } from './debug.js';
 
 /** A request's handler returns its reply's content (or an error), or nothing for a message without a reply. */
 export type Handler<T extends RequestType> = (request: Request<T>, ctx: KernelContext) => ReplyTo<T> | Promise<ReplyTo<T>>;
@@ -25,4 +26,5 @@ export const handlers: { [T in RequestType]: Handler<T> } = {
   comm_close: commIgnored,
   shutdown_request: shutdown,
   interrupt_request: interrupt,
+  debug_request: debugRequest,
 };

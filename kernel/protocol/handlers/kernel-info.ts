@@ -24,6 +24,6 @@ export function kernelInfo(): KernelInfoReply {
       { text: 'TypeScript handbook', url: 'https://www.typescriptlang.org/docs/handbook/intro.html' },
       { text: 'Node.js API', url: 'https://nodejs.org/docs/latest-v20.x/api/' },
     ],
-    debugger: false,
+    debugger: true,
   });
 }

@@ -1,9 +1,10 @@
 /**
- * The pool's ops, in the link thread: jobs added to BullMQ's queue, and their
- * outcomes pushed to the engine that submitted them as they come. BullMQ's
- * events (QueueEvents, a Redis stream) can be lost or trimmed, and Redis can
- * come back empty, so every lease the jobs still awaited are checked again
- * (their state, then their result), and so is an epoch key: when it is gone,
+ * The pool's ops, in the link thread: jobs added to BullMQ's queue (a turn's
+ * submits with one addBulk), and their outcomes pushed to the engine that
+ * submitted them as they come. BullMQ's events (QueueEvents, a Redis stream)
+ * can be lost or trimmed, and Redis can come back empty, so the jobs still
+ * awaited are checked again when the queue runs dry and every lease (their
+ * state, then their result), and so is an epoch key: when it is gone,
  * Redis lost its data and every job still out fails with BackendLostError
  * rather than leaving a future unsettled.
  */
@@ -16,6 +17,13 @@ import type { Op } from './link.js';
 import type { JobEvent } from './link-protocol.js';
 import { redactUrl } from './redact.js';
 
+interface Submit {
+  jobId: string;
+  data: JobData;
+  added: () => void;
+  failed: (error: unknown) => void;
+}
+
 interface Awaited {
   owner: number;
   task: number;
@@ -27,6 +35,10 @@ interface Awaited {
 const KEEP = { age: 3600, count: 10_000 };
 /** After a `drained` event, the jobs awaited longer than this (ms) are checked (their `completed` has had time to arrive). */
 const DRAIN_CHECK_MS = 200;
+/** The most jobs one addBulk carries (one pipeline, written at once). */
+const BULK = 500;
+/** The most jobs one ZMSCORE asks about. */
+const CHECK_BATCH = 5000;
 const QUEUED_STATES = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children']);
 
 export class JobTracker {
@@ -48,6 +60,9 @@ export class JobTracker {
   #sweep: NodeJS.Timeout | undefined;
   #sweeping = false;
   #drainCheck: NodeJS.Timeout | undefined;
+  /** This turn's submits, added together at its end (#addBatch). */
+  #batch: Submit[] = [];
+  #batchTimer: NodeJS.Immediate | undefined;
 
   constructor(connection: Connection, url: string, prefix: string, lease: number, push: (event: JobEvent) => void) {
     this.#connection = connection;
@@ -116,19 +131,48 @@ export class JobTracker {
   }
 
   /**
-   * The queue went empty (a worker found no job): the jobs still awaited are
-   * running, or their completion events were lost. A map of thousands of
-   * one-item jobs loses them for sure: its adds and their events flood the
-   * events stream (BullMQ trims it at about 10,000 entries) while this thread
-   * is busy adding, so some `completed` are trimmed before they are read.
-   * Checked shortly (once for a burst of `drained`), not a lease from now.
+   * The queue went empty (no job waiting or running): the jobs still awaited
+   * that were added before are finished, and their completion events were
+   * lost. A map of thousands of one-item jobs can lose some: its adds and
+   * their events flood the events stream (BullMQ trims it at about 10,000
+   * entries), and a `completed` trimmed before this thread reads it never
+   * comes. Checked shortly (once for a burst of `drained`), not a lease from
+   * now, with a few commands whatever the number of jobs (#recheckFinished).
    */
   #checkSoon(): void {
     if (this.#jobs.size === 0 || this.#drainCheck) return;
     this.#drainCheck = setTimeout(() => {
       this.#drainCheck = undefined;
-      void this.#recheck(DRAIN_CHECK_MS);
+      void this.#recheckFinished(this.#due(DRAIN_CHECK_MS)).catch(() => this.#recheck(DRAIN_CHECK_MS));
     }, DRAIN_CHECK_MS);
+  }
+
+  /** The jobs awaited for longer than `age` ms whose add has completed. */
+  #due(age: number): string[] {
+    const old = Date.now() - age;
+    return [...this.#jobs].filter(([id, job]) => job.since < old && !this.#adding.has(id)).map(([id]) => id);
+  }
+
+  /**
+   * Settles those of `jobIds` that have finished, found in BullMQ's sets of
+   * completed and failed jobs: two ZMSCOREs for every CHECK_BATCH jobs, then
+   * each finished job's hash, rather than a state script per job (a job still
+   * waiting, of which a map has thousands, costs nothing more). Redis 6.2+.
+   */
+  async #recheckFinished(jobIds: string[]): Promise<void> {
+    const queue = this.#queue;
+    if (!queue || jobIds.length === 0) return;
+    for (let start = 0; start < jobIds.length; start += CHECK_BATCH) {
+      const ids = jobIds.slice(start, start + CHECK_BATCH);
+      const [completed, failed] = await this.#connection.run((redis) => Promise.all([redis.zmscore(queue.keys.completed, ...ids), redis.zmscore(queue.keys.failed, ...ids)]));
+      await Promise.all(ids.map(async (id, i) => {
+        if (completed[i] === null && failed[i] === null) return;
+        const job = await this.#connection.run(() => queue.getJob(id));
+        if (!job) return;
+        if (completed[i] !== null) this.#settle(id, { ok: true, body: String(job.returnvalue) });
+        else this.#settle(id, { ok: false, reason: job.failedReason });
+      }));
+    }
   }
 
   /** Every lease: the epoch, then the state of each job awaited for longer than `age` ms (an event may never come). */
@@ -137,9 +181,7 @@ export class JobTracker {
     this.#sweeping = true;
     try {
       await this.#connection.run(() => this.#checkEpoch());
-      const old = Date.now() - age;
-      const due = [...this.#jobs].filter(([id, job]) => job.since < old && !this.#adding.has(id)).map(([id]) => id);
-      await Promise.all(due.map((id) => this.#recheckJob(id)));
+      await Promise.all(this.#due(age).map((id) => this.#recheckJob(id)));
     } catch {
       // Redis is away: the next sweep (or the reconnect's epoch check) tells.
     } finally {
@@ -164,7 +206,8 @@ export class JobTracker {
     await this.#start();
     const jobId = this.#jobId(args.owner, args.task);
     this.#jobs.set(jobId, { owner: args.owner, task: args.task, since: Date.now() });
-    const adding = this.#connection.run(() => this.#queue!.add('task', args.data, { jobId, attempts: 1, removeOnComplete: KEEP, removeOnFail: KEEP }));
+    const adding = new Promise<void>((added, failed) => this.#batch.push({ jobId, data: args.data, added, failed }));
+    this.#batchTimer ??= setImmediate(() => this.#addBatch());
     this.#adding.set(jobId, adding);
     try {
       await adding;
@@ -174,6 +217,25 @@ export class JobTracker {
     } finally {
       this.#adding.delete(jobId);
     }
+  }
+
+  /**
+   * Adds this turn's submits (a map's, or one apply's) with addBulk: one
+   * write and one reply for each BULK of them, rather than one per job.
+   * BullMQ pipelines them, so a failure fails the jobs of that bulk.
+   */
+  #addBatch(): void {
+    this.#batchTimer = undefined;
+    const queue = this.#queue!;
+    for (let start = 0; start < this.#batch.length; start += BULK) {
+      const bulk = this.#batch.slice(start, start + BULK);
+      const jobs = bulk.map(({ jobId, data }) => ({ name: 'task', data, opts: { jobId, attempts: 1, removeOnComplete: KEEP, removeOnFail: KEEP } }));
+      this.#connection.run(() => queue.addBulk(jobs)).then(
+        () => bulk.forEach((submit) => submit.added()),
+        (error: unknown) => bulk.forEach((submit) => submit.failed(error)),
+      );
+    }
+    this.#batch = [];
   }
 
   /** Removes a job no worker has taken; false when it runs or has ended. */
@@ -251,6 +313,7 @@ export class JobTracker {
   async close(): Promise<void> {
     clearInterval(this.#sweep);
     clearTimeout(this.#drainCheck);
+    clearImmediate(this.#batchTimer);
     await Promise.allSettled([this.#events?.close(), this.#queue?.close()]);
     this.#eventsConnection?.disconnect();
   }

@@ -5,7 +5,6 @@
  * event loop, whichever comes first.
  */
 import { BrokenWorkerError, Interrupted, PoolStateError } from '../../errors.js';
-import { deserializeError, type SerializedError } from '../error-wire.js';
 import { childExecArgv } from '../hub/child.js';
 import { hubClient, nextHubId, type HubClient, type HubListener } from '../hub/client.js';
 import type { PoolWorkerInit } from '../hub/protocol.js';
@@ -20,9 +19,8 @@ import { waitSyncUntil } from './engine.js';
 import { fnKey } from './fn-ref.js';
 import type { FnSpec } from '../ship/shipped.js';
 import { newTaskId } from './task-id.js';
-import { inboundFromProcess, KINDS, outboundForProcess, readFromProcess, writeForProcess } from './process-wire.js';
-import { Reader, Writer } from '../wire-codec.js';
-import { deserialize } from 'node:v8';
+import { inboundFromProcess, KINDS, outboundForProcess, outcomeOf, writeForProcess } from './process-wire.js';
+import { Writer } from '../wire-codec.js';
 
 export interface ProcessEngineOptions {
   size: number;
@@ -68,17 +66,9 @@ export class ProcessEngine implements Engine {
 
   readonly #onEvent: HubListener = (event) => {
     switch (event.t) {
-      case 'result': {
-        const done = this.#take(event.task);
-        if (!done) return;
-        try {
-          if (event.ok) done({ ok: true, value: readFromProcess(new Reader(Buffer.from(event.body.buffer, event.body.byteOffset, event.body.byteLength))) });
-          else done({ ok: false, error: deserializeError(deserialize(event.body) as SerializedError) });
-        } catch (error) {
-          done({ ok: false, error });
-        }
+      case 'result':
+        this.#take(event.task)?.(outcomeOf(event.ok, event.body));
         return;
-      }
       case 'broken': {
         this.#take(event.task)?.({ ok: false, error: new BrokenWorkerError(event.reason) });
         return;

@@ -4,8 +4,10 @@
  * from the engine, so that a child loads this and not the parent's side.
  */
 import { decode, encode, isPlain } from '../share/encode.js';
-import type { TaskKind } from './engine.js';
-import { isNative, type Reader, type Writer } from '../wire-codec.js';
+import type { Outcome, TaskKind } from './engine.js';
+import { deserializeError, type SerializedError } from '../error-wire.js';
+import { deserialize } from 'node:v8';
+import { isNative, Reader, type Writer } from '../wire-codec.js';
 
 export const KINDS: TaskKind[] = ['apply', 'map', 'star'];
 
@@ -28,4 +30,14 @@ export function readFromProcess(reader: Reader): unknown {
   const encoded = reader.u8() === 1;
   const value = reader.value();
   return encoded ? decode(value) : value;
+}
+
+/** A child's result for a task as its caller gets it: the value read back, or the error rebuilt (one that cannot be read is the error). */
+export function outcomeOf(ok: boolean, body: Uint8Array): Outcome {
+  try {
+    if (ok) return { ok: true, value: readFromProcess(new Reader(Buffer.from(body.buffer, body.byteOffset, body.byteLength))) };
+    return { ok: false, error: deserializeError(deserialize(body) as SerializedError) };
+  } catch (error) {
+    return { ok: false, error };
+  }
 }

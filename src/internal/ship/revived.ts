@@ -129,6 +129,23 @@ export function locateRevived(name: string, line: number, column: number): strin
   return describeOrigin(piece.origin, k, k === 0 ? shipped - piece.column : shipped);
 }
 
+/** A revived code's pieces, for a debugger: which lines of `name`'s script came from where. */
+export interface RevivedLines {
+  /** Lines of the script before the shipped code. */
+  headerLines: number;
+  /** Each piece: its first line in the shipped code (0-based), its origin's file (`cell 3`), and each of its lines' line there. */
+  pieces: { line: number; lineCount: number; file: string; lines: (number | undefined)[] }[];
+}
+
+/** The pieces of code revived in this thread under `name` (`loom-ship-7`) whose origin lines are known. */
+export function revivedLines(name: string): RevivedLines | undefined {
+  const entry = revived.get(name);
+  if (entry === undefined) return undefined;
+  const pieces = entry.origins.filter((piece) => piece.origin.lines !== undefined)
+    .map((piece) => ({ line: piece.line, lineCount: piece.lineCount, file: piece.origin.file, lines: piece.origin.lines! }));
+  return { headerLines: HEADER_LINES, pieces };
+}
+
 const SHIPPED_FRAME = /\b(loom-ship-\d+):(\d+):(\d+)/;
 
 /** A line of a stack with its frame of shipped code (`loom-ship-7:6:15`) at the place it came from; other lines as they are. */

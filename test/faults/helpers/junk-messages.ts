@@ -220,7 +220,7 @@ function wrongHeaderTypes(): fc.Arbitrary<Junk> {
 function unknownType(): fc.Arbitrary<Junk> {
   const types = fc.oneof(
     fc.constantFrom(...PROTOTYPE_NAMES),
-    fc.constantFrom('', 'execute_reply', 'kernel_info_reply', 'status', 'stream', 'input_request', 'debug_request', 'usage_request'),
+    fc.constantFrom('', 'execute_reply', 'kernel_info_reply', 'status', 'stream', 'input_request', 'debug_reply', 'usage_request'),
     fc.string({ maxLength: 300 }),
     fc.string({ unit: 'binary', maxLength: 50 }),
   );

@@ -1,9 +1,11 @@
 // Sets the harness up on first use, and says what it did: Debian's Jupyter
 // server and Chromium (apt-get), this folder's npm packages (npm ci), and our
 // build of the JupyterLab front end (rspack). Each step runs only when what it
-// makes is missing or older than what it is made from.
+// makes is missing or older than what it is made from (the front end also when
+// it was built from other contents).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHROMIUM, LAB_DIR, PYTHON } from './paths.mjs';
 
@@ -61,12 +63,26 @@ export function ensureNodeModules() {
   run('npm', ['ci', '--no-audit', '--no-fund'], 'npm packages of test/e2e/lab');
 }
 
-/** Builds the front end when build/ is missing or older than its sources or packages. */
+/** A digest of a file's or folder's contents (a folder: its files, by name). */
+function digestOf(path, hash = createHash('sha256')) {
+  if (!existsSync(path)) return hash.update(`missing ${path}\n`);
+  if (!statSync(path).isDirectory()) return hash.update(`${path}\n`).update(readFileSync(path));
+  for (const name of readdirSync(path).sort()) digestOf(join(path, name), hash);
+  return hash;
+}
+
+/**
+ * Builds the front end when build/ is missing, or older than its sources or
+ * packages, or built from other ones: the stamp holds a digest of what it was
+ * built from, so a build/ that is newer than a changed package.json (a copied
+ * tree, a checkout that kept old times) still cannot hide a newly listed plugin.
+ */
 export function ensureFrontEnd() {
   const stamp = join(LAB_DIR, 'build', '.built');
   const sources = ['frontend', 'rspack.config.js', 'package.json', join('node_modules', '.package-lock.json')];
   const newest = Math.max(...sources.map((source) => newestMtime(join(LAB_DIR, source))));
-  if (existsSync(stamp) && statSync(stamp).mtimeMs >= newest) return;
+  const digest = sources.reduce((hash, source) => digestOf(join(LAB_DIR, source), hash), createHash('sha256')).digest('hex');
+  if (existsSync(stamp) && statSync(stamp).mtimeMs >= newest && readFileSync(stamp, 'utf8').includes(`sources ${digest}`)) return;
   run(process.execPath, [join('node_modules', '@rspack', 'cli', 'bin', 'rspack.js'), 'build'], 'JupyterLab front end');
-  writeFileSync(stamp, `${new Date().toISOString()}\n`);
+  writeFileSync(stamp, `${new Date().toISOString()}\nsources ${digest}\n`);
 }
