@@ -5,7 +5,7 @@
  * until told to stop (mode 'pool').
  */
 // First, before the rest of loom loads: the lifeline, and the helper thread that watches it.
-import { outbox, untilHelperRuns } from './process-lifeline.js';
+import { endIfOrphaned, outbox } from './process-lifeline.js';
 import { deserialize, serialize } from 'node:v8';
 import { BrokenWorkerError, NotShippableError } from '../errors.js';
 import { serializeError } from '../internal/error-wire.js';
@@ -61,7 +61,8 @@ if (first.kind === F.SPARE) {
 }
 if (first.kind !== F.INIT) throw new Error(`loom child: expected INIT, got frame kind ${first.kind}`);
 const init = deserialize(first.body) as ChildInit;
-untilHelperRuns();
+// Its work may have waited in the pipe while Node booted (a fresh child's INIT is sent at its spawn).
+endIfOrphaned();
 routeChildOutput(channel, init.tag, outbox);
 // The preloads reach this child's own children too.
 processHooks.processPreload = init.preload;
@@ -75,6 +76,7 @@ async function runProcess(job: ProcessInit): Promise<void> {
   channel.write(F.READY, 0, 0);
   try {
     const proc = processSide().reviveProcess(job.job, job.identity);
+    endIfOrphaned();
     await proc.run();
     workEnded();
     channel.write(F.FINISHED, 0, 0);

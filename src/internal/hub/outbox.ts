@@ -110,12 +110,6 @@ export class Outbox {
     Atomics.notify(this.#cells, HELPER);
   }
 
-  /** The main thread: blocks until the helper thread runs or `ms` pass; true when it runs. */
-  waitForHelper(ms: number): boolean {
-    Atomics.wait(this.#cells, HELPER, 0, ms);
-    return Atomics.load(this.#cells, HELPER) === 1;
-  }
-
   /** The helper thread: blocks until something waits or `ms` pass; true when something waits. */
   waitForWork(ms: number): boolean {
     if (Atomics.load(this.#cells, LENGTH) > 0) return true;
