@@ -1,13 +1,15 @@
 /**
  * One child process as its hub sees it: spawned with the descriptors of
  * internal/fd-table.ts (protocol.ts says what each carries), frames in and out
- * on fd 3, the lifeline on fd 4 held open and never written.
+ * on fd 3, the lifeline on fd 4 held open and never written; on Linux also
+ * the kernel's parent-death signal (death-signal.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Socket } from 'node:net';
 import { serialize } from 'node:v8';
 import { entryFile } from '../entry-file.js';
+import { deathSignalPrefix } from './death-signal.js';
 import { frame, FrameParser, type Frame } from './frames.js';
 import { CONTROL_FD, LIFELINE_FD } from '../fd-table.js';
 import { threadHooks } from '../host/threads.js';
@@ -78,7 +80,9 @@ export class Child {
   constructor(setting: SpawnSetting, onFrames: OnFrames, onExit: OnExit) {
     this.#onFrames = onFrames;
     this.#onExit = onExit;
-    this.process = spawn(process.execPath, [...setting.execArgv, ENTRY], {
+    // Through setpriv where it can set the kernel's parent-death signal (death-signal.ts): the same Node, the same pid.
+    const [command, ...head] = [...deathSignalPrefix(), process.execPath];
+    this.process = spawn(command, [...head, ...setting.execArgv, ENTRY], {
       stdio: ['ignore', 'inherit', 'inherit', 'pipe', 'pipe'],
       env: setting.env,
       cwd: setting.cwd,
