@@ -35,8 +35,9 @@ async function exitWithin(pids: number[], ms: number): Promise<number> {
   return Date.now() - t0;
 }
 
-// The children named run user code (a child runs none before its lifeline's watcher, its helper
-// thread, runs): 2 s is the watcher's bound. A child still booting is the next test's case.
+// The children named run user code: 2 s is the bound of its lifeline's watcher (its helper thread,
+// which may still boot when user code starts) or, on Linux with setpriv, of nothing: the kernel's
+// parent-death signal (process-death-signal.test.ts). A child still booting is the last test's case.
 test('SIGKILL of a process owning a pool and a Process: its children exit within 2 s, even mid busy loop', async () => {
   const { pid, children } = await owner(`
     const pool = new loom.Pool(2);
@@ -67,14 +68,15 @@ test("the same for the executors' worker processes", async () => {
   await exitWithin(children, 2000);
 });
 
-test('SIGKILL of its owner right after start(), while the child still boots: the child exits too, never running its target', async () => {
+test('SIGKILL of its owner right after start(), while the child still boots: the child exits too', async () => {
   const { pid, children } = await owner(`
     const p = new loom.Process({ target: () => { for (;;); } });
     p.start();
     console.log('pids ' + p.pid);
   `);
   process.kill(pid, 'SIGKILL');
-  // It notices at the first line of its entry (src/entry/process-lifeline.ts), after Node's own
-  // boot, which on a loaded 2-core machine takes seconds: the bound is for that boot, not for loom.
+  // The kernel kills it at once where setpriv sets its parent-death signal; otherwise it notices at
+  // the first line of its entry (src/entry/process-lifeline.ts), after Node's own boot, which on a
+  // loaded 2-core machine takes seconds: the bound is for that boot, not for loom.
   await exitWithin(children, 10_000);
 });
