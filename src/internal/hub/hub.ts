@@ -268,6 +268,7 @@ export class Hub {
     this.#pools.set(pool.id, pool);
     this.#spare.started();
     for (let i = 0; i < pool.size; i++) this.#addWorker(pool);
+    this.#loadWhileChildrenBoot(command.init.tag !== undefined);
   }
 
   #addWorker(pool: Pool): void {
@@ -459,6 +460,22 @@ export class Hub {
     if (command.init.tag !== undefined && !child.exited) this.#processTags.set(child, command.init.tag);
     Atomics.store(control, PC.PID, child.pid || -1);
     Atomics.notify(control, PC.PID);
+    this.#loadWhileChildrenBoot(command.init.tag !== undefined);
+  }
+
+  /**
+   * Loads what the first frames of the children just spawned will need (a
+   * queue or object to serve, output to relay when tagged) while they boot: a
+   * fresh child takes 100-300 ms to send anything, in which this thread only
+   * waits. Loaded at their first use instead, it would be on the path of a
+   * child's first act (a queue put reaching its parent: 10-30 ms later).
+   */
+  #loadWhileChildrenBoot(tagged: boolean): void {
+    setImmediate(() => {
+      if (this.#queuesToServe.size > 0) void this.#queues;
+      if (this.#objectsToServe.size > 0) void this.#served;
+      if (tagged) stdio();
+    });
   }
 
   /** Every child, now: the hub is being stopped (its thread, and so their lifelines, go next). */
