@@ -13,9 +13,10 @@
  * the start() that takes it (a spare that differs is killed, and a fresh child
  * spawned). Until its INIT it runs nothing of the user's (the preloads, the
  * output routing and the work all come with INIT), and its argv is a fresh
- * child's. It has its lifeline from the start, so it never outlives this
- * process (entry/process-lifeline.ts: a spare whose parent dies while it
- * boots ends at its first line); it is killed when unused for SPARE_IDLE_MS
+ * child's. It never outlives this process: on Linux the kernel kills it when
+ * its parent dies (death-signal.ts), and it has its lifeline from the start
+ * (entry/process-lifeline.ts: a spare whose parent dies while it boots ends
+ * at its first line, a booted one reads EOF on fd 3); it is killed when unused for SPARE_IDLE_MS
  * after it is ready (F.SPARE_READY), and with every other child when the hub
  * stops (a hub stops HUB_LINGER_MS after its last user, and its thread ends
  * once its children have exited).
