@@ -19,6 +19,7 @@ import { KERNEL_GLOBALS_D_TS } from './kernel-globals.js';
 import { libBundleKey, libBundleText } from './lib-bundle.js';
 import { nodeTypes } from './node-types-bundle.js';
 import { ResolutionCache } from './resolution-cache.js';
+import { splitRegistry } from './split-registry.js';
 
 /** The NotebookService behind each language service, for checkCell (check.ts). */
 const notebooks = new WeakMap<ts.LanguageService, NotebookService>();
@@ -106,7 +107,9 @@ export class NotebookService {
       realpath: (name) => ts.sys.realpath?.(name) ?? name,
       useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
     };
-    this.service = ts.createLanguageService(host, registry);
+    // Shared with other notebooks (shared-server.ts) only for the files all of them have alike.
+    const own = (fileName: string): boolean => fileName === this.currentFile || this.cells.files().has(fileName);
+    this.service = ts.createLanguageService(host, splitRegistry(registry, own));
     notebooks.set(this.service, this);
   }
 

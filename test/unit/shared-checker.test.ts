@@ -61,6 +61,20 @@ describe('the shared checker', () => {
     assert.equal(first.checker?.pid, second.checker?.pid, 'one checker process');
   });
 
+  it('keeps two notebooks in one folder apart: their cell files have the same names and versions', async () => {
+    const [first, second] = [service(), service()];
+    first.addCell('const mine = 1;');
+    second.addCell('const mine = "two";');
+    // Each error needs both the notebook's own cell and its own text being checked: any mix gives another answer.
+    for (let round = 0; round < 2; round++) {
+      assert.match(messages(await first.check('const s: string = mine;')), /^Type 'number' is not assignable to type 'string'\.$/, 'the first notebook sees its own cell');
+      assert.match(messages(await second.check('const n: number = mine;')), /^Type 'string' is not assignable to type 'number'\.$/, 'the second sees its own');
+    }
+    first.addCell('const onlyFirst = true;');
+    assert.match(messages(await second.check('onlyFirst')), /Cannot find name 'onlyFirst'/);
+    assert.equal(first.checker?.pid, second.checker?.pid);
+  });
+
   it('belongs to no kernel, outlives the one that started it, and leaves after the last one', async () => {
     const first = service();
     await first.isComplete('1');
