@@ -37,7 +37,7 @@ export interface SharedPlace {
 
 export class SharedChecker extends EventEmitter<CheckerProcessEvents> {
   private socket: Socket | undefined;
-  /** Lines written before the connection was made. */
+  /** Every line sent before the checker said hello: sent again on the next connection if this one closes first. */
   private readonly outbox: string[] = [];
   private hello: Hello | undefined;
   private answered = false;
@@ -62,8 +62,9 @@ export class SharedChecker extends EventEmitter<CheckerProcessEvents> {
 
   postMessage(message: ToChecker): void {
     const line = toLine(message);
-    if (this.socket) this.socket.write(line);
-    else if (!this.ended) this.outbox.push(line);
+    if (this.ended) return;
+    if (!this.hello) this.outbox.push(line);
+    this.socket?.write(line);
   }
 
   /** Keeps the kernel's process alive (a request is in flight). */
@@ -105,8 +106,10 @@ export class SharedChecker extends EventEmitter<CheckerProcessEvents> {
     socket.on('error', () => {}); // 'close' follows
     socket.once('close', () => this.closed());
     readLines(socket, (message) => {
-      if (!this.hello) this.hello = message as Hello;
-      else {
+      if (!this.hello) {
+        this.hello = message as Hello;
+        this.outbox.length = 0;
+      } else {
         this.answered = true;
         this.emit('message', message as WorkerResponse);
       }
