@@ -1,17 +1,21 @@
 /**
  * Kernel benchmark: Loom side by side with ipykernel and tslab, in one run,
  * on this machine. `npm run bench:kernel`. The only place timing claims live.
- * Then, in a Loom kernel of its own, code shipped to workers against the
- * main thread (lib/worker-loops.ts); `-- --only workers` runs just that.
+ * Then, through Jupyter's own client, start to the first result, cells that
+ * declare new names and nbconvert, against ipykernel (lib/jupyter-rows.ts);
+ * then, in a Loom kernel of its own, code shipped to workers against the
+ * main thread (lib/worker-loops.ts). `-- --only round-trips|jupyter|workers`
+ * runs just those parts.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KernelClient } from '../kernel/client/client.js';
 import { percentile, roundTrips, stream, timeCell, type Stream } from './lib/measure.js';
 import { liveKernels, timeToKernelInfo } from './lib/startup.js';
 import { TSLAB_HINT, tslabArgv } from './lib/tslab.js';
+import { jupyterRows } from './lib/jupyter-rows.js';
 import { measureWorkerLoops, printWorkerLoops } from './lib/worker-loops.js';
 
 const ROOT = join(__dirname, '..', '..');
@@ -160,19 +164,33 @@ async function workerLoops(loom: Contender): Promise<void> {
   }
 }
 
+/** `--only round-trips|jupyter|workers` (may repeat), `--rounds N` for the jupyter rows. */
+function parseArgs(): { only: Set<string>; rounds: number } {
+  const args = process.argv.slice(2);
+  const only = new Set<string>();
+  let rounds = 3;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--only') only.add(args[++i] ?? '');
+    else if (args[i] === '--rounds') rounds = Number(args[++i]);
+  }
+  return { only, rounds };
+}
+
 async function main(): Promise<void> {
   const { present, notes } = contenders();
-  const onlyWorkers = process.argv.slice(2).join(' ') === '--only workers';
+  const { only, rounds } = parseArgs();
+  const wants = (part: string): boolean => only.size === 0 || only.has(part);
   const rows: Row[] = [];
-  if (!onlyWorkers) for (const contender of present) rows.push(await measure(contender));
-  console.log(`\nKernel benchmark on Node ${process.version}, ${new Date().toISOString()}\n`);
-  if (!onlyWorkers) {
+  if (wants('round-trips')) for (const contender of present) rows.push(await measure(contender));
+  console.log(`\nKernel benchmark on Node ${process.version}, ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+  if (wants('round-trips')) {
     printTable(rows);
     console.log('');
     printRatios(rows);
     for (const note of notes) console.log(`note: ${note}`);
   }
-  await workerLoops(present[0]!);
+  if (wants('jupyter') && !(await jupyterRows({ root: ROOT, parts: ['first', 'cells', 'nbconvert'], rounds, cells: 200 }))) process.exitCode = 1;
+  if (wants('workers')) await workerLoops(present[0]!);
   // Only Loom's own problems fail the run; the others' are reported above.
   if (rows.some((r) => r.name === 'Loom' && r.problems.length > 0)) process.exitCode = 1;
 }

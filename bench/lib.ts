@@ -20,7 +20,7 @@
  */
 import { spawnSync, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
@@ -29,6 +29,7 @@ import {
 } from '../src/index.js';
 import { threadHooks } from '../src/host/index.js';
 import { inc, prime, spin } from './lib-workers.js';
+import { firstActRows } from './lib/first-act.js';
 import { primesInput } from './lib/primes.js';
 
 const WORKERS_FILE = join(__dirname, 'lib-workers.js');
@@ -57,6 +58,8 @@ const CONFIG = {
   sharedThreadOps: quick ? 20_000 : 200_000,
   sharedProcessOps: quick ? 1_000 : 5_000,
   sharedPythonOps: quick ? 10_000 : 100_000,
+  /** Start-up to the first act of user code: each row the median of this many starts, here and in Python. */
+  firstActRuns: quick ? 5 : 9,
 };
 
 interface Row {
@@ -435,6 +438,7 @@ const sections: Record<string, () => Promise<void>> = {
       pool.terminate();
       await pool.join();
     }, 3));
+    await firstActRows(report, CONFIG.firstActRuns, WORKERS_FILE);
   },
 };
 
@@ -460,14 +464,17 @@ function main(): void {
   const onlyArg = args[args.indexOf('--only') + 1];
   const parts = args.includes('--only') ? onlyArg.split(',') : ['13.3', '13.4', 'tiny', 'queue', 'startup', 'shared', 'manager'];
   console.log(`loom library bench: ${availableParallelism()} cores, Node ${process.version}${quick ? ' (quick)' : ''}`);
+  // The machine is shared: the load beside each part says how far to trust its times (ratios in one run more than seconds).
+  const load = (): string => loadavg().map((value) => value.toFixed(2)).join(' ');
+  console.log(`  load average at the start: ${load()}`);
   const node = new Map<string, Row>();
   for (const part of parts) {
     for (const section of part === '13.3' ? ['13.3', '13.3-raw', '13.3-ceiling'] : [part]) {
-      process.stdout.write(`  running ${section}...\n`);
+      process.stdout.write(`  running ${section} (load average ${load()})...\n`);
       for (const row of runSection(section)) node.set(row.name, row);
     }
   }
-  process.stdout.write('  running python3...\n');
+  process.stdout.write(`  running python3 (load average ${load()})...\n`);
   const python = new Map(runPython(parts).map((row) => [row.name, row]));
   const s = (map: Map<string, Row>, name: string): number | undefined => map.get(name)?.seconds;
   const rate = (row: Row | undefined): string => {
@@ -528,6 +535,21 @@ function main(): void {
     add('start loom Process', { name: 'start raw fork (first message)' });
     for (const name of ['start raw Worker (first message)', 'start raw fork (first message)', 'start loom Pool(2) + first result', 'start loom ThreadPool(2) + first result']) add(name);
     for (const name of ['start fork Process', 'start spawn Process', 'start Thread']) py(name);
+    // start() to user code running (bench/lib/first-act.ts), each the median of firstActRuns.
+    const spawnAct = { name: 'first act spawn Process', map: python };
+    add('first act loom Process, cold (no hub yet)', spawnAct);
+    add('first act loom Process, spare ready', spawnAct);
+    add('first act loom Process, back to back', spawnAct);
+    add('first act raw spawn of node', spawnAct);
+    add('first act raw fork of node', spawnAct);
+    for (const name of ['first act spawn Process', 'first act forkserver Process', 'first act fork Process']) py(name);
+    add('first act loom Thread', { name: 'first act raw Worker' });
+    add('first act raw Worker');
+    py('first act Thread');
+    add('first result loom Pool(2), cold (no hub yet)', { name: 'first result spawn Pool(2)', map: python });
+    add('first result loom Pool(2), spare ready', { name: 'first result spawn Pool(2)', map: python });
+    add('first result loom ThreadPool(2)', { name: 'first result ThreadPool(2)', map: python });
+    for (const name of ['first result spawn Pool(2)', 'first result forkserver Pool(2)', 'first result fork Pool(2)', 'first result ThreadPool(2)']) py(name);
   }
   if (parts.includes('shared')) {
     // Each row times a different number of operations: compared per operation (rate), not in seconds.
@@ -579,7 +601,12 @@ function main(): void {
     ['process Queue ints parent->child vs Python mp.Queue', ratio('queue ints parent->child', 'queue ints parent->child', node, python), 1.2],
     ['process Queue 10 KB child->parent vs Python mp.Queue', ratio('queue 10KB child->parent', 'queue 10KB child->parent', node, python), 1],
     ['process Queue 10 KB parent->child vs Python mp.Queue', ratio('queue 10KB parent->child', 'queue 10KB parent->child', node, python), 1],
+    ['Process.start() to user code, spare ready, vs Python spawn', ratio('first act loom Process, spare ready', 'first act spawn Process', node, python), 1],
+    ['Process.start() to user code, back to back, vs Python spawn', ratio('first act loom Process, back to back', 'first act spawn Process', node, python), 1],
+    ['Thread start() to user code vs a bare Worker', ratio('first act loom Thread', 'first act raw Worker'), 1],
+    ['Pool(2) first result, spare ready, vs Python spawn Pool(2)', ratio('first result loom Pool(2), spare ready', 'first result spawn Pool(2)', node, python), 1],
   ];
+  console.log(`\nload average at the end: ${load()}`);
   console.log('\ngoals');
   for (const [what, value, goal] of goals) {
     if (value === undefined) continue;

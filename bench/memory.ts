@@ -10,6 +10,12 @@
  *   their pools, and 3 s idle;
  * - ten: ten kernels of each open at once, then an eleventh: what it adds.
  *
+ * Loom's type checker is one process per user, shared by all of its kernels
+ * (kernel/checker/shared-server.ts), not a descendant of any: it is counted
+ * with every Loom kernel here, once. In idle and notebook it leaves with its
+ * kernel (LOOM_CHECKER_IDLE_MS=0), so each round measures one notebook alone,
+ * the checker included; in ten it serves the ten kernels and the eleventh.
+ *
  * Options: `--only idle,notebook,ten`, `--rounds N` (idle rounds, default 3),
  * `--loom-env 'NAME=VALUE;NAME2=VALUE2'` (repeatable: one more contender, Loom
  * with that environment, to try a setting against the default in the same run).
@@ -19,8 +25,10 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MALLOC_TUNING } from '../kernel/malloc-tuning.js';
+import { defaultSnapshotFolder, sharedSocketPath } from '../kernel/checker/snapshot.js';
+import { SOCKET_ENV } from '../kernel/checker/types.js';
 import { driverMissing, JupyterDriver, type KernelCommand } from './lib/jupyter-driver.js';
-import { treeCpuSeconds, treeMemory, type TreeMemory } from './lib/proc-memory.js';
+import { processesWithEnv, processMemory, treeCpuSeconds, treeMemory, type TreeMemory } from './lib/proc-memory.js';
 
 const ROOT = join(__dirname, '..', '..');
 const IDLE_MS = 3000;
@@ -30,6 +38,8 @@ const KERNELS_AT_ONCE = 10;
 
 interface Contender extends KernelCommand {
   name: string;
+  /** The processes a kernel of this kind uses that belong to none (Loom's shared checker). */
+  shared?: () => number[];
   /** The notebook of the `notebook` section, from ROOT. */
   notebook: string;
 }
@@ -55,10 +65,16 @@ function parseOptions(args: string[]): Options {
 
 function contenders(loomEnvs: Record<string, string>[]): Contender[] {
   // As Jupyter starts Loom: its kernelspec's argv and env (kernel/install/kernelspec.ts).
-  const loom = { argv: [process.execPath, join(ROOT, 'dist', 'kernel', 'cli', 'main.js'), 'kernel', '{connection_file}'], cwd: join(ROOT, 'notebooks'), notebook: 'notebooks/13.4-pools.ipynb' };
+  const loom = {
+    argv: [process.execPath, join(ROOT, 'dist', 'kernel', 'cli', 'main.js'), 'kernel', '{connection_file}'],
+    cwd: join(ROOT, 'notebooks'),
+    notebook: 'notebooks/13.4-pools.ipynb',
+    shared: sharedCheckers,
+  };
+  const alone = { LOOM_CHECKER_IDLE_MS: '0' };
   return [
-    { name: 'Loom', ...loom, env: { ...MALLOC_TUNING } },
-    ...loomEnvs.map((env) => ({ name: `Loom ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')}`, ...loom, env: { ...MALLOC_TUNING, ...env } })),
+    { name: 'Loom', ...loom, env: { ...MALLOC_TUNING, ...alone } },
+    ...loomEnvs.map((env) => ({ name: `Loom ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')}`, ...loom, env: { ...MALLOC_TUNING, ...alone, ...env } })),
     {
       name: 'ipykernel',
       argv: ['/usr/bin/python3', '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
@@ -66,6 +82,20 @@ function contenders(loomEnvs: Record<string, string>[]): Contender[] {
       notebook: 'bench/python/13.4-pools-python.ipynb',
     },
   ];
+}
+
+/** This build's shared checker: the process started with its socket in its environment (kernel/checker/serve.ts). */
+function sharedCheckers(): number[] {
+  const folder = defaultSnapshotFolder();
+  const socket = folder === undefined ? undefined : sharedSocketPath(folder);
+  return socket === undefined ? [] : processesWithEnv(SOCKET_ENV, socket);
+}
+
+/** Waits (a few seconds at most) for the shared processes a kernel before left behind, so that a kernel is measured alone. */
+async function untilAlone(contender: Contender): Promise<void> {
+  for (let i = 0; i < 50 && (contender.shared?.().length ?? 0) > 0; i++) await sleep(100);
+  const left = contender.shared?.() ?? [];
+  if (left.length > 0) process.stderr.write(`warning: a shared checker of another kernel still runs (${left.join(', ')}): it is counted with ${contender.name}\n`);
 }
 
 /** The code cells of a notebook, in order. */
@@ -88,12 +118,13 @@ interface Measured {
 
 /** One kernel started, `cells` run, 3 s idle, measured, stopped. */
 async function measureOnce(driver: JupyterDriver, contender: Contender, cells: string[]): Promise<Measured> {
+  await untilAlone(contender);
   const { id, pid } = await driver.start(contender);
   try {
     const { seconds, errors } = await driver.run(id, cells);
-    const cpu = treeCpuSeconds(pid);
+    const cpu = treeCpuSeconds(pid, contender.shared?.());
     await sleep(IDLE_MS);
-    return { memory: treeMemory(pid), seconds, cpu, errors };
+    return { memory: treeMemory(pid, contender.shared?.()), seconds, cpu, errors };
   } finally {
     await driver.stop(id);
   }
@@ -175,9 +206,13 @@ async function notebookSection(driver: JupyterDriver, all: Contender[]): Promise
 /** Ten kernels at once, each after `1+1`, then an eleventh: its own figures and what the sums grew by. */
 async function tenSection(driver: JupyterDriver, contender: Contender): Promise<string[]> {
   process.stderr.write(`ten: ${KERNELS_AT_ONCE} + 1 ${contender.name} kernels...\n`);
+  await untilAlone(contender);
   const kernels: { id: number; pid: number }[] = [];
+  const shared = (): number[] => contender.shared?.() ?? [];
+  const sharedRss = (): number => shared().reduce((total, pid) => total + (processMemory(pid)?.rss ?? 0), 0);
   const sums = (): { rss: number; pss: number; private: number } => {
-    const trees = kernels.map((k) => treeMemory(k.pid));
+    // The shared processes counted once, with the first kernel.
+    const trees = kernels.map((k, i) => treeMemory(k.pid, i === 0 ? shared() : []));
     return { rss: trees.reduce((a, t) => a + t.rss, 0), pss: trees.reduce((a, t) => a + t.pss, 0), private: trees.reduce((a, t) => a + t.private, 0) };
   };
   try {
@@ -189,13 +224,15 @@ async function tenSection(driver: JupyterDriver, contender: Contender): Promise<
     for (let i = 0; i < KERNELS_AT_ONCE; i++) await startOne();
     await sleep(IDLE_MS);
     const ten = sums();
+    const sharedTen = sharedRss();
     await startOne();
     await sleep(IDLE_MS);
     const eleven = sums();
     const last = treeMemory(kernels.at(-1)!.pid);
+    const sharedGrowth = shared().length > 0 ? `${mib(sharedTen)} -> ${mib(sharedRss())}` : '-';
     return [
       contender.name, mib(ten.rss), mib(ten.pss), mib(ten.private), mib(ten.pss / KERNELS_AT_ONCE),
-      mib(last.rss), mib(last.pss), mib(last.private), mib(last.rss - last.private), mib(eleven.rss),
+      mib(last.rss), mib(last.pss), mib(last.private), mib(last.rss - last.private), mib(eleven.rss), sharedGrowth,
     ];
   } finally {
     for (const kernel of kernels) await driver.stop(kernel.id);
@@ -224,9 +261,11 @@ async function main(): Promise<void> {
     if (options.sections.has('notebook')) await notebookSection(driver, all);
     if (options.sections.has('ten')) {
       const rows: string[][] = [];
-      for (const contender of [all[0]!, all.at(-1)!]) rows.push(await tenSection(driver, contender));
+      // Loom as users run it: its kernels share one checker, which stays a minute after the last.
+      const loomShared = { ...all[0]!, env: { ...all[0]!.env, LOOM_CHECKER_IDLE_MS: '60000' } };
+      for (const contender of [loomShared, all.at(-1)!]) rows.push(await tenSection(driver, contender));
       console.log(`\n## ${KERNELS_AT_ONCE} kernels open at once, each after \`1+1\`, then an eleventh (load average now ${load()})\n`);
-      printTable(['kernel', '10: RSS sum', '10: PSS sum', '10: private sum', 'PSS per kernel', '11th: RSS', '11th: PSS', '11th: private', '11th: shared (RSS - private)', '11: RSS sum'], rows);
+      printTable(['kernel', '10: RSS sum', '10: PSS sum', '10: private sum', 'PSS per kernel', '11th: RSS', '11th: PSS', '11th: private', '11th: shared (RSS - private)', '11: RSS sum', 'shared checker RSS: 10 -> 11'], rows);
       console.log('\nAn RSS sum counts every shared page once per process that maps it; the PSS sum is what the kernels use together.');
       console.log('The eleventh costs the machine its private memory (what shutting it frees) plus its share of the pages it shares (its PSS).');
       console.log('The others go on collecting garbage meanwhile, so the difference of two sums is not its cost.');

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join, sep } from 'node:path';
 import { Supervisor } from './executor/supervisor.js';
 import { LanguageService } from './checker/client.js';
-import { CellDebugger } from './debugger/cell-debugger.js';
-import { handleDebugRequest } from './debugger/commands.js';
+import { debuggerOnDemand } from './debugger/on-demand.js';
 import { packageRoot } from './install/package-root.js';
 import { log } from './log.js';
 import { watchParent } from './parent-watch.js';
@@ -27,6 +26,9 @@ import { Signer } from './wire/signer.js';
  */
 export async function startKernel(connectionFile: string): Promise<void> {
   const info = readConnectionFile(connectionFile);
+  // The checker first: the first cell's type check waits for it, and it starts in a process of its own.
+  const language = new LanguageService({ cwd: process.cwd() });
+  language.warmUp();
   const signer = new Signer(info.signature_scheme, info.key);
   // One history of signatures for all channels, as jupyter_client's Session has.
   const replays = new ReplayGuard();
@@ -34,9 +36,8 @@ export async function startKernel(connectionFile: string): Promise<void> {
   const identity: Identity = { session: randomUUID(), username: 'kernel' };
   const iopub = new IOPub(identity, (message) => void channels.send.iopub.send(encode(message, signer)));
   const executor = new Supervisor({ cwd: process.cwd() });
-  const language = new LanguageService({ cwd: process.cwd() });
   const history = new History();
-  const cellDebugger = new CellDebugger({
+  const cellDebugger = debuggerOnDemand({
     target: executor,
     publish: (event) => iopub.publish(undefined, 'debug_event', event),
     pastCells: () => history.sources(),
@@ -50,11 +51,7 @@ export async function startKernel(connectionFile: string): Promise<void> {
     iopub,
     executor,
     language,
-    debugger: {
-      handle: (request) => handleDebugRequest(request, cellDebugger),
-      beforeCell: (code) => cellDebugger.beforeCell(code),
-      beforeInterrupt: () => cellDebugger.beforeInterrupt(),
-    },
+    debugger: cellDebugger,
     history,
     cells: new Cells(),
     executionCount: 0,
@@ -72,8 +69,6 @@ export async function startKernel(connectionFile: string): Promise<void> {
   void dispatcher.serve({ name: 'control', socket: channels.control, sender: channels.send.control });
   iopub.status(undefined, 'starting');
   executor.start().catch((error: Error) => log.error(error.message));
-  // Load the compiler now, in its thread, so the first cell's type check does not wait for it.
-  language.warmUp();
 
   let stopping = false;
   async function stop(code: number): Promise<void> {

@@ -95,9 +95,27 @@ export function processTree(root: number): number[] {
   return tree;
 }
 
-/** The figures of a kernel: its process and every descendant, with their sums. */
-export function treeMemory(root: number): TreeMemory {
-  const processes = processTree(root).map(processMemory).filter((p): p is ProcessMemory => p !== undefined);
+/** Every living process whose environment has `name`, set to `value` when given (a process of this user's: others' environ is unreadable). */
+export function processesWithEnv(name: string, value?: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0').some((pair) => value === undefined ? pair.startsWith(`${name}=`) : pair === `${name}=${value}`)) found.push(Number(entry));
+    } catch {
+      // gone meanwhile, or not ours
+    }
+  }
+  return found;
+}
+
+/**
+ * The figures of a kernel: its process and every descendant, and the processes
+ * in `shared` (Loom's shared checker, which belongs to no kernel), with their sums.
+ */
+export function treeMemory(root: number, shared: readonly number[] = []): TreeMemory {
+  const pids = processTree(root);
+  const processes = [...pids, ...shared.filter((pid) => !pids.includes(pid))].map(processMemory).filter((p): p is ProcessMemory => p !== undefined);
   const sum = (pick: (p: ProcessMemory) => number): number => processes.reduce((total, p) => total + pick(p), 0);
   return { processes, rss: sum((p) => p.rss), pss: sum((p) => p.pss), private: sum((p) => p.private), threads: sum((p) => p.threads) };
 }
@@ -110,9 +128,9 @@ const TICKS_PER_SECOND = 100;
  * every living descendant, and of the children they have waited for (a
  * pool's ended workers). Unlike a wall time, a busy machine hardly changes it.
  */
-export function treeCpuSeconds(root: number): number {
+export function treeCpuSeconds(root: number, shared: readonly number[] = []): number {
   let ticks = 0;
-  for (const pid of processTree(root)) {
+  for (const pid of new Set([...processTree(root), ...shared])) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       // After the ')': state is field 3, utime 14, stime 15, cutime 16, cstime 17 (proc(5)).

@@ -8,6 +8,8 @@ import sys
 import time
 import threading
 import multiprocessing as mp
+import queue
+from multiprocessing.pool import ThreadPool
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 
@@ -220,6 +222,57 @@ def startup():
     report("start Thread", timed(thread, 5))
 
 
+def put_one(q):
+    q.put(1)
+
+
+def median_of(runs, fn):
+    """The median of `runs` timings; fn returns the seconds it measured (as bench/lib/first-act.ts)."""
+    times = sorted(fn() for _ in range(runs))
+    return times[len(times) // 2]
+
+
+def first_act(runs):
+    # start() until the target's first act (a queue put) reaches the parent; joined after the clock stops.
+    def process_act(ctx):
+        q = ctx.Queue()
+        t0 = time.perf_counter()
+        p = ctx.Process(target=put_one, args=(q,))
+        p.start()
+        q.get()
+        seconds = time.perf_counter() - t0
+        p.join()
+        return seconds
+
+    def pool_result(make):
+        t0 = time.perf_counter()
+        pool = make()
+        pool.apply(inc, (1,))
+        seconds = time.perf_counter() - t0
+        pool.terminate()
+        pool.join()
+        return seconds
+
+    for method in ("spawn", "forkserver", "fork"):
+        ctx = mp.get_context(method)
+        process_act(ctx)  # outside the row: forkserver starts its server here
+        report(f"first act {method} Process", median_of(runs, lambda: process_act(ctx)))
+        report(f"first result {method} Pool(2)", median_of(runs, lambda: pool_result(lambda: ctx.Pool(2))))
+
+    def thread_act():
+        q = queue.Queue()
+        t0 = time.perf_counter()
+        t = threading.Thread(target=put_one, args=(q,))
+        t.start()
+        q.get()
+        seconds = time.perf_counter() - t0
+        t.join()
+        return seconds
+
+    report("first act Thread", median_of(runs, thread_act))
+    report("first result ThreadPool(2)", median_of(runs, lambda: pool_result(lambda: ThreadPool(2))))
+
+
 def main():
     config = json.load(sys.stdin)
     only = set(config.get("only") or [])
@@ -237,6 +290,7 @@ def main():
         queues(config["queueInts"], config["queueBig"], config["queueBigSize"], config["queueRepeat"])
     if wanted("startup"):
         startup()
+        first_act(config["firstActRuns"])
     if wanted("shared"):
         shared(config["sharedPythonOps"], config["queueRepeat"])
     if wanted("manager"):

@@ -1,43 +1,68 @@
 /**
- * The kernel's side of the checker thread: completion, inspection, is_complete
- * and type checks, answered by a TypeScript language service in a worker
- * thread (worker.ts; every message between them is in types.ts), so the
- * compiler never blocks the kernel's event loop (heartbeat, interrupts, other requests).
+ * The kernel's side of the checker: completion, inspection, is_complete and
+ * type checks, answered by a TypeScript language service in a process of its
+ * own (checker-process.ts, worker.ts; every message between them is in
+ * types.ts), so the compiler never blocks the kernel's event loop (heartbeat,
+ * interrupts, other requests).
  *
- * The worker starts on the first request, keeps the process alive only while
- * a request is in flight, and is replaced by a fresh one (fed the same cells)
- * on the next request if it dies. Positions in requests and replies are
- * Jupyter's: Unicode code points.
+ * The checker starts on the first request (or warmUp), keeps the kernel alive
+ * only while a request is in flight, and is replaced by a fresh one (fed the
+ * same cells) on the next request if it dies. It starts from the snapshot
+ * (snapshot.ts) when there is a good one, and otherwise has one built for the
+ * next time. Positions in requests and replies are Jupyter's: Unicode code points.
  */
-import { Worker } from 'node:worker_threads';
-import { extname, join } from 'node:path';
-import type { Answers, AnsweredRequest, CellDiagnostic, CompleteReply, InspectReply, IsCompleteReply, WorkerData, WorkerRequest, WorkerResponse } from './types.js';
+import { CheckerProcess } from './checker-process.js';
+import { SharedChecker } from './shared-checker.js';
+import { buildSnapshotInBackground, defaultSnapshotFolder, sharedSocketPath, usableSnapshot } from './snapshot.js';
+import type { Answers, AnsweredRequest, CellDiagnostic, CheckedCell, CompleteReply, InspectReply, IsCompleteReply, WorkerRequest, WorkerResponse } from './types.js';
 
 export interface LanguageServiceOptions {
   /** Where imports in cells resolve from (its node_modules). Default: process.cwd(). */
   cwd?: string;
   /** A request not answered in this time restarts the worker. Default 30 s (the first request loads the compiler). */
   timeoutMs?: number;
+  /**
+   * Where the checker's start-up snapshot is kept and built (snapshot.ts);
+   * `null`: never use or build one. Default: a folder of the user's in the temp folder.
+   */
+  snapshotDir?: string | null;
+  /**
+   * Whether to use the user's shared checker (shared-server.ts), whose socket
+   * is in the snapshot's folder. Default true; false: a checker process of this
+   * kernel's own. Without a folder of the user's, always false.
+   */
+  shared?: boolean;
+  /** Whether to build the snapshot in the background when there is none. Default true. */
+  buildSnapshot?: boolean;
 }
+
+/** A checker process of the kernel's own, or its connection to the user's shared one. */
+type Checker = CheckerProcess | SharedChecker;
 
 interface Pending {
   resolve(value: unknown): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout;
+  /** What was asked, to ask again if a checker started from the snapshot could not start. */
+  message: WorkerRequest;
 }
 
 /** The fields of a request of one kind, besides its kind and id. */
 type Fields<K extends keyof Answers> = Omit<Extract<AnsweredRequest, { kind: K }>, 'id' | 'kind'>;
-
-// The worker is compiled next to this file; keep the extension so it also works when run from sources.
-const WORKER_FILE = join(__dirname, `worker${extname(__filename)}`);
 
 export class LanguageService {
   private readonly cwd: string;
   private readonly timeoutMs: number;
   /** Every cell that executed since the last reset, to feed a new worker. */
   private readonly cells: string[] = [];
-  private worker: Worker | undefined;
+  private worker: Checker | undefined;
+  private readonly snapshotDir: string | undefined;
+  /** The shared checker's socket; undefined once it could not be reached or started (a checker of our own then). */
+  private socketPath: string | undefined;
+  /** A checker started from the snapshot died before it answered: the snapshot is not used again. */
+  private snapshotFailed = false;
+  /** Whether this service started a background build of the snapshot (at most one), or was asked never to. */
+  private building = false;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
@@ -45,6 +70,9 @@ export class LanguageService {
   constructor(options: LanguageServiceOptions = {}) {
     this.cwd = options.cwd ?? process.cwd();
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.snapshotDir = options.snapshotDir === null ? undefined : (options.snapshotDir ?? defaultSnapshotFolder());
+    this.building = options.buildSnapshot === false;
+    this.socketPath = this.snapshotDir !== undefined && options.shared !== false ? sharedSocketPath(this.snapshotDir) : undefined;
   }
 
   /** A cell that executed successfully: later completions see its declarations. */
@@ -82,6 +110,11 @@ export class LanguageService {
     return this.request('check', { code });
   }
 
+  /** check(), and the cell transpiled for the executor when it has no type error. */
+  checkAndCompile(code: string): Promise<CheckedCell> {
+    return this.request('checkAndCompile', { code });
+  }
+
   isComplete(code: string): Promise<IsCompleteReply> {
     return this.request('isComplete', { code });
   }
@@ -95,6 +128,11 @@ export class LanguageService {
     if (worker) await worker.terminate();
   }
 
+  /** The running checker process: its pid, and whether it started from the snapshot (for tests and diagnostics). */
+  get checker(): { pid: number | undefined; fromSnapshot: boolean; shared: boolean } | undefined {
+    return this.worker && { pid: this.worker.pid, fromSnapshot: this.worker.fromSnapshot, shared: this.worker instanceof SharedChecker };
+  }
+
   /** Test hook: makes the worker die of an uncaught exception, as a compiler bug would. */
   crashWorkerForTesting(): void {
     this.worker?.postMessage({ kind: 'crash' } satisfies WorkerRequest);
@@ -102,7 +140,7 @@ export class LanguageService {
 
   private request<K extends keyof Answers>(kind: K, fields: Fields<K>): Promise<Answers[K]> {
     if (this.closed) return Promise.reject(new Error('The language service is closed.'));
-    let worker: Worker;
+    let worker: Checker;
     try {
       worker = this.ensureWorker();
     } catch (error) {
@@ -110,34 +148,66 @@ export class LanguageService {
     }
     const id = this.nextId++;
     return new Promise<Answers[K]>((resolve, reject) => {
-      const timer = setTimeout(() => this.timedOut(worker), this.timeoutMs);
-      timer.unref();
+      const message = { ...fields, kind, id } as WorkerRequest;
       // While an answer is owed, the worker keeps the process alive; idle, it must not.
       if (this.pending.size === 0) worker.ref();
-      this.pending.set(id, { resolve, reject, timer });
-      worker.postMessage({ ...fields, kind, id } as WorkerRequest);
+      this.pending.set(id, { resolve, reject, timer: this.deadline(worker), message });
+      worker.postMessage(message);
     });
   }
 
-  private ensureWorker(): Worker {
+  private deadline(worker: Checker): NodeJS.Timeout {
+    const timer = setTimeout(() => this.timedOut(worker), this.timeoutMs);
+    timer.unref();
+    return timer;
+  }
+
+  private ensureWorker(): Checker {
     if (this.worker) return this.worker;
-    const worker = new Worker(WORKER_FILE, {
-      workerData: { cwd: this.cwd, cells: [...this.cells] } satisfies WorkerData,
-      // A runaway compiler should crash the worker (and be replaced), not the kernel. The limit
-      // also sets how lazily V8 collects: every check makes a new program, and with 2 GiB allowed the
-      // old ones piled up, the kernel's RSS doubling over a 2,500-cell soak (npm run soak) with no
-      // leak behind it; at 512 MiB it stays flat. The compiler with lib and @types/node needs ~150.
-      resourceLimits: { maxOldGenerationSizeMb: 512 },
-    });
+    const data = { cwd: this.cwd, cells: [...this.cells] };
+    const worker = this.socketPath
+      ? new SharedChecker(data, { socketPath: this.socketPath, snapshot: () => this.snapshot(), snapshotFailed: () => void (this.snapshotFailed = true) })
+      : new CheckerProcess(data, this.snapshot());
     worker.unref();
-    worker.on('message', (response: WorkerResponse) => this.settle(worker, response));
-    worker.on('error', (error) => this.lost(worker, `crashed (${error.message})`));
-    worker.on('exit', (code) => this.lost(worker, `exited with code ${code}`));
+    worker.on('message', (response) => this.settle(worker, response));
+    worker.on('exit', (code, fromSnapshot, answered) => {
+      if (this.worker !== worker) return;
+      // Node refuses a snapshot it cannot use (another build of Node or V8 flags, a damaged file) by exiting at once.
+      if (fromSnapshot && !answered) return this.startAgain(() => void (this.snapshotFailed = true));
+      // No shared checker could be reached or started (no /bin/sh, a socket refused): one of the kernel's own.
+      if (code === -1 && worker instanceof SharedChecker) return this.startAgain(() => void (this.socketPath = undefined));
+      this.lost(worker, code === 0 ? 'exited' : code === null ? 'crashed (killed, or the connection to it closed)' : `crashed (exit code ${code})`);
+    });
     this.worker = worker;
     return worker;
   }
 
-  private settle(worker: Worker, response: WorkerResponse): void {
+  /** The checker could not start as it was: after `change`, what it was asked goes to a new one. */
+  private startAgain(change: () => void): void {
+    change();
+    this.worker = undefined;
+    const worker = this.ensureWorker();
+    worker.postMessage({ kind: 'warmUp' });
+    if (this.pending.size > 0) worker.ref();
+    for (const pending of this.pending.values()) {
+      clearTimeout(pending.timer);
+      pending.timer = this.deadline(worker);
+      worker.postMessage(pending.message);
+    }
+  }
+
+  /** The snapshot to start from; when there is none, one is built for the next start (at most once here). */
+  private snapshot(): string | undefined {
+    if (this.snapshotDir === undefined || this.snapshotFailed) return undefined;
+    const blob = usableSnapshot(this.snapshotDir);
+    if (blob === undefined && !this.building) {
+      this.building = true;
+      buildSnapshotInBackground(this.snapshotDir);
+    }
+    return blob;
+  }
+
+  private settle(worker: Checker, response: WorkerResponse): void {
     const pending = this.pending.get(response.id);
     if (!pending) return;
     this.pending.delete(response.id);
@@ -148,16 +218,16 @@ export class LanguageService {
   }
 
   /** The worker died: fail what it owed; the next request starts a new one. */
-  private lost(worker: Worker, reason: string): void {
+  private lost(worker: Checker, reason: string): void {
     if (this.worker !== worker) return; // already replaced, or closed on purpose
     this.worker = undefined;
     this.rejectAll(new Error(`The TypeScript language service worker ${reason}; it is restarted on the next request.`));
   }
 
-  private timedOut(worker: Worker): void {
+  private timedOut(worker: Checker): void {
     if (this.worker !== worker) return;
     this.lost(worker, `did not answer within ${this.timeoutMs} ms and was stopped`);
-    void worker.terminate();
+    worker.kill();
   }
 
   private rejectAll(error: Error): void {

@@ -11,6 +11,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export interface NodeTypes {
+  /**
+   * The name the script files go by, next to the index.d.ts they came from: the
+   * same for every notebook, so that a parse of them can be shared (snapshot-entry.ts).
+   */
+  file: string;
   /** The script files, each after the files it references. */
   scripts: string;
   /** The module files, by path. */
@@ -44,7 +49,7 @@ function gather(index: string): NodeTypes {
     else scripts.push(text.replace(REFERENCE_PATH, '').replace(OTHER_REFERENCE, ''));
   };
   visit(index);
-  return { scripts: scripts.join('\n'), modules };
+  return { file: join(dirname(index), '__loom_node_types__.d.ts'), scripts: scripts.join('\n'), modules };
 }
 
 /** Whether a declaration file is a module: an `import` or `export` outside every brace (not `import("x")` in a type). */

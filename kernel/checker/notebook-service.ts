@@ -19,6 +19,7 @@ import { KERNEL_GLOBALS_D_TS } from './kernel-globals.js';
 import { libBundleKey, libBundleText } from './lib-bundle.js';
 import { nodeTypes } from './node-types-bundle.js';
 import { ResolutionCache } from './resolution-cache.js';
+import { splitRegistry } from './split-registry.js';
 
 /** The NotebookService behind each language service, for checkCell (check.ts). */
 const notebooks = new WeakMap<ts.LanguageService, NotebookService>();
@@ -41,14 +42,21 @@ export class NotebookService {
   private readonly resolution: ResolutionCache;
   readonly service: ts.LanguageService;
 
-  constructor(cwd: string) {
+  /**
+   * `registry` holds the parsed files; one shared with an earlier service (the
+   * checker's snapshot, snapshot-entry.ts) gives this one lib and @types/node
+   * already parsed and bound, as long as the compiler options that shape a parse
+   * are the same: the files that do not belong to a notebook have names that do
+   * not depend on `cwd`.
+   */
+  constructor(cwd: string, registry: ts.DocumentRegistry = ts.createDocumentRegistry()) {
     this.cells = new NotebookCells(cwd);
-    this.globalsFile = join(cwd, '__loom_kernel_globals__.d.ts');
-    this.libFile = join(cwd, '__loom_lib__.d.ts');
+    this.globalsFile = join(__dirname, '__loom_kernel_globals__.d.ts');
+    this.libFile = join(LIB_DIR, '__loom_lib__.d.ts');
     this.currentFile = join(cwd, '__loom_current_cell__.mts');
     const options = compilerOptions(cwd);
-    this.nodeFile = join(cwd, '__loom_node_types__.d.ts');
     const node = nodeTypes(options.typeRoots ?? []);
+    this.nodeFile = node?.file ?? join(cwd, '__loom_node_types__.d.ts');
     // Found: given as root files instead of through `types` (which would load every file of it again).
     if (node) options.types = [];
     this.nodeFiles = node ? [this.nodeFile, ...node.modules] : [];
@@ -99,7 +107,9 @@ export class NotebookService {
       realpath: (name) => ts.sys.realpath?.(name) ?? name,
       useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
     };
-    this.service = ts.createLanguageService(host, ts.createDocumentRegistry());
+    // Shared with other notebooks (shared-server.ts) only for the files all of them have alike.
+    const own = (fileName: string): boolean => fileName === this.currentFile || this.cells.files().has(fileName);
+    this.service = ts.createLanguageService(host, splitRegistry(registry, own));
     notebooks.set(this.service, this);
   }
 
@@ -149,8 +159,13 @@ export class NotebookService {
    * run, and the next real request replaces the text.
    */
   warmCheck(step: number): void {
-    this.current = { text: `const ${INTERNAL_PREFIX}warm_${step} = ${step};`, version: this.current.version + 1 };
+    this.warmText(`const ${INTERNAL_PREFIX}warm_${step} = ${step};`);
     this.service.getSemanticDiagnostics(this.currentFile);
+  }
+
+  /** Makes throwaway text the current cell, for warming up; unlike setCurrent it confirms no cell as run. */
+  warmText(text: string): void {
+    this.current = { text, version: this.current.version + 1 };
   }
 
   /** What each internal import alias of a companion module refers to (value, type, namespace). */

@@ -1,13 +1,15 @@
 /**
- * The contract between the kernel's main thread (client.ts) and the checker
- * thread (worker.ts): every message that crosses the thread boundary, and the
+ * The contract between the kernel (client.ts) and the checker process
+ * (serve.ts, worker.ts): every message that crosses between them, and the
  * answers they carry. The reply types are Jupyter 5.4's reply contents, with the
  * messaging spec's field names, so that the kernel sends them as they come.
  *
  * Declared as `type`, not `interface`: a type alias of an object type is
  * assignable to `Record<string, unknown>` (protocol's reply content), an
- * interface is not. This file imports nothing, so nothing can cycle through it.
+ * interface is not. This file imports only types of the transpiler's, which import nothing of the checker's.
  */
+import type { CompiledCell } from '../transpile/transpiled.js';
+
 
 // ------------------------------------------------------------ Jupyter 5.4 reply contents
 
@@ -58,7 +60,13 @@ export type CellDiagnostic = {
   lineText: string;
 };
 
-// ------------------------------------------------------------ messages across the thread
+/** A cell checked, and transpiled for the executor when it has no type error (the executor then never loads the compiler for it). */
+export type CheckedCell = {
+  diagnostics: CellDiagnostic[];
+  compiled?: CompiledCell;
+};
+
+// ------------------------------------------------------------ messages between the kernel and the checker
 
 /** What each kind of request is answered with. */
 export type Answers = {
@@ -66,14 +74,16 @@ export type Answers = {
   inspect: InspectReply;
   isComplete: IsCompleteReply;
   check: CellDiagnostic[];
+  checkAndCompile: CheckedCell;
 };
 
-/** Kernel -> checker thread. Those with an `id` are answered, the rest are not. */
+/** Kernel -> checker. Those with an `id` are answered, the rest are not. */
 export type WorkerRequest =
   | { id: number; kind: 'complete'; code: string; cursorPos: number }
   | { id: number; kind: 'inspect'; code: string; cursorPos: number; detailLevel: 0 | 1 }
   | { id: number; kind: 'isComplete'; code: string }
   | { id: number; kind: 'check'; code: string }
+  | { id: number; kind: 'checkAndCompile'; code: string }
   | { kind: 'addCells'; codes: string[] }
   | { kind: 'reset' }
   | { kind: 'warmUp' }
@@ -82,13 +92,19 @@ export type WorkerRequest =
 /** The requests that are answered. */
 export type AnsweredRequest = Extract<WorkerRequest, { id: number }>;
 
-/** Checker thread -> kernel: the answer to the request with the same id, or why there is none. */
+/** Checker -> kernel: the answer to the request with the same id, or why there is none. */
 export type WorkerResponse =
   | { id: number; ok: true; value: Answers[keyof Answers] }
   | { id: number; ok: false; error: string };
 
-/** The thread's workerData: where imports resolve from, and the cells executed so far. */
+/** What the checker starts with: where imports resolve from, and the cells executed so far. */
 export type WorkerData = {
   cwd: string;
   cells: string[];
 };
+
+/** Kernel -> checker process: the first message is `start`, then requests. */
+export type ToChecker = { kind: 'start'; data: WorkerData } | WorkerRequest;
+
+/** The environment variable that makes a checker process the user's shared one (shared-server.ts), and where it listens. */
+export const SOCKET_ENV = 'LOOM_CHECKER_SOCKET';

@@ -1,31 +1,40 @@
 /**
- * What runs inside the checker thread (client.ts starts it): the kernel's
- * messages (types.ts) answered by the TypeScript language service over the
- * notebook (notebook-service.ts). Requests are answered one at a time, in order.
+ * What the checker process runs (serve.ts starts it, client.ts talks to it):
+ * the kernel's messages (types.ts) answered by the TypeScript language service
+ * over the notebook (notebook-service.ts). Requests are answered one at a
+ * time, in order.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import type ts from 'typescript';
 import { NotebookService } from './notebook-service.js';
 import { complete } from './complete.js';
 import { inspect } from './inspect.js';
 import { isComplete } from './is-complete.js';
 import { checkCell } from './check.js';
+import { compileCell } from '../transpile/cell.js';
 import type { Answers, AnsweredRequest, WorkerData, WorkerRequest, WorkerResponse } from './types.js';
+
+/** How long after a cell was added its parse waits for a request that would make the program anyway. */
+const IDLE_PARSE_MS = 20;
 
 /** Throwaway checks after warmUp: enough for V8 to optimise the checker (measured: ~30). */
 const WARM_CHECKS = 30;
 
+/** Throwaway checks this process has made: V8 optimises its code once, for every notebook a shared checker serves. */
+let warmChecksDone = 0;
+
 /**
  * Handles the kernel's messages in order. The compiler is created on the
  * first completion or inspection (is_complete only parses); cells executed
- * before that are queued and added in one batch.
+ * before that are queued and added in one batch. `registry` may hold lib and
+ * @types/node parsed already (the snapshot's, snapshot-entry.ts).
  */
-export function createHandler(data: WorkerData, reply: (response: WorkerResponse) => void): (request: WorkerRequest) => void {
+export function createHandler(data: WorkerData, reply: (response: WorkerResponse) => void, registry?: ts.DocumentRegistry): (request: WorkerRequest) => void {
   let notebook: NotebookService | undefined;
   let queuedCells: string[] = [...data.cells];
 
   const service = (): NotebookService => {
     if (!notebook) {
-      notebook = new NotebookService(data.cwd);
+      notebook = new NotebookService(data.cwd, registry);
       notebook.addCells(queuedCells);
       queuedCells = [];
     }
@@ -46,6 +55,13 @@ export function createHandler(data: WorkerData, reply: (response: WorkerResponse
         s.setCurrent(request.code);
         return checkCell(s.service, s.currentFile, request.code);
       }
+      case 'checkAndCompile': {
+        const s = service();
+        s.setCurrent(request.code);
+        const diagnostics = checkCell(s.service, s.currentFile, request.code);
+        // A cell with type errors does not run: nothing to transpile.
+        return diagnostics.length > 0 ? { diagnostics } : { diagnostics, compiled: compileCell(request.code) };
+      }
       case 'inspect': {
         const s = service();
         s.setCurrent(request.code);
@@ -54,19 +70,34 @@ export function createHandler(data: WorkerData, reply: (response: WorkerResponse
     }
   };
 
-  // Checks of throwaway text while nothing else is asked (see warmUp below); any request stops them.
+  // Warm-up work, one piece per turn of the event loop, so that a real request waiting behind
+  // it (the first cell's check) is answered first. The throwaway checks stop at any real request.
+  const warmSteps: (() => void)[] = [];
   let warmChecksLeft = 0;
   const warmWhileIdle = (): void => {
     setImmediate(() => {
-      if (warmChecksLeft <= 0) return;
-      warmChecksLeft -= 1;
-      service().warmCheck(warmChecksLeft);
+      const step = warmSteps.shift();
+      if (step) step();
+      else if (warmChecksLeft > 0) {
+        warmChecksLeft -= 1;
+        warmChecksDone += 1;
+        service().warmCheck(warmChecksLeft);
+      } else return;
       warmWhileIdle();
     });
   };
 
+  // New cells are parsed while the user is still typing, not in the next completion; but not when
+  // a request comes first (Run All: the next cell's check), which makes that program itself.
+  let idleParse: NodeJS.Timeout | undefined;
+  const parseWhenIdle = (): void => {
+    clearTimeout(idleParse);
+    idleParse = setTimeout(() => notebook?.service.getProgram(), IDLE_PARSE_MS);
+  };
+
   return (request) => {
     if (request.kind !== 'warmUp') warmChecksLeft = 0;
+    if (request.kind !== 'addCells') clearTimeout(idleParse);
     switch (request.kind) {
       case 'addCells':
         if (!notebook) {
@@ -74,23 +105,30 @@ export function createHandler(data: WorkerData, reply: (response: WorkerResponse
           return;
         }
         notebook.addCells(request.codes);
-        // Parse the new cells now, while the user is still typing, not in the next completion.
-        notebook.service.getProgram();
+        parseWhenIdle();
         return;
       case 'reset':
         queuedCells = [];
         notebook?.reset();
         return;
-      case 'warmUp':
-        // Loads lib and @types/node and warms the checker's code paths.
-        answer({ id: 0, kind: 'complete', code: 'Math.', cursorPos: 5 });
-        answer({ id: 0, kind: 'inspect', code: 'process', cursorPos: 7, detailLevel: 0 });
+      case 'warmUp': {
+        // Loads lib and @types/node (unless the snapshot has them) and warms the checker's code paths.
+        const warm = (code: string, run: (s: NotebookService) => void) => () => {
+          const s = service();
+          s.warmText(code);
+          run(s);
+        };
+        warmSteps.push(
+          () => service().service.getProgram(),
+          warm('Math.', (s) => complete(s.service, s.currentFile, 'Math.', 5)),
+          warm('process', (s) => inspect(s.service, s.currentFile, 'process', 7, 0)),
+        );
         // A fresh checker takes 4-13 ms a cell for its first twenty or so, 2 ms once V8 has
-        // optimised it: spend the seconds before the first Shift+Enter on that, one check per
-        // turn of the event loop, and stop at the first real request.
-        warmChecksLeft = WARM_CHECKS;
+        // optimised it: spend the seconds before the first Shift+Enter on that.
+        warmChecksLeft = Math.max(0, WARM_CHECKS - warmChecksDone);
         warmWhileIdle();
         return;
+      }
       case 'crash':
         // Uncaught, so the worker dies before it reads another message.
         throw new Error('crash requested by a test');
@@ -102,10 +140,4 @@ export function createHandler(data: WorkerData, reply: (response: WorkerResponse
         }
     }
   };
-}
-
-// Only as a worker: loading this file elsewhere (to profile it, say) starts nothing.
-if (parentPort) {
-  const port = parentPort;
-  port.on('message', createHandler(workerData as WorkerData, (response) => port.postMessage(response)));
 }

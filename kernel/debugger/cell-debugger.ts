@@ -18,6 +18,7 @@ import { event, MAIN_THREAD, type DapEvent } from './dap.js';
 import { DebugThread, revivedLinesOf, revivedPlace, type CdpCallFrame, type Pause } from './debug-thread.js';
 import { Handles } from './handles.js';
 import { insideTryWithCatch } from './try-blocks.js';
+import type { CellNaming } from './debug-info.js';
 import { WorkerThreads } from './worker-threads.js';
 
 export type { CdpCallFrame, Pause } from './debug-thread.js';
@@ -42,6 +43,8 @@ export interface DebuggerOptions {
   hostModule: string;
   /** A global the debugger made (copyToGlobals): later cells' type check must know the name. */
   declareGlobal(name: string): void;
+  /** How cells are named as files, when told before the debugger was made (on-demand.ts). */
+  naming?: CellNaming;
 }
 
 interface SourceBreakpoint {
@@ -61,7 +64,7 @@ const UNTIL_THE_CELL_ENDS_MS = 2 ** 31 - 1;
 const AUTO_STEP_LIMIT = 20;
 
 export class CellDebugger {
-  readonly cells = new CellSources();
+  readonly cells: CellSources;
   readonly handles = new Handles();
   started = false;
   /** Frame ids of every stopped thread -> their CDP call frames. */
@@ -86,6 +89,7 @@ export class CellDebugger {
   private readonly libraryRegExps: RegExp[];
 
   constructor(private readonly options: DebuggerOptions) {
+    this.cells = new CellSources(options.naming);
     this.libraryPatterns = ['^node:', '/node_modules/', ...options.libraryFolders.map((folder) => escapeRegExp(folder))];
     this.libraryRegExps = this.libraryPatterns.map((pattern) => new RegExp(pattern));
     this.workers = new WorkerThreads({

@@ -8,11 +8,10 @@
  *    transpiling is deterministic, so a breakpoint can be set on a cell's
  *    script before the cell runs, and a paused script found by its hash.
  */
-import { createHash, randomInt } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, sep } from 'node:path';
 import { transpileCell, type CellPosition } from '../transpile/cell.js';
+import { cellNaming, type CellNaming } from './debug-info.js';
 import { murmur2 } from './murmur2.js';
 
 export interface CellSource {
@@ -29,18 +28,16 @@ export interface CellSource {
   scriptLinesOf(cellLine: number): number[];
 }
 
-export class CellSources {
-  readonly seed = randomInt(0, 2 ** 31);
-  /**
-   * Ends with the path separator, as JupyterLab expects. The folder's name has
-   * `ipykernel_` in it because JupyterLab's debugger-extension (4.6) shows a
-   * frame or breakpoint as `Cell [3]` only for such paths (its displayRegistry);
-   * others show as the temp file's path.
-   */
-  readonly prefix = join(tmpdir(), `ipykernel_loom_${process.pid}`) + sep;
-  readonly suffix = '.ts';
+export class CellSources implements CellNaming {
+  readonly seed: number;
+  readonly prefix: string;
+  readonly suffix: string;
   private readonly byPath = new Map<string, CellSource>();
   private readonly byHash = new Map<string, CellSource>();
+
+  constructor(naming: CellNaming = cellNaming()) {
+    ({ seed: this.seed, prefix: this.prefix, suffix: this.suffix } = naming);
+  }
 
   pathOf(code: string): string {
     return `${this.prefix}${murmur2(code, this.seed)}${this.suffix}`;

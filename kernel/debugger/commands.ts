@@ -10,6 +10,7 @@
 import ts from 'typescript';
 import { DEBUG_HELPERS } from '../executor/messages.js';
 import type { CellDebugger } from './cell-debugger.js';
+import { debugInfoReply } from './debug-info.js';
 import { failure, MAIN_THREAD, success, type DapRequest, type DapResponse, type DapStackFrame } from './dap.js';
 import { typeOf, variableOf, variablesOf, type RemoteObject } from './remote-values.js';
 
@@ -47,17 +48,10 @@ export const COMMANDS: Record<string, Command> = {
   configurationDone: (request) => success(request),
 
   debugInfo(request, debug) {
-    return success(request, {
-      isStarted: debug.started,
-      hashMethod: 'Murmur2',
-      hashSeed: debug.cells.seed,
-      tmpFilePrefix: debug.cells.prefix,
-      tmpFileSuffix: debug.cells.suffix,
+    return debugInfoReply(request, debug.cells, {
+      started: debug.started,
       breakpoints: [...debug.breakpoints].map(([source, breakpoints]) => ({ source, breakpoints })),
       stoppedThreads: debug.stoppedThreads(),
-      richRendering: true,
-      exceptionPaths: ['JavaScript Exceptions'],
-      copyToGlobals: true,
     });
   },
 

@@ -24,6 +24,7 @@
  *         debugger on. Not in loom's fd table: only the executor has it.
  */
 import type { ErrorContent, MimeBundle, StreamName } from '../jupyter/output.js';
+import type { CompiledCell } from '../transpile/transpiled.js';
 
 export { CONTROL_FD, LIFELINE_FD, FRAMES_FD, INPUT_FD } from '../../src/host/index.js';
 
@@ -49,16 +50,12 @@ export interface ExecuteCommand {
   /** Expressions to evaluate after the cell, as in execute_request. */
   userExpressions: Record<string, string>;
   allowStdin: boolean;
+  /** The cell transpiled by the type checker; without it the executor transpiles the cell itself. */
+  compiled?: CompiledCell;
 }
 
 export interface ShutdownCommand {
   type: 'shutdown';
-}
-
-/** Transpile this code now (while the kernel type-checks it), so that running it starts at once. */
-export interface PrepareCommand {
-  type: 'prepare';
-  code: string;
 }
 
 /** A debugger client attached: start the debug relay on DEBUG_FD (once). */
@@ -66,7 +63,7 @@ export interface DebugStartCommand {
   type: 'debug_start';
 }
 
-export type ToExecutor = ExecuteCommand | PrepareCommand | ShutdownCommand | DebugStartCommand;
+export type ToExecutor = ExecuteCommand | ShutdownCommand | DebugStartCommand;
 
 // ---------------------------------------------------------------- executor -> kernel (fd 5)
 

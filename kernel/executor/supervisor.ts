@@ -84,11 +84,6 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     return done;
   }
 
-  /** Lets an idle executor transpile a cell while the kernel type-checks it. */
-  prepare(code: string): void {
-    if (this.child && this.child === this.started && !this.running) this.child.send({ type: 'prepare', code });
-  }
-
   /**
    * Starts the executor's debug relay (once per executor) and returns the
    * socket it speaks on (messages.ts, DEBUG_FD); it closes when that executor ends.

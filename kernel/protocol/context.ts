@@ -7,7 +7,7 @@
  * pass scripted ones (test/helpers/protocol-harness.ts).
  */
 import type { DoneFrame, ExecuteCommand, InputReply } from '../executor/messages.js';
-import type { CellDiagnostic } from '../checker/types.js';
+import type { CellDiagnostic, CheckedCell } from '../checker/types.js';
 import type { DapRequest, DapResponse } from '../debugger/dap.js';
 import type { WireMessage } from '../wire/codec.js';
 import type { Identity, Parent } from './builder.js';
@@ -23,8 +23,6 @@ export interface Executor {
   readonly inputsWaiting: number;
   /** Runs a cell; an interrupt since `interruptsBefore` means it does not run. */
   execute(command: Omit<ExecuteCommand, 'type'>, interruptsBefore: number): Promise<DoneFrame>;
-  /** A hint: the cell about to run may be transpiled while it is type-checked. */
-  prepare(code: string): void;
   interrupt(): void;
   /** Counts an input() that waits for its one reply. */
   inputRequested(): void;
@@ -37,6 +35,8 @@ export interface Language {
   inspect(code: string, cursorPos: number, detailLevel: 0 | 1): Promise<InspectReply>;
   isComplete(code: string): Promise<IsCompleteReply>;
   check(code: string): Promise<CellDiagnostic[]>;
+  /** The cell checked and, when it has no type error, transpiled for the executor (kernel/transpile/transpiled.ts). */
+  checkAndCompile(code: string): Promise<CheckedCell>;
   /** A cell ran: later cells may use what it declared. */
   addCell(code: string): void;
   /** The executor lost every variable: forget every cell. */

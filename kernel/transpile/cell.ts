@@ -9,43 +9,18 @@
  *  - after it: every top-level binding becomes a global `var`, and the rest of
  *    the cell runs in an async arrow so top-level await works (top-level-scope.ts).
  * The source map TypeScript writes for the result maps stack frames back to cell lines.
+ * What it makes is data (transpiled.ts), so the checker can do this for the executor.
  * The names the cell declares, and which of them a module binds (import-bindings.ts),
  * come with it: code sent to a thread or process brings those it uses along.
  */
 import ts from 'typescript';
-import { SourceMap, type SourceMapPayload } from 'node:module';
 import { moduleSyntaxToScript } from './module-syntax.js';
 import { reportImports, type ImportBinding } from './import-bindings.js';
 import { topLevelToGlobals, type ScopeProblem } from './top-level-scope.js';
+import { positionOf, recentCell, remember, type CompiledCell, type TranspiledCell } from './transpiled.js';
 
-export type { CellCompletion } from './top-level-scope.js';
-export type { ImportBinding } from './import-bindings.js';
-
-/** A place in the cell, 1-based like an editor shows it. */
-export interface CellPosition {
-  line: number;
-  column: number;
-}
-
-export interface CellSyntaxError extends CellPosition {
-  message: string;
-}
-
-export interface TranspiledCell {
-  /** The script; its completion value is a Promise<CellCompletion | undefined>. */
-  code: string;
-  /** When not empty, `code` must not be run. */
-  syntaxErrors: CellSyntaxError[];
-  /** The globals the cell declares (its top-level bindings), in no particular order. */
-  declarations: string[];
-  /** Those of them bound to a module (`import fs from 'node:fs'`, `const x = require('m')`). */
-  imports: ImportBinding[];
-  /**
-   * Maps a 1-based line and column of `code` to the cell; undefined for the
-   * wrapper's own code. Without a column: where the line's code starts.
-   */
-  toCell(line: number, column?: number): CellPosition | undefined;
-}
+export type { CellCompletion, CellPosition, CellSyntaxError, CompiledCell, ImportBinding, TranspiledCell } from './transpiled.js';
+export { positionOf } from './transpiled.js';
 
 const compilerOptions: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2022,
@@ -56,29 +31,22 @@ const compilerOptions: ts.CompilerOptions = {
   sourceMap: true,
 };
 
-/** Cells are re-run often, and a transpile costs about a millisecond: remember the recent ones. */
-const recent = new Map<string, TranspiledCell>();
-const RECENT_LIMIT = 256;
-
+/** The cell transpiled, through transpiled.ts's cache of recent cells. */
 export function transpileCell(source: string): TranspiledCell {
-  const known = recent.get(source);
-  if (known) return known;
-  const cell = transpileUncached(source);
-  recent.set(source, cell);
-  if (recent.size > RECENT_LIMIT) recent.delete(recent.keys().next().value!);
-  return cell;
+  return recentCell(source) ?? remember(source, compileCell(source));
 }
 
-function transpileUncached(source: string): TranspiledCell {
+/** The cell transpiled, as data: what the checker sends the executor. */
+export function compileCell(source: string): CompiledCell {
   // As Node's REPL does: `{ a: 1 }` alone is an object to show, not a block with a label.
   if (/^\s*\{/.test(source) && !/;\s*$/.test(source)) {
-    const asObject = transpileScript(`(${source})`);
+    const asObject = compileScript(`(${source})`);
     if (asObject.syntaxErrors.length === 0) return asObject;
   }
-  return transpileScript(source);
+  return compileScript(source);
 }
 
-function transpileScript(source: string): TranspiledCell {
+function compileScript(source: string): CompiledCell {
   const problems: ScopeProblem[] = [];
   const declarations: string[] = [];
   const imports: ImportBinding[] = [];
@@ -96,27 +64,5 @@ function transpileScript(source: string): TranspiledCell {
     })),
     ...problems.map((p) => ({ ...positionOf(source, p.start), message: p.message })),
   ];
-  const map = new SourceMap(JSON.parse(output.sourceMapText ?? '{}') as SourceMapPayload);
-  const lines = code.trimEnd().split('\n');
-  return {
-    code,
-    syntaxErrors,
-    declarations,
-    imports,
-    toCell(line, column) {
-      // The last line is the `})();` that calls the wrapper: not the user's code.
-      if (line === lines.length) return undefined;
-      // Before the first mapping of a line, findEntry answers with the line above.
-      const start = Math.max(0, (lines[line - 1] ?? '').search(/\S/));
-      const entry = map.findEntry(line - 1, Math.max(start, (column ?? 1) - 1));
-      return 'originalLine' in entry ? { line: entry.originalLine + 1, column: entry.originalColumn + 1 } : undefined;
-    },
-  };
-}
-
-/** The 1-based line and column of `offset` in `source`. */
-export function positionOf(source: string, offset: number): CellPosition {
-  const before = source.slice(0, offset);
-  const lineStart = before.lastIndexOf('\n') + 1;
-  return { line: before.split('\n').length, column: offset - lineStart + 1 };
+  return { code, syntaxErrors, declarations, imports, map: output.sourceMapText ?? '{}' };
 }

@@ -15,6 +15,7 @@ import { LIFELINE_POLL_MS, parentAlive } from '../internal/lifeline.js';
 
 const { control, outbox } = workerData as { control: number; outbox: SharedArrayBuffer };
 const box = new Outbox(outbox, control);
+box.helperStarted();
 let lastCheck = 0;
 
 for (;;) {

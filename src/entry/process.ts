@@ -4,15 +4,14 @@
  * frame, then either runs one Process (mode 'process') or serves pool tasks
  * until told to stop (mode 'pool').
  */
+// First, before the rest of loom loads: the lifeline, and the helper thread that watches it.
+import { endIfOrphaned, outbox } from './process-lifeline.js';
 import { deserialize, serialize } from 'node:v8';
-import { Worker } from 'node:worker_threads';
 import { BrokenWorkerError, NotShippableError } from '../errors.js';
-import { entryFile } from '../internal/entry-file.js';
 import { serializeError } from '../internal/error-wire.js';
 import { setChildChannel, workEnded } from '../internal/hub/child-channel.js';
 import { SyncChannel, type Frame } from '../internal/hub/frames.js';
-import { Outbox, OUTBOX_BYTES } from '../internal/hub/outbox.js';
-import { pollableLifeline } from '../internal/lifeline.js';
+import { Outbox } from '../internal/hub/outbox.js';
 import { CONTROL_FD, F, type ChildInit, type PoolWorkerInit, type ProcessInit } from '../internal/hub/protocol.js';
 import { processHooks } from '../internal/host/processes.js';
 import { threadHooks } from '../internal/host/threads.js';
@@ -24,29 +23,9 @@ import { Reader, Writer } from '../internal/wire-codec.js';
 import { enterChildTag, routeChildOutput } from './process-output.js';
 import { reportErrorHere } from './report-error.js';
 
-/** The helper thread (child-io.ts): watches the lifeline (made pollable here) and writes queued frames. */
-function startHelper(outbox: SharedArrayBuffer): void {
-  pollableLifeline();
-  new Worker(entryFile('child-io'), { workerData: { control: CONTROL_FD, outbox }, name: 'loom child io' }).unref();
-}
-
-const outbox = new SharedArrayBuffer(OUTBOX_BYTES);
-startHelper(outbox);
-
 // fd 3 closed: the parent's hub is gone, and so is the reason to be here.
 const channel = new SyncChannel(CONTROL_FD, new Outbox(outbox, CONTROL_FD), () => process.exit(70));
 setChildChannel(channel);
-
-const first = channel.read();
-if (first.kind !== F.INIT) throw new Error(`loom child: expected INIT, got frame kind ${first.kind}`);
-const init = deserialize(first.body) as ChildInit;
-routeChildOutput(channel, init.tag, outbox);
-// The preloads reach this child's own children too.
-processHooks.processPreload = init.preload;
-for (const file of init.preload) require(file);
-threadHooks.threadStdio = init.threadStdio;
-// Shared objects load their modules as they arrive, and shipped code the loom modules it uses: not all of loom.
-loadKindsOnDemand();
 
 /**
  * Required at first use: a child that runs one Process needs none of the
@@ -59,6 +38,7 @@ const poolSide = {
   run: lazy<typeof import('./run-task.js')>(() => require('./run-task.js')),
 };
 
+// Registered before anything a spare loads ahead (below), so that a spare's exit handlers run in a fresh child's order.
 process.on('exit', () => {
   try {
     workEnded();
@@ -68,9 +48,35 @@ process.on('exit', () => {
   }
 });
 
+let first = channel.read();
+if (first.kind === F.SPARE) {
+  // A spare (internal/hub/spare.ts): it loads, while it waits, what the work it will probably get needs.
+  if (first.a === 1) {
+    poolSide.current();
+    poolSide.load();
+    poolSide.run();
+  } else processSide();
+  channel.write(F.SPARE_READY, 0, 0);
+  first = channel.read();
+}
+if (first.kind !== F.INIT) throw new Error(`loom child: expected INIT, got frame kind ${first.kind}`);
+const init = deserialize(first.body) as ChildInit;
+// Its work may have waited in the pipe while Node booted (a fresh child's INIT is sent at its spawn).
+endIfOrphaned();
+routeChildOutput(channel, init.tag, outbox);
+// The preloads reach this child's own children too.
+processHooks.processPreload = init.preload;
+for (const file of init.preload) require(file);
+threadHooks.threadStdio = init.threadStdio;
+// Shared objects load their modules as they arrive, and shipped code the loom modules it uses: not all of loom.
+loadKindsOnDemand();
+
 async function runProcess(job: ProcessInit): Promise<void> {
+  // Booted: the hub spawns its next spare child now, not while this one was still booting.
+  channel.write(F.READY, 0, 0);
   try {
     const proc = processSide().reviveProcess(job.job, job.identity);
+    endIfOrphaned();
     await proc.run();
     workEnded();
     channel.write(F.FINISHED, 0, 0);

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DoneFrame, ExecuteCommand, FromExecutor, InputReply } from '../../kernel/executor/messages.js';
-import type { CellDiagnostic } from '../../kernel/checker/types.js';
+import type { CellDiagnostic, CheckedCell } from '../../kernel/checker/types.js';
 import type { Identity } from '../../kernel/protocol/builder.js';
 import { Cells } from '../../kernel/protocol/cells.js';
 import type { Executor, KernelContext, Language } from '../../kernel/protocol/context.js';
@@ -77,7 +77,6 @@ export function failedWith(ename: string, evalue: string): Outcome {
 export class ScriptedExecutor implements Executor {
   script: Script = () => ran;
   readonly executed: string[] = [];
-  readonly prepared: string[] = [];
   readonly inputs: InputReply[] = [];
   interrupts = 0;
   inputsWaiting = 0;
@@ -88,10 +87,6 @@ export class ScriptedExecutor implements Executor {
     this.executed.push(command.code);
     const outcome = await this.script(command, this.emit);
     return { type: 'done', parent: command.parent, ...outcome };
-  }
-
-  prepare(code: string): void {
-    this.prepared.push(code);
   }
 
   interrupt(): void {
@@ -119,6 +114,10 @@ export class ScriptedLanguage implements Language {
 
   async check(code: string): Promise<CellDiagnostic[]> {
     return this.typeErrors.get(code) ?? [];
+  }
+
+  async checkAndCompile(code: string): Promise<CheckedCell> {
+    return { diagnostics: await this.check(code) };
   }
 
   addCell(code: string): void {

@@ -5,6 +5,8 @@
  * with SIGKILL and can clean nothing up.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { sep } from 'node:path';
 import { describe, it } from 'node:test';
 import { KernelClient } from '../../kernel/client/client.js';
 import { descendantsOf, waitForExit } from '../helpers/processes.js';
@@ -25,11 +27,20 @@ const START_WORKERS = [
   'spinner.pid',
 ].join('\n');
 
+/** The kernel's type checker (kernel/checker/checker-process.ts): it lives as long as the kernel, not its executor. */
+function isChecker(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`${sep}checker${sep}`);
+  } catch {
+    return false;
+  }
+}
+
 /** The executor and every worker below it: at least the spinner, the pool's and the executor's processes. */
 async function startWorkers(kernel: KernelClient): Promise<number[]> {
   const { reply } = await kernel.execute(START_WORKERS);
   assert.equal(reply.content.status, 'ok', `${reply.content.ename}: ${reply.content.evalue}`);
-  const pids = descendantsOf(kernel.process!.pid!);
+  const pids = descendantsOf(kernel.process!.pid!).filter((pid) => !isChecker(pid));
   // The executor, the spinner, 2 pool processes, at least 1 executor process.
   assert.ok(pids.length >= 5, `expected the executor and its workers, found ${pids.length} processes`);
   return pids;

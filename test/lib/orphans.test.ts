@@ -35,13 +35,18 @@ async function exitWithin(pids: number[], ms: number): Promise<number> {
   return Date.now() - t0;
 }
 
+// The children named run user code: 2 s is the bound of its lifeline's watcher (its helper thread,
+// which may still boot when user code starts) or, on Linux with setpriv, of nothing: the kernel's
+// parent-death signal (process-death-signal.test.ts). A child still booting is the last test's case.
 test('SIGKILL of a process owning a pool and a Process: its children exit within 2 s, even mid busy loop', async () => {
   const { pid, children } = await owner(`
     const pool = new loom.Pool(2);
-    pool.map(() => process.pid, [1, 2], { chunksize: 1 }).then((workers) => {
+    pool.map(() => process.pid, [1, 2], { chunksize: 1 }).then(async (workers) => {
       pool.map(() => { for (;;); }, [1, 2]);
-      const p = new loom.Process({ target: () => { for (;;); } });
+      const running = new loom.multiprocessing.Queue();
+      const p = new loom.Process({ target: (running) => { running.putSync(1); for (;;); }, args: [running] });
       p.start();
+      await running.get();
       console.log('pids ' + [...new Set(workers), p.pid].join(','));
     });
   `);
@@ -61,4 +66,17 @@ test("the same for the executors' worker processes", async () => {
   process.kill(pid, 'SIGKILL');
   assert.equal(children.length, 2);
   await exitWithin(children, 2000);
+});
+
+test('SIGKILL of its owner right after start(), while the child still boots: the child exits too', async () => {
+  const { pid, children } = await owner(`
+    const p = new loom.Process({ target: () => { for (;;); } });
+    p.start();
+    console.log('pids ' + p.pid);
+  `);
+  process.kill(pid, 'SIGKILL');
+  // The kernel kills it at once where setpriv sets its parent-death signal; otherwise it notices at
+  // the first line of its entry (src/entry/process-lifeline.ts), after Node's own boot, which on a
+  // loaded 2-core machine takes seconds: the bound is for that boot, not for loom.
+  await exitWithin(children, 10_000);
 });

@@ -1,9 +1,10 @@
 /**
  * The soak: thousands of cells of mixed work against one kernel, through
- * KernelClient, with the resident memory of the kernel and its executor
+ * KernelClient, with the resident memory of the kernel, its executor and the
+ * user's type checker (a process of its own, shared by the user's kernels)
  * sampled from /proc after a full garbage collection in the executor. Fails
- * (exit code 1) if any reply is missing or wrong, or if either process's RSS
- * grows by more than 20% after the warm-up.
+ * (exit code 1) if any reply is missing or wrong, or if any of those
+ * processes' RSS grows by more than 20% after the warm-up.
  *
  *   npm run soak            # 5,000 cells
  *   npm run soak -- 500     # a shorter run
@@ -19,6 +20,9 @@ import { KernelClient } from '../../kernel/client/client.js';
 import { descendantsOf, waitForExit } from '../helpers/processes.js';
 import { CELL_KINDS, COLLECT_GARBAGE, SETUP, type CellKind } from './cells.js';
 import { MemoryWatch } from './memory.js';
+import { processesWithEnv } from '../../bench/lib/proc-memory.js';
+import { defaultSnapshotFolder, sharedSocketPath } from '../../kernel/checker/snapshot.js';
+import { SOCKET_ENV } from '../../kernel/checker/types.js';
 
 const DEFAULT_CELLS = 5000;
 /** RSS may grow this much (a fraction) between the end of the warm-up and the end of the run. */
@@ -47,7 +51,14 @@ function executorPid(kernel: number): number {
   return pid;
 }
 
-/** Collects the executor's garbage (COLLECT_GARBAGE), then samples both processes. */
+/** The user's shared type checker this kernel uses (kernel/checker/shared-server.ts), when there is one. */
+function checkerPid(): number | undefined {
+  const folder = defaultSnapshotFolder();
+  const socket = folder === undefined ? undefined : sharedSocketPath(folder);
+  return socket === undefined ? undefined : processesWithEnv(SOCKET_ENV, socket)[0];
+}
+
+/** Collects the executor's garbage (COLLECT_GARBAGE), then samples the processes. */
 async function sampleAfterCollecting(kernel: KernelClient, memory: MemoryWatch): Promise<void> {
   const collected = await kernel.execute(COLLECT_GARBAGE, { timeoutMs: 60_000 });
   assert.equal(collected.reply.content.status, 'ok', `the garbage-collecting cell failed: ${collected.reply.content.evalue}`);
@@ -73,7 +84,8 @@ async function main(): Promise<void> {
     const setup = await kernel.execute(SETUP);
     assert.equal(setup.reply.content.status, 'ok', `the setup cell failed: ${setup.reply.content.evalue}`);
     const executor = executorPid(kernelPid);
-    const memory = new MemoryWatch({ kernel: kernelPid, executor });
+    const checker = checkerPid();
+    const memory = new MemoryWatch({ kernel: kernelPid, executor, ...(checker !== undefined && { checker }) });
     await sampleAfterCollecting(kernel, memory);
     for (let i = 0; i < total; i++) {
       const kind: CellKind = CELL_KINDS[i % CELL_KINDS.length]!;

@@ -46,7 +46,6 @@ describe('dispatcher (in memory)', () => {
     assert.deepEqual(input.content, { code: 'answer()', execution_count: 1 });
     assert.deepEqual(stream.content, { name: 'stdout', text: 'hi\n' });
     assert.deepEqual(result.content, { execution_count: 1, data: { 'text/plain': '42' }, metadata: {} });
-    assert.deepEqual(kernel.executor.prepared, ['answer()']);
     assert.deepEqual(kernel.language.cells, ['answer()']);
     // The result is the cell's Out[1] in history.
     const { reply: history } = await kernel.request('shell', 'history_request', { hist_access_type: 'tail', n: 1, output: true });

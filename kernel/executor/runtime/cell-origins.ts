@@ -8,7 +8,7 @@
  * executor: the worker needs no compiler.
  */
 import { shipHooks, type SourceOrigin } from '../../../src/host/index.js';
-import { positionOf } from '../../transpile/cell.js';
+import { positionOf } from '../../transpile/transpiled.js';
 import { scriptCount, scriptsNewestFirst, toCell, type Script } from './traceback.js';
 
 /** Answers by source, until another cell runs (its definition may be newer). */

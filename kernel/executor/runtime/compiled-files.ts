@@ -23,6 +23,7 @@ import { readdir, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { preloadTypeScript } from './ts-code-cache.js';
 
 type Format = 'module' | 'commonjs';
 type File = typeof import('../../transpile/file.js');
@@ -41,7 +42,10 @@ export function compileFile(source: string, fileName: string, format: Format): s
       // not compiled yet
     }
   }
-  file ??= require('../../transpile/file.js') as File;
+  if (!file) {
+    preloadTypeScript(); // from its code cache, if no cell has loaded it yet
+    file = require('../../transpile/file.js') as File;
+  }
   const output = file.transpileFile(source, fileName, format);
   if (entry !== undefined) store(entry, output);
   return output;

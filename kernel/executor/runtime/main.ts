@@ -3,15 +3,15 @@
  * kernel's supervisor with the descriptors listed in ../messages.ts; takes
  * commands over IPC, runs cells one at a time, answers on fd 5 (FRAMES_FD).
  */
-import './ts-preload.js'; // first: TypeScript from its code cache, before transpile/ requires it
 import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { getEnvironmentData } from 'node:worker_threads';
 import { outputHooks, processHooks, progressHooks, startLifelineWatchdog, threadHooks } from '../../../src/host/index.js';
 import { loomModuleFile } from '../../transpile/loom-modules.js';
-import { transpileCell } from '../../transpile/cell.js';
-import { IMPORT_FUNCTION } from '../../transpile/module-syntax.js';
+import { remember } from '../../transpile/transpiled.js';
+import { transpiled } from './cell-scripts.js';
+import { IMPORT_FUNCTION } from '../../transpile/import-function.js';
 import { type ExecuteCommand, type ToExecutor } from '../messages.js';
 import { releaseOutputLocksOf, sendFrame } from './channel.js';
 import { routeOutput } from './console.js';
@@ -75,7 +75,7 @@ function lateError(thrown: unknown): void {
 
 /** A cell's declarations, known before it runs (its globals exist from its first line), for the code it sends to workers. */
 function rememberCell(code: string): void {
-  const compiled = transpileCell(code);
+  const compiled = transpiled(code);
   if (compiled.syntaxErrors.length === 0) rememberDeclarations(compiled);
 }
 
@@ -114,13 +114,10 @@ function main(): void {
   process.on('message', (message: ToExecutor) => {
     if (message.type === 'shutdown') process.exit(0);
     if (message.type === 'debug_start') startDebugging();
-    if (message.type === 'prepare') {
-      const { code } = message;
-      queue = queue.then(() => void transpileCell(code)).catch(internalError);
-    }
     if (message.type === 'execute') {
       const command: ExecuteCommand = message;
       queue = queue.then(() => {
+        if (command.compiled) remember(command.code, command.compiled);
         rememberCell(command.code);
         return runCell(command);
       }).then(saveTypeScriptCodeCache).catch(internalError); // the cache once, after a first cell has used the compiler

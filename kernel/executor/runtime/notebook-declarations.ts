@@ -18,8 +18,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { shipHooks, type Declaration } from '../../../src/host/index.js';
 import { loomModuleFile } from '../../transpile/loom-modules.js';
-import type { ImportBinding } from '../../transpile/cell.js';
-import { IMPORT_FUNCTION } from '../../transpile/module-syntax.js';
+import type { ImportBinding } from '../../transpile/transpiled.js';
+import { IMPORT_FUNCTION } from '../../transpile/import-function.js';
 
 /** A name a module binds, or one whose value counts. */
 type Entry = { module: string; imported: string } | 'value';

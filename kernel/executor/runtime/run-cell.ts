@@ -7,7 +7,8 @@
  * although its async code may go on in the background, as a thread would.
  */
 import vm from 'node:vm';
-import { transpileCell, type CellCompletion } from '../../transpile/cell.js';
+import type { CellCompletion } from '../../transpile/transpiled.js';
+import { transpiled } from './cell-scripts.js';
 import type { ErrorContent } from '../../jupyter/output.js';
 import type { ExecuteCommand, UserExpressionResult } from '../messages.js';
 import { sendFrame } from './channel.js';
@@ -82,7 +83,7 @@ class CellSyntaxError extends KernelError {
 }
 
 async function evaluate(source: string, cell: CellContext): Promise<CellCompletion | undefined> {
-  const compiled = transpileCell(source);
+  const compiled = transpiled(source);
   const syntaxError = compiled.syntaxErrors[0];
   if (syntaxError) throw new CellSyntaxError(syntaxErrorContent(cell.executionCount, source, syntaxError));
   const filename = registerScript(cell.executionCount, source);

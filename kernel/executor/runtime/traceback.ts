@@ -9,14 +9,15 @@
 import { resolve, sep } from 'node:path';
 import { inspect } from 'node:util';
 import { isLoomFrame, showsFullTraceback } from '../../../src/host/index.js';
-import { transpileCell, type CellPosition } from '../../transpile/cell.js';
+import type { CellPosition } from '../../transpile/transpiled.js';
+import { transpiled } from './cell-scripts.js';
 import type { ErrorContent } from '../../jupyter/output.js';
 import { isInterruption } from './errors.js';
 import { ENAME } from '../../enames.js';
 
 export interface Script {
   executionCount: number;
-  /** The cell as transpileCell got it. */
+  /** The cell as transpiled() got it. */
   source: string;
   /** What ran: functions of the cell are found in it by their source (cell-origins.ts). */
   code: string;
@@ -42,7 +43,7 @@ export function registerScript(executionCount: number, source: string): string {
   let filename = `cell-${executionCount}`;
   for (let n = 1; scripts.has(filename); n++) filename = `cell-${executionCount}.${n}`;
   // The cell was just transpiled to run it: this is the cache's copy.
-  scripts.set(filename, { executionCount, source, code: transpileCell(source).code });
+  scripts.set(filename, { executionCount, source, code: transpiled(source).code });
   return filename;
 }
 
@@ -58,7 +59,7 @@ export function scriptCount(): number {
 
 /** Where line (and column) of a script's code are in its cell. */
 export function toCell(script: Script, line: number, column?: number): CellPosition | undefined {
-  return transpileCell(script.source).toCell(line, column);
+  return transpiled(script.source).toCell(line, column);
 }
 
 export function errorContent(thrown: unknown): ErrorContent {

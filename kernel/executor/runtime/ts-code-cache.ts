@@ -1,6 +1,8 @@
 /**
- * TypeScript's compiler (typescript.js, 9 MB of JavaScript), which the executor
- * needs for every cell (transpile/cell.ts), loaded from a V8 code cache.
+ * TypeScript's compiler (typescript.js, 9 MB of JavaScript), loaded from a V8
+ * code cache when the executor needs it: for a cell the type checker did not
+ * transpile (a silent one, or one run while the checker was down:
+ * transpile/transpiled.ts), and for the .ts files cells import.
  *
  * Compiled from source, as require() does, the parser's scratch memory, once
  * freed, stays stranded in glibc's main heap: 14 MiB of the executor's RSS

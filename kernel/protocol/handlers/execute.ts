@@ -41,18 +41,20 @@ export async function execute(request: Request<'execute_request'>, ctx: KernelCo
   const asked = helpQuery(code);
   if (asked !== undefined) return showHelp(asked, ctx, executionCount);
 
-  ctx.executor.prepare(code);
-  const typeErrors = silent ? [] : await ctx.language.check(code).catch((error: Error) => {
+  // A silent cell is not checked; a cell the checker could not check runs unchecked: the executor transpiles those itself.
+  const checked = silent ? undefined : await ctx.language.checkAndCompile(code).catch((error: Error) => {
     // A broken language service must not stop cells from running.
     log.warn(`type check skipped: ${error.message}`);
-    return [];
+    return undefined;
   });
+  const typeErrors = checked?.diagnostics ?? [];
   if (typeErrors.length > 0) return failed(request, ctx, executionCount, typeErrorContent(typeErrors, executionCount), silent);
 
   let done: Omit<DoneFrame, 'type' | 'parent'>;
   try {
     await ctx.debugger.beforeCell(code);
-    done = await ctx.executor.execute({ parent: request.header.msg_id, code, executionCount, silent, userExpressions, allowStdin }, interruptsBefore);
+    const compiled = checked?.compiled;
+    done = await ctx.executor.execute({ parent: request.header.msg_id, code, executionCount, silent, userExpressions, allowStdin, ...(compiled && { compiled }) }, interruptsBefore);
   } catch (error) {
     done = { status: 'error', error: { ename: ENAME.ExecutorUnavailable, evalue: (error as Error).message, traceback: [] }, userExpressions: {} };
   }

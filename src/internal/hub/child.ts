@@ -1,13 +1,15 @@
 /**
  * One child process as its hub sees it: spawned with the descriptors of
  * internal/fd-table.ts (protocol.ts says what each carries), frames in and out
- * on fd 3, the lifeline on fd 4 held open and never written.
+ * on fd 3, the lifeline on fd 4 held open and never written; on Linux also
+ * the kernel's parent-death signal (death-signal.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Socket } from 'node:net';
 import { serialize } from 'node:v8';
 import { entryFile } from '../entry-file.js';
+import { deathSignalPrefix } from './death-signal.js';
 import { frame, FrameParser, type Frame } from './frames.js';
 import { CONTROL_FD, LIFELINE_FD } from '../fd-table.js';
 import { threadHooks } from '../host/threads.js';
@@ -48,6 +50,17 @@ export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): 
   return code ?? 0;
 }
 
+/** How a child is spawned: what a spare must match to stand in for a fresh child (spare.ts). */
+export interface SpawnSetting {
+  execArgv: string[];
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/** What a child's frames and exit go to; a spare's are replaced when it is given work (bind). */
+type OnFrames = (frames: Frame[]) => void;
+type OnExit = (child: Child) => void;
+
 export class Child {
   readonly process: ChildProcess;
   readonly pid: number;
@@ -56,12 +69,23 @@ export class Child {
   /** Set once it has exited: Python's exitcode. */
   exitCode: number | undefined;
   #signal: NodeJS.Signals | null = null;
+  #onFrames: OnFrames;
+  #onExit: OnExit;
 
-  /** `onFrames` gets the frames of each chunk read together, in order (bursts of queue puts are handled as one). */
-  constructor(init: ChildInit, options: { execArgv: string[]; env: NodeJS.ProcessEnv }, onFrames: (frames: Frame[]) => void, onExit: (child: Child) => void) {
-    this.process = spawn(process.execPath, [...options.execArgv, ENTRY], {
+  /**
+   * Spawns the child; `onFrames` gets the frames of each chunk read together,
+   * in order (bursts of queue puts are handled as one). Its work is sent with
+   * start(): at once for a fresh child, later for a spare.
+   */
+  constructor(setting: SpawnSetting, onFrames: OnFrames, onExit: OnExit) {
+    this.#onFrames = onFrames;
+    this.#onExit = onExit;
+    // Through setpriv where it can set the kernel's parent-death signal (death-signal.ts): the same Node, the same pid.
+    const [command, ...head] = [...deathSignalPrefix(), process.execPath];
+    this.process = spawn(command, [...head, ...setting.execArgv, ENTRY], {
       stdio: ['ignore', 'inherit', 'inherit', 'pipe', 'pipe'],
-      env: options.env,
+      env: setting.env,
+      cwd: setting.cwd,
     });
     // A failed spawn (EAGAIN, ENOMEM) reports through 'exit' with no pid: handled there.
     this.pid = this.process.pid ?? 0;
@@ -69,7 +93,7 @@ export class Child {
     const lifeline = this.process.stdio[LIFELINE_FD] as Socket;
     this.#socket.on('data', (chunk: Buffer) => {
       const frames = this.#parser.push(chunk);
-      if (frames.length > 0) onFrames(frames);
+      if (frames.length > 0) this.#onFrames(frames);
     });
     // A child that dies mid-write breaks the pipe: its exit is what counts.
     this.#socket.on('error', () => {});
@@ -89,7 +113,7 @@ export class Child {
       reported = true;
       this.#socket.destroy();
       lifeline.destroy();
-      onExit(this);
+      this.#onExit(this);
     };
     this.process.once('exit', (code, signal) => {
       this.#signal = signal;
@@ -99,6 +123,16 @@ export class Child {
     this.process.once('close', () => {
       if (this.exitCode !== undefined) report();
     });
+  }
+
+  /** A spare given work: its frames and exit go where a fresh child's would. */
+  bind(onFrames: OnFrames, onExit: OnExit): void {
+    this.#onFrames = onFrames;
+    this.#onExit = onExit;
+  }
+
+  /** Its work: the INIT frame, the first it reads (after SPARE, for a spare). */
+  start(init: ChildInit): void {
     this.send(F.INIT, 0, 0, serialize(init));
   }
 

@@ -29,9 +29,11 @@ export function nextHubId(): number {
 
 /** Every child process alive that a hub of this thread started (to kill at exit, and for tests). */
 const livePids = new Set<number>();
+/** Spare children (spare.ts): killed at exit too, but not this thread's children until given work. */
+const sparePids = new Set<number>();
 
 process.on('exit', () => {
-  for (const pid of livePids) {
+  for (const pid of [...livePids, ...sparePids]) {
     try {
       process.kill(pid, 'SIGTERM');
     } catch {
@@ -84,10 +86,15 @@ export class HubClient {
         this.#replies.set(event.req, event.value);
         return;
       case 'spawned':
-        livePids.add(event.pid);
+        if (event.spare) sparePids.add(event.pid);
+        else {
+          sparePids.delete(event.pid);
+          livePids.add(event.pid);
+        }
         return;
       case 'reaped':
         livePids.delete(event.pid);
+        sparePids.delete(event.pid);
         return;
       case 'proc-finished':
       case 'proc-exit':
@@ -103,6 +110,8 @@ export class HubClient {
    * leaves at the next microtask, or before this thread reads or waits.
    */
   send(command: HubCommand, transfer: ArrayBuffer[] = []): void {
+    // A child gets the environment and directory of its start() (protocol.ts SpawnContext).
+    if (command.t === 'proc-start' || command.t === 'pool-open') command.context = { env: { ...process.env }, cwd: process.cwd() };
     this.#outbox.push(command);
     for (const buffer of transfer) this.#outboxTransfer.push(buffer);
     if (this.#outbox.length === 1) queueMicrotask(() => this.flush());
@@ -175,7 +184,9 @@ export class HubClient {
       if (this.#users > 0 || this.stopped) return;
       this.stopped = true;
       if (current === this) current = undefined;
-      void this.#worker.terminate();
+      // The hub ends its thread itself once its children (its spare) have exited: terminate()
+      // would end it at once, leaving a spare to notice through its lifeline a moment later.
+      this.#worker.postMessage([{ t: 'stop' } satisfies HubCommand]);
     }, HUB_LINGER_MS);
     this.#linger.unref();
   }

@@ -7,13 +7,25 @@
  */
 import { serialize } from 'node:v8';
 import type { MessagePort } from 'node:worker_threads';
-import { Child } from './child.js';
-import { relayDisplay, relayInput, relayOutput } from './child-stdio.js';
+import { Child, type SpawnSetting } from './child.js';
 import { ownCopy, type Frame } from './frames.js';
-import { F, PC, type ChildInit, type HubCommand, type HubEvent, type HubInit, type PoolWorkerInit } from './protocol.js';
-import { QueueService } from './queue-service.js';
+import type { SharedForm } from '../share/registry.js';
+import { F, PC, type ChildInit, type HubCommand, type HubEvent, type HubInit, type PoolWorkerInit, type SpawnContext } from './protocol.js';
+import type { QueueService } from './queue-service.js';
 import { taskTag } from './task-tag.js';
-import { ServedService } from './served-service.js';
+import type { ServedService } from './served-service.js';
+import { lazy } from '../lazy.js';
+import { SpareChild, type SpareMode } from './spare.js';
+
+/**
+ * Loaded at first use: the queue and object services (the ring's modules) and the
+ * relay of tagged output (the error wire) are half of a hub's modules, and a cold
+ * Process.start() waits for its hub to start before its child is even spawned.
+ * A queue or object to serve is kept until a child first uses one.
+ */
+const queueModule = lazy<typeof import('./queue-service.js')>(() => require('./queue-service.js'));
+const servedModule = lazy<typeof import('./served-service.js')>(() => require('./served-service.js'));
+const stdio = lazy<typeof import('./child-stdio.js')>(() => require('./child-stdio.js'));
 
 /**
  * Tasks a pool sends a worker ahead of the one it runs, by how long its tasks
@@ -33,6 +45,8 @@ const MAX_AHEAD = 16;
 const BOOT_FAILURES = 3;
 /** After terminate(): SIGTERM, then SIGKILL for a worker still there after this long. */
 const TERM_GRACE_MS = 2000;
+/** After 'stop': how long the hub waits for its killed children's exits before its thread ends anyway. */
+const STOP_GRACE_MS = 5000;
 
 interface Task {
   id: number;
@@ -59,7 +73,7 @@ interface Pool {
   size: number;
   init: PoolWorkerInit;
   maxTasks: number;
-  execArgv: string[];
+  setting: SpawnSetting;
   state: 'open' | 'closing' | 'terminating';
   queue: Task[];
   fns: Map<number, unknown>;
@@ -72,20 +86,23 @@ interface Pool {
 export class Hub {
   readonly #events: MessagePort;
   readonly #mail: Int32Array;
-  readonly #env: NodeJS.ProcessEnv;
+  /** What every child's environment gets on top of its starter's: its depth in the tree of loom processes. */
+  readonly #depthEnv: NodeJS.ProcessEnv;
   readonly #pools = new Map<number, Pool>();
-  readonly #queues: QueueService;
-  readonly #served = new ServedService();
+  #queueService: QueueService | undefined;
+  readonly #queuesToServe = new Map<number, SharedArrayBuffer>();
+  #servedService: ServedService | undefined;
+  readonly #objectsToServe = new Map<number, SharedForm>();
   readonly #children = new Set<Child>();
   /** The output tag of each running Process that has one: what interruptTag(tag) terminates. */
   readonly #processTags = new Map<Child, string>();
   #workerNumber = 0;
+  readonly #spare = new SpareChild((setting, mode) => this.#spawnSpare(setting, mode));
 
   constructor(init: HubInit) {
     this.#events = init.events;
     this.#mail = new Int32Array(init.mail);
-    this.#env = { ...process.env, LOOM_PROCESS_DEPTH: String(init.depth + 1), LOOM_MAX_PROCESS_DEPTH: String(init.maxDepth) };
-    this.#queues = new QueueService();
+    this.#depthEnv = { LOOM_PROCESS_DEPTH: String(init.depth + 1), LOOM_MAX_PROCESS_DEPTH: String(init.maxDepth) };
   }
 
   /** Events go out in batches: one message (and one wake-up) per turn of the hub's event loop. */
@@ -121,21 +138,53 @@ export class Hub {
       case 'pool-close': return this.#closePool(command.pool);
       case 'pool-terminate': return this.#terminatePool(command.pool);
       case 'proc-start': return this.#startProcess(command);
-      case 'queue-serve': return this.#queues.serve(command.queue, command.buffer);
-      case 'object-serve': return this.#served.serve(command.object, command.form);
+      case 'stop': return this.#stop();
+      case 'queue-serve': {
+        if (this.#queueService) this.#queueService.serve(command.queue, command.buffer);
+        else this.#queuesToServe.set(command.queue, command.buffer);
+        return;
+      }
+      case 'object-serve': {
+        if (this.#servedService) this.#servedService.serve(command.object, command.form);
+        else this.#objectsToServe.set(command.object, command.form);
+        return;
+      }
     }
   }
 
-  #spawn(init: ChildInit, execArgv: string[], onFrame: (child: Child, frame: Frame) => void, onExit: (child: Child) => void): Child {
-    let child: Child | undefined;
-    child = new Child(init, { execArgv, env: this.#env }, (frames) => {
+  get #queues(): QueueService {
+    if (!this.#queueService) {
+      this.#queueService = new (queueModule().QueueService)();
+      for (const [id, buffer] of this.#queuesToServe) this.#queueService.serve(id, buffer);
+      this.#queuesToServe.clear();
+    }
+    return this.#queueService;
+  }
+
+  get #served(): ServedService {
+    if (!this.#servedService) {
+      this.#servedService = new (servedModule().ServedService)();
+      for (const [id, form] of this.#objectsToServe) this.#servedService.serve(id, form);
+      this.#objectsToServe.clear();
+    }
+    return this.#servedService;
+  }
+
+  /** How a child of this start is spawned: the starter's environment and directory (this hub's own when not given). */
+  #setting(execArgv: string[], context: SpawnContext | undefined): SpawnSetting {
+    return { execArgv, env: { ...(context?.env ?? process.env), ...this.#depthEnv }, cwd: context?.cwd ?? process.cwd() };
+  }
+
+  /** A child for `init`: the spare if it fits (spare.ts), else a fresh one; then a spare is readied for the next start. */
+  #spawn(init: ChildInit, setting: SpawnSetting, onFrame: (child: Child, frame: Frame) => void, onExit: (child: Child) => void): Child {
+    const onFrames = (child: Child, frames: Frame[]): void => {
       // Queue operations and output in runs (a burst of puts goes into the queue at once,
       // a burst of lines to the host as one text); other frames one by one; all in order.
       let run: Frame[] = [];
       let output: Frame[] = [];
       const passRuns = (): void => {
-        if (run.length > 0) this.#queues.handle(child!, run);
-        if (output.length > 0) relayOutput(output);
+        if (run.length > 0) this.#queues.handle(child, run);
+        if (output.length > 0) stdio().relayOutput(output);
         run = [];
         output = [];
       };
@@ -148,23 +197,64 @@ export class Hub {
           output.push(received);
         } else {
           passRuns();
-          if (received.kind === F.INPUT) relayInput(child!, received);
-          else if (received.kind === F.DISPLAY) relayDisplay(received);
-          else if (received.kind === F.OBJ_OP) this.#served.handle(child!, received);
-          else onFrame(child!, received);
+          if (received.kind === F.INPUT) stdio().relayInput(child, received);
+          else if (received.kind === F.DISPLAY) stdio().relayDisplay(received);
+          else if (received.kind === F.OBJ_OP) this.#served.handle(child, received);
+          else onFrame(child, received);
         }
       }
       passRuns();
-    }, (gone) => {
-      this.#children.delete(gone);
-      this.#queues.forget(gone);
-      this.#served.forget(gone);
-      if (gone.pid) this.#emit({ t: 'reaped', pid: gone.pid });
+    };
+    const exited = (gone: Child): void => {
+      this.#forget(gone);
       onExit(gone);
-    });
-    this.#children.add(child);
+    };
+    // The next spare once this child has booted: its first frame (READY, SPARE_READY, or what its work sends).
+    let booted = false;
+    const boot = (): void => {
+      if (booted) return;
+      booted = true;
+      this.#spare.refillLater(setting, init.mode);
+    };
+    const taken = this.#spare.take(setting);
+    let child: Child;
+    if (taken) {
+      child = taken.child;
+      child.bind((frames) => {
+        boot();
+        onFrames(child, frames);
+      }, exited);
+      if (taken.ready) boot();
+    } else {
+      child = new Child(setting, (frames) => {
+        boot();
+        onFrames(child, frames);
+      }, exited);
+      this.#children.add(child);
+    }
+    child.start(init);
     if (child.pid) this.#emit({ t: 'spawned', pid: child.pid });
     return child;
+  }
+
+  /** A spare: spawned now, given its work by a later #spawn; until then it sends nothing, and its exit is only forgotten. */
+  #spawnSpare(setting: SpawnSetting, mode: SpareMode): Child {
+    const child: Child = new Child(setting, (frames) => {
+      if (frames.some((received) => received.kind === F.SPARE_READY)) this.#spare.ready(child);
+    }, (gone) => this.#forget(gone));
+    this.#children.add(child);
+    child.send(F.SPARE, mode === 'pool' ? 1 : 0);
+    if (child.pid) this.#emit({ t: 'spawned', pid: child.pid, spare: true });
+    return child;
+  }
+
+  #forget(gone: Child): void {
+    this.#children.delete(gone);
+    this.#spare.forget(gone);
+    this.#queueService?.forget(gone);
+    this.#servedService?.forget(gone);
+    if (gone.pid) this.#emit({ t: 'reaped', pid: gone.pid });
+    if (this.#stopping && this.#children.size === 0) this.#stopped();
   }
 
   // ---------------------------------------------------------------- pools
@@ -172,17 +262,19 @@ export class Hub {
   #openPool(command: Extract<HubCommand, { t: 'pool-open' }>): void {
     const pool: Pool = {
       id: command.pool, size: command.size, init: command.init, maxTasks: command.maxTasks,
-      execArgv: command.execArgv,
+      setting: this.#setting(command.execArgv, command.context),
       state: 'open', queue: [], fns: new Map(), workers: new Set(), bootFailures: 0, broken: undefined, spawned: 0,
     };
     this.#pools.set(pool.id, pool);
+    this.#spare.started();
     for (let i = 0; i < pool.size; i++) this.#addWorker(pool);
+    this.#loadWhileChildrenBoot(command.init.tag !== undefined);
   }
 
   #addWorker(pool: Pool): void {
     const init: PoolWorkerInit = { ...pool.init, name: `PoolWorker-${++this.#workerNumber}`, identity: [...pool.init.identity, ++pool.spawned] };
     const worker: PoolWorker = { child: undefined as never, inflight: [], taskMs: 10, since: 0, sent: 0, defined: new Set(), ready: false, stopping: false };
-    worker.child = this.#spawn(init, pool.execArgv, (_child, received) => this.#poolFrame(pool, worker, received), () => this.#workerExited(pool, worker));
+    worker.child = this.#spawn(init, pool.setting, (_child, received) => this.#poolFrame(pool, worker, received), () => this.#workerExited(pool, worker));
     pool.workers.add(worker);
   }
 
@@ -219,7 +311,10 @@ export class Hub {
       for (const task of pool.queue.splice(0)) this.#emit({ t: 'broken', pool: pool.id, task: task.id, reason: pool.broken });
     }
     // Replaced while the pool is open, and while a closing pool still has tasks for it.
-    if (!pool.broken && (pool.state === 'open' || pool.queue.length > 0)) this.#addWorker(pool);
+    if (!pool.broken && (pool.state === 'open' || pool.queue.length > 0)) {
+      this.#spare.started();
+      this.#addWorker(pool);
+    }
     this.#dispatch(pool);
     this.#maybeExited(pool);
   }
@@ -350,7 +445,8 @@ export class Hub {
 
   #startProcess(command: Extract<HubCommand, { t: 'proc-start' }>): void {
     const control = new Int32Array(command.control);
-    const child = this.#spawn(command.init, command.execArgv, (_child, received) => {
+    this.#spare.started();
+    const child = this.#spawn(command.init, this.#setting(command.execArgv, command.context), (_child, received) => {
       if (received.kind !== F.FINISHED) return;
       this.#emit({ t: 'proc-finished', proc: command.proc, error: received.b === 0 ? undefined : ownCopy(received.body), reported: received.a === 1 });
     }, (gone) => {
@@ -364,10 +460,45 @@ export class Hub {
     if (command.init.tag !== undefined && !child.exited) this.#processTags.set(child, command.init.tag);
     Atomics.store(control, PC.PID, child.pid || -1);
     Atomics.notify(control, PC.PID);
+    this.#loadWhileChildrenBoot(command.init.tag !== undefined);
+  }
+
+  /**
+   * Loads what the first frames of the children just spawned will need (a
+   * queue or object to serve, output to relay when tagged) while they boot: a
+   * fresh child takes 100-300 ms to send anything, in which this thread only
+   * waits. Loaded at their first use instead, it would be on the path of a
+   * child's first act (a queue put reaching its parent: 10-30 ms later).
+   */
+  #loadWhileChildrenBoot(tagged: boolean): void {
+    setImmediate(() => {
+      if (this.#queuesToServe.size > 0) void this.#queues;
+      if (this.#objectsToServe.size > 0) void this.#served;
+      if (tagged) stdio();
+    });
   }
 
   /** Every child, now: the hub is being stopped (its thread, and so their lifelines, go next). */
   killAll(): void {
+    this.#spare.stop();
     for (const child of this.#children) child.kill('SIGKILL');
+  }
+
+  #stopping = false;
+
+  /** 'stop': every child is killed (nothing uses the hub: only its spare is left), and the thread ends when all have exited. */
+  #stop(): void {
+    this.#stopping = true;
+    this.killAll();
+    if (this.#children.size === 0) this.#stopped();
+    // A SIGKILLed child's exit comes at once; should one never be seen, the thread ends all the same.
+    else setTimeout(() => this.#stopped(), STOP_GRACE_MS).unref();
+  }
+
+  #stopped(): void {
+    // The 'reaped' events first: the client forgets those pids (it would SIGTERM them at its exit).
+    if (this.#batch.length > 0) this.#flush();
+    // Ends this worker thread (the hub's own); its thread's 'exit' tells the client.
+    process.exit(0);
   }
 }

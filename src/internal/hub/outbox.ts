@@ -16,6 +16,8 @@ const OUT_LOCK = 0;
 /** Held for the whole of a write to fd 3 (the batch and any frame after it). */
 const WRITE_LOCK = 1;
 const LENGTH = 2;
+/** 1 once the helper thread runs: before that nobody would write what waits here. */
+const HELPER = 3;
 const HEAD = 16;
 export const OUTBOX_BYTES = HEAD + 256 * 1024;
 
@@ -29,9 +31,14 @@ export class Outbox {
     this.#data = Buffer.from(buffer, HEAD);
   }
 
-  /** Adds a frame; false when it does not fit now (the caller writes it itself, see writeDirect). */
+  /**
+   * Adds a frame; false when it does not fit now, or when the helper thread has
+   * not started yet (a child's first put comes while the thread still boots, on
+   * a busy machine 100 ms or more): the caller writes it itself (writeDirect).
+   */
   tryAdd(frame: Uint8Array): boolean {
     const cells = this.#cells;
+    if (Atomics.load(cells, HELPER) === 0) return false;
     lockSync(cells, OUT_LOCK);
     const length = cells[LENGTH];
     const fits = length + frame.length <= this.#data.length;
@@ -95,6 +102,12 @@ export class Outbox {
     } finally {
       unlock(this.#cells, WRITE_LOCK);
     }
+  }
+
+  /** The helper thread, as it starts: from now on it writes what is added. */
+  helperStarted(): void {
+    Atomics.store(this.#cells, HELPER, 1);
+    Atomics.notify(this.#cells, HELPER);
   }
 
   /** The helper thread: blocks until something waits or `ms` pass; true when something waits. */

@@ -52,8 +52,17 @@ export const F = {
   INPUT_REPLY: 6,
   /** The answer to OBJ_OP: a = request id, b = 0 ok (body: v8 value) or 1 error (body: v8 SerializedError). */
   OBJ_REPLY: 7,
+  /**
+   * a = 0: probably a Process, 1: probably pool work (what the last start was); no body. Sent to a
+   * spare child (spare.ts) before anything else: load what that work needs, then wait for INIT,
+   * which may come much later (and may be the other kind: then it loads the rest as a fresh child does).
+   */
+  SPARE: 8,
 
-  /** Child → hub. b = 0 ready, 1 the pool initializer threw (body: v8 SerializedError). */
+  /**
+   * Child → hub. Pool mode: b = 0 ready, 1 the pool initializer threw (body: v8 SerializedError).
+   * Process mode: sent once INIT is read (the child has booted: the hub may spawn a spare now).
+   */
   READY: 20,
   /** a = task id, b = 0 ok (body: wire-codec value) or 1 error (body: v8 SerializedError). */
   RESULT: 21,
@@ -78,6 +87,12 @@ export const F = {
    * UTF-8 text the host defines (the kernel: a display message as JSON). In order with OUTPUT; no answer.
    */
   DISPLAY: 27,
+  /**
+   * A spare child (spare.ts) has loaded what SPARE asked and waits for its INIT: the time it
+   * may wait unused counts from now. No body; a spare taken before it sent this sends it all
+   * the same, and its work's handlers ignore it.
+   */
+  SPARE_READY: 28,
 } as const;
 
 /** What a queue operation from a child asks (Q_OP's b). Bodies start with u32 queue id. */
@@ -142,8 +157,18 @@ export interface PoolWorkerInit extends InitCommon {
 
 // ---------------------------------------------------------------- thread → hub (worker.postMessage, in arrays: one per turn)
 
+/**
+ * The starter's process.env and process.cwd() as start() ran, which its child
+ * gets (Python's spawn reads os.environ then too); client.ts adds it to every
+ * command that spawns. A hub thread's own process.env is a copy made when it started.
+ */
+export interface SpawnContext {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
 export type HubCommand =
-  | { t: 'pool-open'; pool: number; size: number; init: PoolWorkerInit; maxTasks: number; execArgv: string[] }
+  | { t: 'pool-open'; pool: number; size: number; init: PoolWorkerInit; maxTasks: number; execArgv: string[]; context?: SpawnContext }
   | { t: 'pool-fn'; pool: number; fn: number; spec: FnSpec }
   | { t: 'pool-task'; pool: number; task: number; fn: number; body: Uint8Array }
   /** Answered with a reply: true when the task was still queued and is now removed. */
@@ -154,7 +179,13 @@ export type HubCommand =
   | { t: 'pool-interrupt'; pool: number; tasks: number[] }
   | { t: 'pool-close'; pool: number }
   | { t: 'pool-terminate'; pool: number }
-  | { t: 'proc-start'; proc: number; control: SharedArrayBuffer; init: ProcessInit; execArgv: string[] }
+  /**
+   * Nothing uses the hub any more: it kills its children (its spare child, if
+   * nothing else) and its thread ends once they have all exited, so a hub's
+   * thread gone means its children gone (client.ts release).
+   */
+  | { t: 'stop' }
+  | { t: 'proc-start'; proc: number; control: SharedArrayBuffer; init: ProcessInit; execArgv: string[]; context?: SpawnContext }
   /** The shared memory of a multiprocessing queue this hub serves to its children. */
   | { t: 'queue-serve'; queue: number; buffer: SharedArrayBuffer }
   /** An object this hub serves to its children (share/served.ts): its form for a thread, revived in the hub at first use. */
@@ -173,7 +204,8 @@ export type HubEvent =
   /** `reported`: the child printed the error itself. */
   | { t: 'proc-finished'; proc: number; error?: Uint8Array; reported?: boolean }
   | { t: 'proc-exit'; proc: number; code: number }
-  | { t: 'spawned'; pid: number }
+  /** A child spawned; `spare`: a spare (spare.ts), not counted as a live child until it is given work (another 'spawned'). */
+  | { t: 'spawned'; pid: number; spare?: boolean }
   | { t: 'reaped'; pid: number };
 
 /** Int32 cells of a Process's control block, shared by its thread and the hub. */

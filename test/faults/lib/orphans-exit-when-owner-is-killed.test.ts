@@ -28,8 +28,11 @@ new loom.Thread({
     const workers = await pool.map(() => process.pid, [1, 2, 3], { chunksize: 1 });
     pool.map(() => { for (;;); }, Array.from({ length: 1000 }, (_, i) => i), { chunksize: 1 });
     const queue = new multiprocessing.Queue();
-    const waiting = new Process({ target: (queue) => queue.getSync(), args: [queue] });
+    const running = new multiprocessing.Queue();
+    // It says it runs first: a child still booting when its owner dies is test/lib/orphans.test.ts's case.
+    const waiting = new Process({ target: (queue, running) => { running.putSync(1); queue.getSync(); }, args: [queue, running] });
     waiting.start();
+    await running.get();
     pids.putSync([...new Set(workers), waiting.pid]);
     for (;;);
   },

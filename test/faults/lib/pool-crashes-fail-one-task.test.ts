@@ -9,11 +9,23 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  BrokenWorkerError, Pool, PoolStateError, ProcessPoolExecutor, Queue, ThreadPool, TimeoutError, multiprocessing, whenWorkersExited,
+  BrokenWorkerError, liveChildPids, Pool, PoolStateError, ProcessPoolExecutor, Queue, ThreadPool, TimeoutError, multiprocessing, whenWorkersExited,
 } from '../../../src/index.js';
 import { assertNothingLeftAtEnd, childProcesses } from '../../lib/helpers.js';
 
 assertNothingLeftAtEnd();
+
+/**
+ * After a terminated pool's join(): loom counts no worker of it, and once the hub has stopped
+ * (a moment after its last user) no child process is left at all. The hub's spare child
+ * (src/internal/hub/spare.ts) is no worker, and lives as long as the hub: the hub kills its
+ * children when it stops, and its thread ends only once they have exited.
+ */
+async function assertNoWorkerLeft(): Promise<void> {
+  assert.deepEqual(liveChildPids(), [], 'no worker left after terminate()');
+  assert.equal(await whenWorkersExited(5000), 0, 'the hub thread stops once nothing uses it');
+  assert.deepEqual(childProcesses(), [], 'no child process left once the hub has stopped');
+}
 
 const TASKS = 1000;
 const CRASHER = 500;
@@ -110,7 +122,7 @@ test(`Pool: an endless loop in one of ${TASKS} tasks times out with TimeoutError
   t.diagnostic(`${values.length} completed while one task spun; get(1) on it: TimeoutError`);
   pool.terminate();
   await pool.join();
-  assert.deepEqual(childProcesses(), [], 'no worker left after terminate()');
+  await assertNoWorkerLeft();
 });
 
 test(`terminate() during a map of ${TASKS} tasks fails the map with PoolStateError and leaves no worker process or thread`, { timeout: 120_000 }, async (t) => {
@@ -131,7 +143,7 @@ test(`terminate() during a map of ${TASKS} tasks fails the map with PoolStateErr
   pool.terminate();
   await assert.rejects(map, PoolStateError);
   await pool.join();
-  assert.deepEqual(childProcesses(), [], 'no worker process left');
+  await assertNoWorkerLeft();
 
   const threadsStarted = new Queue<number>();
   const threads = new ThreadPool({ processes: 4, initializer: keep, initargs: [threadsStarted] });
