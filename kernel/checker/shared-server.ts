@@ -84,7 +84,11 @@ export function listenShared(path: string, registry?: ts.DocumentRegistry): void
       process.exit(0);
     });
     probe.once('error', () => {
-      unlinkSync(path);
+      try {
+        unlinkSync(path);
+      } catch {
+        // removed meanwhile by another checker taking the path over: listen all the same
+      }
       server.listen(path);
     });
   });
