@@ -39,6 +39,16 @@ describe('cells transpiled by the checker', () => {
     assert.equal(await result(COMPILER_LOADED), 'false');
   });
 
+  it('map a frame of a cell that ran long ago without transpiling it again', async () => {
+    const { reply: defined } = await kernel.execute('function failsLater(): never {\n  throw new Error("late");\n}');
+    const definedIn = defined.content.execution_count;
+    // More cells than the executor keeps transpiled (transpile/transpiled.ts: 256).
+    for (let i = 0; i < 260; i++) await kernel.execute(`const filler${i} = ${i};`);
+    const { reply } = await kernel.execute('failsLater()');
+    assert.ok(reply.content.traceback.some((line: string) => line.includes(`failsLater (cell ${definedIn}, line 2)`)), reply.content.traceback.join('\n'));
+    assert.equal(await result(COMPILER_LOADED), 'false');
+  });
+
   it('leave a silent cell to the executor, which loads the compiler for it', async () => {
     const { reply } = await kernel.execute('const quiet: number = 6 * 7;', { silent: true });
     assert.equal(reply.content.status, 'ok');

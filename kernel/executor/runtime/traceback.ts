@@ -9,7 +9,7 @@
 import { resolve, sep } from 'node:path';
 import { inspect } from 'node:util';
 import { isLoomFrame, showsFullTraceback } from '../../../src/host/index.js';
-import type { CellPosition } from '../../transpile/transpiled.js';
+import type { CellPosition, TranspiledCell } from '../../transpile/transpiled.js';
 import { transpiled } from './cell-scripts.js';
 import type { ErrorContent } from '../../jupyter/output.js';
 import { isInterruption } from './errors.js';
@@ -21,6 +21,12 @@ export interface Script {
   source: string;
   /** What ran: functions of the cell are found in it by their source (cell-origins.ts). */
   code: string;
+  /**
+   * Its code's lines -> the cell's, kept with it: a frame of a cell that ran long ago (a function
+   * it defined) must not transpile that cell again, which would load TypeScript into the executor
+   * (the checker transpiled it, and the cache of recent cells has let it go).
+   */
+  toCell: TranspiledCell['toCell'];
 }
 
 const scripts = new Map<string, Script>();
@@ -43,7 +49,8 @@ export function registerScript(executionCount: number, source: string): string {
   let filename = `cell-${executionCount}`;
   for (let n = 1; scripts.has(filename); n++) filename = `cell-${executionCount}.${n}`;
   // The cell was just transpiled to run it: this is the cache's copy.
-  scripts.set(filename, { executionCount, source, code: transpiled(source).code });
+  const { code, toCell: positions } = transpiled(source);
+  scripts.set(filename, { executionCount, source, code, toCell: positions });
   return filename;
 }
 
@@ -59,7 +66,7 @@ export function scriptCount(): number {
 
 /** Where line (and column) of a script's code are in its cell. */
 export function toCell(script: Script, line: number, column?: number): CellPosition | undefined {
-  return transpiled(script.source).toCell(line, column);
+  return script.toCell(line, column);
 }
 
 export function errorContent(thrown: unknown): ErrorContent {
