@@ -25,10 +25,8 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MALLOC_TUNING } from '../kernel/malloc-tuning.js';
-import { defaultSnapshotFolder, sharedSocketPath } from '../kernel/checker/snapshot.js';
-import { SOCKET_ENV } from '../kernel/checker/types.js';
 import { driverMissing, JupyterDriver, type KernelCommand } from './lib/jupyter-driver.js';
-import { processesWithEnv, processMemory, treeCpuSeconds, treeMemory, type TreeMemory } from './lib/proc-memory.js';
+import { processMemory, sharedCheckerPids, treeCpuSeconds, treeMemory, type TreeMemory } from './lib/proc-memory.js';
 
 const ROOT = join(__dirname, '..', '..');
 const IDLE_MS = 3000;
@@ -69,7 +67,7 @@ function contenders(loomEnvs: Record<string, string>[]): Contender[] {
     argv: [process.execPath, join(ROOT, 'dist', 'kernel', 'cli', 'main.js'), 'kernel', '{connection_file}'],
     cwd: join(ROOT, 'notebooks'),
     notebook: 'notebooks/13.4-pools.ipynb',
-    shared: sharedCheckers,
+    shared: sharedCheckerPids,
   };
   const alone = { LOOM_CHECKER_IDLE_MS: '0' };
   return [
@@ -82,13 +80,6 @@ function contenders(loomEnvs: Record<string, string>[]): Contender[] {
       notebook: 'bench/python/13.4-pools-python.ipynb',
     },
   ];
-}
-
-/** This build's shared checker: the process started with its socket in its environment (kernel/checker/serve.ts). */
-function sharedCheckers(): number[] {
-  const folder = defaultSnapshotFolder();
-  const socket = folder === undefined ? undefined : sharedSocketPath(folder);
-  return socket === undefined ? [] : processesWithEnv(SOCKET_ENV, socket);
 }
 
 /** Waits (a few seconds at most) for the shared processes a kernel before left behind, so that a kernel is measured alone. */

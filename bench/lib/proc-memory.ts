@@ -14,6 +14,8 @@
  *   ending the process gives back to the machine.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { defaultSnapshotFolder, sharedSocketPath } from '../../kernel/checker/snapshot.js';
+import { SOCKET_ENV } from '../../kernel/checker/types.js';
 
 export interface ProcessMemory {
   pid: number;
@@ -107,6 +109,13 @@ export function processesWithEnv(name: string, value?: string): number[] {
     }
   }
   return found;
+}
+
+/** This build's shared type checker, if it runs: the process started with its socket in its environment (kernel/checker/serve.ts). */
+export function sharedCheckerPids(): number[] {
+  const folder = defaultSnapshotFolder();
+  const socket = folder === undefined ? undefined : sharedSocketPath(folder);
+  return socket === undefined ? [] : processesWithEnv(SOCKET_ENV, socket);
 }
 
 /**

@@ -18,7 +18,14 @@ import { CHECKER_V8_FLAGS } from './snapshot.js';
 import type { ToChecker, WorkerData, WorkerResponse } from './types.js';
 
 // Compiled next to this file; keep the extension so it also works when run from sources.
-const MAIN_FILE = join(__dirname, `process-main${extname(__filename)}`);
+export const CHECKER_MAIN = join(__dirname, `process-main${extname(__filename)}`);
+
+/** A checker process's Node options: started from the snapshot `blob`, or (none) the ordinary way, which runs CHECKER_MAIN. */
+export function checkerExecArgv(blob?: string): string[] {
+  if (blob) return [...CHECKER_V8_FLAGS, '--snapshot-blob', blob];
+  // From sources (tsx), the checker needs the same loader; compiled, it needs none of the kernel's flags.
+  return [...(extname(__filename) === '.ts' ? process.execArgv : []), ...CHECKER_V8_FLAGS];
+}
 
 
 export interface CheckerProcessEvents {
@@ -35,11 +42,7 @@ export class CheckerProcess extends EventEmitter<CheckerProcessEvents> {
   /** Starts the checker for `data`, from the snapshot `blob` when given. */
   constructor(data: WorkerData, readonly blob: string | undefined) {
     super();
-    // From sources (tsx), the child needs the same loader; compiled, it needs none of the kernel's flags.
-    const sourceFlags = extname(__filename) === '.ts' ? process.execArgv : [];
-    this.child = blob
-      ? fork(MAIN_FILE, [], { execArgv: [...CHECKER_V8_FLAGS, '--snapshot-blob', blob], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-      : fork(MAIN_FILE, [], { execArgv: [...sourceFlags, ...CHECKER_V8_FLAGS], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = fork(CHECKER_MAIN, [], { execArgv: checkerExecArgv(blob), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child.on('message', (response: WorkerResponse) => {
       this.answered = true;
       this.emit('message', response);

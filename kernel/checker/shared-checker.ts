@@ -13,15 +13,11 @@
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import { dirname, extname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { readLines, toLine } from './json-lines.js';
-import type { CheckerProcessEvents } from './checker-process.js';
+import { CHECKER_MAIN, checkerExecArgv, type CheckerProcessEvents } from './checker-process.js';
 import type { Hello } from './shared-server.js';
-import { CHECKER_V8_FLAGS } from './snapshot.js';
 import { SOCKET_ENV, type ToChecker, type WorkerData, type WorkerResponse } from './types.js';
-
-// Compiled next to this file; keep the extension so it also works when run from sources.
-const MAIN_FILE = join(__dirname, `process-main${extname(__filename)}`);
 
 /** How long a checker being started has to say it listens (a snapshot start under load takes seconds). */
 const START_TIMEOUT_MS = 60_000;
@@ -152,9 +148,7 @@ async function startChecker(place: SharedPlace): Promise<boolean> {
 }
 
 function startOne(socketPath: string, blob: string | undefined): Promise<boolean> {
-  // From sources (tsx), the checker needs the same loader; compiled, it needs none of the kernel's flags.
-  const sourceFlags = extname(__filename) === '.ts' ? process.execArgv : [];
-  const node = blob ? [...CHECKER_V8_FLAGS, '--snapshot-blob', blob] : [...sourceFlags, ...CHECKER_V8_FLAGS, MAIN_FILE];
+  const node = blob ? checkerExecArgv(blob) : [...checkerExecArgv(), CHECKER_MAIN];
   return new Promise((resolve) => {
     const child = spawn('/bin/sh', ['-c', '"$@" &', 'sh', process.execPath, ...node], {
       // Its own session: Ctrl+C or a kill of the kernel's process group does not reach it.

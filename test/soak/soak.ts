@@ -20,9 +20,7 @@ import { KernelClient } from '../../kernel/client/client.js';
 import { descendantsOf, waitForExit } from '../helpers/processes.js';
 import { CELL_KINDS, COLLECT_GARBAGE, SETUP, type CellKind } from './cells.js';
 import { MemoryWatch } from './memory.js';
-import { processesWithEnv } from '../../bench/lib/proc-memory.js';
-import { defaultSnapshotFolder, sharedSocketPath } from '../../kernel/checker/snapshot.js';
-import { SOCKET_ENV } from '../../kernel/checker/types.js';
+import { sharedCheckerPids } from '../../bench/lib/proc-memory.js';
 
 const DEFAULT_CELLS = 5000;
 /** RSS may grow this much (a fraction) between the end of the warm-up and the end of the run. */
@@ -51,13 +49,6 @@ function executorPid(kernel: number): number {
   return pid;
 }
 
-/** The user's shared type checker this kernel uses (kernel/checker/shared-server.ts), when there is one. */
-function checkerPid(): number | undefined {
-  const folder = defaultSnapshotFolder();
-  const socket = folder === undefined ? undefined : sharedSocketPath(folder);
-  return socket === undefined ? undefined : processesWithEnv(SOCKET_ENV, socket)[0];
-}
-
 /** Collects the executor's garbage (COLLECT_GARBAGE), then samples the processes. */
 async function sampleAfterCollecting(kernel: KernelClient, memory: MemoryWatch): Promise<void> {
   const collected = await kernel.execute(COLLECT_GARBAGE, { timeoutMs: 60_000 });
@@ -84,7 +75,8 @@ async function main(): Promise<void> {
     const setup = await kernel.execute(SETUP);
     assert.equal(setup.reply.content.status, 'ok', `the setup cell failed: ${setup.reply.content.evalue}`);
     const executor = executorPid(kernelPid);
-    const checker = checkerPid();
+    // The user's shared type checker this kernel uses (kernel/checker/shared-server.ts), when there is one.
+    const [checker] = sharedCheckerPids();
     const memory = new MemoryWatch({ kernel: kernelPid, executor, ...(checker !== undefined && { checker }) });
     await sampleAfterCollecting(kernel, memory);
     for (let i = 0; i < total; i++) {
