@@ -29,7 +29,7 @@ export function importsFileName(cell: number): string {
   return `${INTERNAL_PREFIX}cell_${cell}_imports__.ts`;
 }
 
-/** The file of the scripts of a full chunk of cells. */
+/** The file of the scripts of a chunk of cells (notebook-cells.ts). */
 export function chunkFileName(chunk: number): string {
   return `${INTERNAL_PREFIX}cells_${chunk}__.ts`;
 }

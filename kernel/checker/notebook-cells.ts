@@ -14,10 +14,14 @@
  * keep the earlier declaration live. A cell left with no live declarations is
  * dropped from the program entirely, which keeps long notebooks cheap.
  *
- * The scripts of every full run of CHUNK cells are shown to the language
- * service as one file (see files()): each check makes a new program and type
- * checker, which pay for every file, and 200 one-line cells cost a check as
- * much again as the whole standard library did.
+ * The scripts of every run of CHUNK cells, the newest run too, are shown to
+ * the language service as one file (see files()): each check makes a new
+ * program and type checker, which pay for every file, and 200 one-line cells
+ * cost a check as much again as the whole standard library did. A new cell
+ * then changes the text of a file but not the list of files, and TypeScript
+ * keeps the rest of the program as it was (a new file makes it walk every file
+ * and resolve every import again: 1.4 ms of a 3.6 ms check of a one-line cell);
+ * text-snapshot.ts has the newest chunk parsed only where it grew.
  *
  * The cell being edited is a separate `.mts` file (always a module), so its
  * own declarations shadow everything here (see notebook-service.ts).
@@ -61,11 +65,12 @@ export class NotebookCells {
   }
 
   /**
-   * The virtual files, in cell order. The scripts of the cells of each full
-   * chunk (cells 0-31, 32-63, ...) are joined into one file; scripts of later
-   * cells, and every companion module, are files of their own. Scripts share
-   * the global scope whichever file they are in; `;` between them keeps one
-   * cell's last line from running into the next.
+   * The virtual files, in cell order. The scripts of the cells of each chunk
+   * (cells 0-31, 32-63, ...; the last one still growing) are joined into one
+   * file; a script that must start a file (not chunkable), and every companion
+   * module, are files of their own. Scripts share the global scope whichever
+   * file they are in; `;` between them keeps one cell's last line from running
+   * into the next.
    */
   files(): ReadonlyMap<string, VirtualFile> {
     this.view ??= this.makeView();
@@ -156,10 +161,9 @@ export class NotebookCells {
 
   private makeView(): Map<string, VirtualFile> {
     const view = new Map<string, VirtualFile>();
-    const sealed = Math.floor(this.cells.length / CHUNK) * CHUNK;
     let chunk: { name: string; scripts: VirtualFile[] } | undefined;
     for (let index = 0; index < this.cells.length; index++) {
-      if (index % CHUNK === 0 && index < sealed) {
+      if (index % CHUNK === 0) {
         if (chunk) this.addChunk(view, chunk.name, chunk.scripts);
         chunk = { name: join(this.dir, chunkFileName(index / CHUNK)), scripts: [] };
       }
@@ -167,7 +171,7 @@ export class NotebookCells {
       if (imports) view.set(this.importsFile(index), imports);
       const script = this.fileMap.get(this.scriptFile(index));
       if (!script) continue;
-      if (index < sealed && this.cells[index]?.chunkable) chunk!.scripts.push(script);
+      if (this.cells[index]?.chunkable) chunk!.scripts.push(script);
       else view.set(this.scriptFile(index), script);
     }
     if (chunk) this.addChunk(view, chunk.name, chunk.scripts);

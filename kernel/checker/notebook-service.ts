@@ -20,6 +20,7 @@ import { libBundleKey, libBundleText } from './lib-bundle.js';
 import { nodeTypes } from './node-types-bundle.js';
 import { ResolutionCache } from './resolution-cache.js';
 import { splitRegistry } from './split-registry.js';
+import { TextSnapshot } from './text-snapshot.js';
 
 /** The NotebookService behind each language service, for checkCell (check.ts). */
 const notebooks = new WeakMap<ts.LanguageService, NotebookService>();
@@ -95,7 +96,7 @@ export class NotebookService {
       },
       getScriptSnapshot: (fileName) => {
         const text = textOf(fileName);
-        return text === undefined ? disk.snapshot(fileName) : ts.ScriptSnapshot.fromString(text);
+        return text === undefined ? disk.snapshot(fileName) : new TextSnapshot(text);
       },
       getCurrentDirectory: () => cwd,
       getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
