@@ -65,19 +65,26 @@ export function remember(source: string, compiled: CompiledCell): TranspiledCell
 }
 
 function withPositions(compiled: CompiledCell): TranspiledCell {
+  return { ...compiled, toCell: cellPositions(compiled) };
+}
+
+/**
+ * The cell's line and column of each line (and column) of its code, from the
+ * source map. What it parses is kept by the function it returns: keep that
+ * only while it is needed (a parsed map is some 75 arrays for a small cell).
+ */
+export function cellPositions({ code, map: json }: Pick<CompiledCell, 'code' | 'map'>): TranspiledCell['toCell'] {
   let map: SourceMap | undefined;
-  const lines = compiled.code.trimEnd().split('\n');
-  return {
-    ...compiled,
-    toCell(line, column) {
-      // The last line is the `})();` that calls the wrapper: not the user's code.
-      if (line === lines.length) return undefined;
-      map ??= new SourceMap(JSON.parse(compiled.map || '{}') as SourceMapPayload);
-      // Before the first mapping of a line, findEntry answers with the line above.
-      const start = Math.max(0, (lines[line - 1] ?? '').search(/\S/));
-      const entry = map.findEntry(line - 1, Math.max(start, (column ?? 1) - 1));
-      return 'originalLine' in entry ? { line: entry.originalLine + 1, column: entry.originalColumn + 1 } : undefined;
-    },
+  let lines: string[] | undefined;
+  return (line, column) => {
+    lines ??= code.trimEnd().split('\n');
+    // The last line is the `})();` that calls the wrapper: not the user's code.
+    if (line === lines.length) return undefined;
+    map ??= new SourceMap(JSON.parse(json || '{}') as SourceMapPayload);
+    // Before the first mapping of a line, findEntry answers with the line above.
+    const start = Math.max(0, (lines[line - 1] ?? '').search(/\S/));
+    const entry = map.findEntry(line - 1, Math.max(start, (column ?? 1) - 1));
+    return 'originalLine' in entry ? { line: entry.originalLine + 1, column: entry.originalColumn + 1 } : undefined;
   };
 }
 

@@ -9,7 +9,7 @@
 import { resolve, sep } from 'node:path';
 import { inspect } from 'node:util';
 import { isLoomFrame, showsFullTraceback } from '../../../src/host/index.js';
-import type { CellPosition, TranspiledCell } from '../../transpile/transpiled.js';
+import { cellPositions, type CellPosition, type TranspiledCell } from '../../transpile/transpiled.js';
 import { transpiled } from './cell-scripts.js';
 import type { ErrorContent } from '../../jupyter/output.js';
 import { isInterruption } from './errors.js';
@@ -22,14 +22,18 @@ export interface Script {
   /** What ran: functions of the cell are found in it by their source (cell-origins.ts). */
   code: string;
   /**
-   * Its code's lines -> the cell's, kept with it: a frame of a cell that ran long ago (a function
-   * it defined) must not transpile that cell again, which would load TypeScript into the executor
-   * (the checker transpiled it, and the cache of recent cells has let it go).
+   * Its source map, kept with it: a frame of a cell that ran long ago (a function it defined)
+   * must not transpile that cell again, which would load TypeScript into the executor (the
+   * checker transpiled it, and the cache of recent cells has let it go). Kept as the JSON text:
+   * parsed, for every cell of a long session, the maps took 6 MB of heap per 1,000 cells.
    */
-  toCell: TranspiledCell['toCell'];
+  map: string;
 }
 
 const scripts = new Map<string, Script>();
+/** The scripts whose maps were parsed last (a traceback maps several frames of one cell). */
+const parsed = new Map<Script, TranspiledCell['toCell']>();
+const PARSED_LIMIT = 8;
 /** dist/kernel/: frames in there are the kernel's, not the user's. */
 const KERNEL_DIR = resolve(__dirname, '..', '..') + sep;
 /**
@@ -49,8 +53,8 @@ export function registerScript(executionCount: number, source: string): string {
   let filename = `cell-${executionCount}`;
   for (let n = 1; scripts.has(filename); n++) filename = `cell-${executionCount}.${n}`;
   // The cell was just transpiled to run it: this is the cache's copy.
-  const { code, toCell: positions } = transpiled(source);
-  scripts.set(filename, { executionCount, source, code, toCell: positions });
+  const { code, map } = transpiled(source);
+  scripts.set(filename, { executionCount, source, code, map });
   return filename;
 }
 
@@ -66,7 +70,12 @@ export function scriptCount(): number {
 
 /** Where line (and column) of a script's code are in its cell. */
 export function toCell(script: Script, line: number, column?: number): CellPosition | undefined {
-  return script.toCell(line, column);
+  let positions = parsed.get(script);
+  if (positions) parsed.delete(script); // and set again below: the newest last
+  else positions = cellPositions(script);
+  parsed.set(script, positions);
+  if (parsed.size > PARSED_LIMIT) parsed.delete(parsed.keys().next().value!);
+  return positions(line, column);
 }
 
 export function errorContent(thrown: unknown): ErrorContent {
