@@ -12,6 +12,7 @@ import { isComplete } from './is-complete.js';
 import { checkCell } from './check.js';
 import { compileCell, type CompiledCell } from '../transpile/cell.js';
 import type { Answers, AnsweredRequest, WorkerData, WorkerRequest, WorkerResponse } from './types.js';
+import { Recent } from '../recent.js';
 
 /** How long after a cell was added its parse waits for a request that would make the program anyway. */
 const IDLE_PARSE_MS = 20;
@@ -20,17 +21,7 @@ const IDLE_PARSE_MS = 20;
 const WARM_CHECKS = 30;
 
 /** Cells transpiled lately, by source: a transpile depends on nothing else, and cells are often run again unchanged. */
-const compiledCells = new Map<string, CompiledCell>();
-const COMPILED_LIMIT = 64;
-
-function compiledOnce(code: string): CompiledCell {
-  let compiled = compiledCells.get(code);
-  if (compiled) compiledCells.delete(code); // and set again below: the newest last
-  else compiled = compileCell(code);
-  compiledCells.set(code, compiled);
-  if (compiledCells.size > COMPILED_LIMIT) compiledCells.delete(compiledCells.keys().next().value!);
-  return compiled;
-}
+const compiledCells = new Recent<string, CompiledCell>(64);
 
 /** Throwaway checks this process has made: V8 optimises its code once, for every notebook a shared checker serves. */
 let warmChecksDone = 0;
@@ -73,7 +64,7 @@ export function createHandler(data: WorkerData, reply: (response: WorkerResponse
         s.setCurrent(request.code);
         const diagnostics = checkCell(s.service, s.currentFile, request.code);
         // A cell with type errors does not run: nothing to transpile.
-        return diagnostics.length > 0 ? { diagnostics } : { diagnostics, compiled: compiledOnce(request.code) };
+        return diagnostics.length > 0 ? { diagnostics } : { diagnostics, compiled: compiledCells.get(request.code, compileCell) };
       }
       case 'inspect': {
         const s = service();

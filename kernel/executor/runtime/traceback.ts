@@ -13,6 +13,7 @@ import { cellPositions, type CellPosition, type TranspiledCell } from '../../tra
 import { transpiled } from './cell-scripts.js';
 import type { ErrorContent } from '../../jupyter/output.js';
 import { isInterruption } from './errors.js';
+import { Recent } from '../../recent.js';
 import { ENAME } from '../../enames.js';
 
 export interface Script {
@@ -32,8 +33,7 @@ export interface Script {
 
 const scripts = new Map<string, Script>();
 /** The scripts whose maps were parsed last (a traceback maps several frames of one cell). */
-const parsed = new Map<Script, TranspiledCell['toCell']>();
-const PARSED_LIMIT = 8;
+const parsed = new Recent<Script, TranspiledCell['toCell']>(8);
 /** dist/kernel/: frames in there are the kernel's, not the user's. */
 const KERNEL_DIR = resolve(__dirname, '..', '..') + sep;
 /**
@@ -70,12 +70,7 @@ export function scriptCount(): number {
 
 /** Where line (and column) of a script's code are in its cell. */
 export function toCell(script: Script, line: number, column?: number): CellPosition | undefined {
-  let positions = parsed.get(script);
-  if (positions) parsed.delete(script); // and set again below: the newest last
-  else positions = cellPositions(script);
-  parsed.set(script, positions);
-  if (parsed.size > PARSED_LIMIT) parsed.delete(parsed.keys().next().value!);
-  return positions(line, column);
+  return parsed.get(script, cellPositions)(line, column);
 }
 
 export function errorContent(thrown: unknown): ErrorContent {
