@@ -69,7 +69,7 @@ function withPositions(compiled: CompiledCell): TranspiledCell {
 }
 
 /**
- * The cell's line and column of each line (and column) of its code, from the
+ * Maps a line (and column) of the cell's code to the cell's, through the
  * source map. What it parses is kept by the function it returns: keep that
  * only while it is needed (a parsed map is some 75 arrays for a small cell).
  */
